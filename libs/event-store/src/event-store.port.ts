@@ -1,0 +1,110 @@
+/**
+ * The event store port: what the rest of the product needs from an event store, and
+ * nothing of any vendor's client. The EventStoreDB adapter implements it; the shared
+ * contract suite (event-store.contract.ts) proves every implementation behaves the same.
+ */
+
+/** A `$all` position. Commit and prepare are unsigned 64-bit, carried as bigint. */
+export interface Position {
+  commit: bigint;
+  prepare: bigint;
+}
+
+export const START: 'start' = 'start';
+export const END: 'end' = 'end';
+
+/** Expected stream state for an append. A bigint is an exact revision of the last event. */
+export type ExpectedRevision = 'any' | 'no_stream' | 'stream_exists' | bigint;
+
+/** Who did it and why: carried on every event of one command. */
+export interface EventMetadata {
+  correlationId: string;
+  causationId: string;
+  /** A user id, or `anonymous`. */
+  actor: string;
+  /** Keyed hash of the caller's IP, when known. */
+  ipHash?: string | null;
+  /** The command's time (ISO 8601). */
+  at: string;
+  schemaVersion: number;
+}
+
+export interface EventToAppend<T = unknown> {
+  type: string;
+  data: T;
+  /** Event id (UUID). Derived from an idempotency key when the client sent one. */
+  id?: string;
+}
+
+export interface StoredEvent<T = unknown> {
+  id: string;
+  type: string;
+  stream: string;
+  revision: bigint;
+  /** Position in `$all` (absent only for events read from a stream of a store that has none). */
+  position: Position;
+  data: T;
+  metadata: EventMetadata;
+  /** The server's record time. */
+  created: Date;
+}
+
+export interface AppendResult {
+  /** Revision of the last event appended (or already there, for an idempotent re-append). */
+  nextRevision: bigint;
+  position: Position;
+}
+
+export interface ReadStreamOptions {
+  fromRevision?: bigint;
+  maxCount?: number;
+  direction?: 'forwards' | 'backwards';
+}
+
+export interface SubscriptionHandler {
+  /** Called with events in `$all` order; resolves when they are handled. */
+  onEvents(events: StoredEvent[]): Promise<void>;
+  /** Called once the subscription has delivered everything stored when it (re)started. */
+  onCaughtUp?(position: Position | null): void;
+}
+
+export interface SubscribeToAllOptions {
+  /** Start strictly after this position, or from the beginning. */
+  from: Position | 'start';
+  /** Only streams whose names start with one of these (system streams are always skipped). */
+  streamPrefixes?: string[];
+}
+
+export interface Subscription {
+  stop(): Promise<void>;
+}
+
+export interface EventStore {
+  appendToStream(
+    stream: string,
+    events: EventToAppend[],
+    options: { expectedRevision: ExpectedRevision; metadata: EventMetadata },
+  ): Promise<AppendResult>;
+
+  /** Events of one stream; an absent stream reads as []. */
+  readStream(stream: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
+
+  /** `$all` forwards from a position (exclusive), system events skipped. */
+  readAll(options: { from: Position | 'start'; maxCount: number }): Promise<StoredEvent[]>;
+
+  /** Soft-delete (the stream may be recreated) or tombstone (never again). */
+  deleteStream(stream: string, options?: { tombstone?: boolean }): Promise<void>;
+
+  subscribeToAll(options: SubscribeToAllOptions, handler: SubscriptionHandler): Subscription;
+
+  /** Position of the last event in `$all`, or null on an empty store. */
+  headPosition(): Promise<Position | null>;
+
+  close(): Promise<void>;
+}
+
+/** Decimal commit position, as the API returns it. */
+export const positionToString = (p: Position): string => p.commit.toString();
+
+export const comparePositions = (a: Position, b: Position): number =>
+  a.commit < b.commit ? -1 : a.commit > b.commit ? 1 : a.prepare < b.prepare ? -1 : a.prepare > b.prepare ? 1 : 0;
