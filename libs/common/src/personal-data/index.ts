@@ -1,0 +1,3 @@
+export * from './personal-data.crypto';
+export * from './personal-data.vault';
+export { KeyCache } from './key.cache';
