@@ -1,1 +1,2 @@
 export * from './personal-data';
+export * from './rendering/markdown.renderer';
