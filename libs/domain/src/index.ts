@@ -1,2 +1,3 @@
 export * from './shared/errors';
 export * from './shared/events';
+export * from './points';
