@@ -62,10 +62,28 @@ export interface ReadStreamOptions {
 }
 
 export interface SubscriptionHandler {
-  /** Called with events in `$all` order; resolves when they are handled. */
+  /**
+   * Called with events in `$all` order; resolves when they are handled. Never called again
+   * before the previous call resolved, so a handler sees one batch at a time.
+   */
   onEvents(events: StoredEvent[]): Promise<void>;
-  /** Called once the subscription has delivered everything stored when it (re)started. */
+  /**
+   * Called once the subscription has delivered (and the handler resolved) everything stored
+   * when it (re)started, with the position of the last event delivered (null when none was).
+   */
   onCaughtUp?(position: Position | null): void;
+  /**
+   * The server has looked at everything up to `position` and nothing after the last
+   * delivered event matched the filter. Lets a filtered consumer move its checkpoint (and
+   * read-your-writes waiters) past events it never sees. Awaited before the next batch.
+   */
+  onCheckpoint?(position: Position): Promise<void> | void;
+  /**
+   * The subscription ended without `stop()`: the connection dropped, the server ended it,
+   * or `onEvents` rejected. Called once, after any batch in flight has settled; nothing is
+   * delivered afterwards. The subscription runner resubscribes from its checkpoint.
+   */
+  onDropped?(error: Error): void;
 }
 
 export interface SubscribeToAllOptions {
@@ -73,9 +91,17 @@ export interface SubscribeToAllOptions {
   from: Position | 'start';
   /** Only streams whose names start with one of these (system streams are always skipped). */
   streamPrefixes?: string[];
+  /** Most events per `onEvents` call while catching up (default 100). */
+  batchSize?: number;
+  /**
+   * While catching up, a partial batch is delivered after this long without a new event
+   * (default 10 ms). Once live, events are delivered as soon as the handler is free.
+   */
+  idleFlushMs?: number;
 }
 
 export interface Subscription {
+  /** Stops delivery; resolves once a batch in flight has been handled. */
   stop(): Promise<void>;
 }
 
@@ -86,7 +112,10 @@ export interface EventStore {
     options: { expectedRevision: ExpectedRevision; metadata: EventMetadata },
   ): Promise<AppendResult>;
 
-  /** Events of one stream; an absent stream reads as []. */
+  /**
+   * Events of one stream; an absent (or soft-deleted) stream reads as []. A tombstoned
+   * stream throws the `STREAM_DELETED` conflict.
+   */
   readStream(stream: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
 
   /** `$all` forwards from a position (exclusive), system events skipped. */
@@ -97,7 +126,7 @@ export interface EventStore {
 
   subscribeToAll(options: SubscribeToAllOptions, handler: SubscriptionHandler): Subscription;
 
-  /** Position of the last event in `$all`, or null on an empty store. */
+  /** Position of the last non-system event in `$all`, or null when there is none. */
   headPosition(): Promise<Position | null>;
 
   close(): Promise<void>;
