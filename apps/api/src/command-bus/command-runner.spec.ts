@@ -78,7 +78,7 @@ class MemoryEventStore implements EventStore {
 type Counter = { total: number };
 const counter: Fold<Counter> = {
   initialState: () => ({ total: 0 }),
-  evolve: (s, e) => ({ total: s.total + (e.data as { by: number }).by }),
+  evolve: (s, e) => ({ total: s.total + (e.data as unknown as { by: number }).by }),
 };
 const add = (by: number) => [{ type: 'VoteCast', data: { by } } as unknown as DomainEvent];
 
