@@ -77,13 +77,24 @@ export class EventStoreDbAdapter implements EventStore {
       const result = await this.client.appendToStream(stream, data, {
         expectedRevision: options.expectedRevision,
       });
-      if (!result.position) {
-        throw new Error(`The event store returned no position for an append to ${stream}.`);
-      }
-      return { nextRevision: result.nextExpectedRevision, position: result.position };
+      const position =
+        result.position ?? (await this.positionOf(stream, result.nextExpectedRevision));
+      return { nextRevision: result.nextExpectedRevision, position };
     } catch (error) {
       throw translateEventStoreError(error, stream);
     }
+  }
+
+  /**
+   * Servers may answer an idempotent re-append without a position; the caller still needs
+   * the one of the event already stored (the API returns it to the retrying client).
+   */
+  private async positionOf(stream: string, revision: bigint): Promise<Position> {
+    const [event] = await this.readStream(stream, { fromRevision: revision, maxCount: 1 });
+    if (!event || event.revision !== revision) {
+      throw new Error(`Event ${revision} of ${stream} is missing right after appending it.`);
+    }
+    return event.position;
   }
 
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {

@@ -1,0 +1,141 @@
+/**
+ * The EventStoreDB adapter against the embedded EventStoreDB-protocol server through the
+ * real `@eventstore/db-client`: the shared port contract in memory and on a SQLite file,
+ * then what only this adapter does (schema versions and upcasting, error translation).
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startEventStoreDbServer, type EmbeddedServer } from '../../embedded/src/eventstoredb';
+import { EventStoreDbAdapter } from './event-store-db.adapter';
+import { contractMetadata, describeEventStoreContract } from './event-store.contract';
+import { EVENT_STORE_UNAVAILABLE } from './event-store.errors';
+import { EventTypeRegistry } from './event-type.registry';
+
+describeEventStoreContract('EventStoreDB adapter, embedded server in memory', async () => {
+  const server = await startEventStoreDbServer({ port: 0, data: ':memory:' });
+  return { store: new EventStoreDbAdapter(server.url), teardown: () => server.close() };
+});
+
+describeEventStoreContract('EventStoreDB adapter, embedded server on a SQLite file', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'qa-event-store-'));
+  const server = await startEventStoreDbServer({ port: 0, data: join(dir, 'events.sqlite') });
+  return {
+    store: new EventStoreDbAdapter(server.url),
+    teardown: async () => {
+      await server.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+});
+
+describe('EventStoreDbAdapter', () => {
+  let server: EmbeddedServer;
+  const adapters: EventStoreDbAdapter[] = [];
+  const connect = (registry?: EventTypeRegistry) => {
+    const adapter = new EventStoreDbAdapter(server.url, registry ? { registry } : {});
+    adapters.push(adapter);
+    return adapter;
+  };
+
+  beforeAll(async () => {
+    server = await startEventStoreDbServer({ port: 0, data: ':memory:' });
+  });
+
+  afterAll(async () => {
+    await Promise.all(adapters.map((adapter) => adapter.close()));
+    await server?.close();
+  });
+
+  it('stamps the registered schema version and upcasts old events on every read', async () => {
+    const stream = `question-${randomUUID().replace(/-/g, '')}`;
+    const v1 = new EventTypeRegistry().register('QuestionTagged', { version: 1 });
+    const v2 = new EventTypeRegistry().register('QuestionTagged', {
+      version: 2,
+      upcasters: { 1: (data: { tag: string }) => ({ tags: [data.tag] }) },
+    });
+    const oldRelease = connect(v1);
+    const newRelease = connect(v2);
+
+    await oldRelease.appendToStream(stream, [{ type: 'QuestionTagged', data: { tag: 'sql' } }], {
+      expectedRevision: 'no_stream',
+      // The caller's version is overridden by the registry for known types.
+      metadata: contractMetadata({ schemaVersion: 9 }),
+    });
+    await newRelease.appendToStream(stream, [{ type: 'QuestionTagged', data: { tags: ['a', 'b'] } }], {
+      expectedRevision: 0n,
+      metadata: contractMetadata(),
+    });
+
+    const raw = await connect(new EventTypeRegistry()).readStream(stream);
+    expect(raw.map((e) => [e.metadata.schemaVersion, e.data])).toEqual([
+      [1, { tag: 'sql' }],
+      [2, { tags: ['a', 'b'] }],
+    ]);
+
+    const current = await newRelease.readStream(stream);
+    expect(current.map((e) => [e.metadata.schemaVersion, e.data])).toEqual([
+      [2, { tags: ['sql'] }],
+      [2, { tags: ['a', 'b'] }],
+    ]);
+    const [first] = current;
+    const fromAll = await newRelease.readAll({ from: 'start', maxCount: 1_000_000 });
+    expect(fromAll.find((e) => e.id === first.id)?.data).toEqual({ tags: ['sql'] });
+
+    const delivered: unknown[] = [];
+    const subscription = newRelease.subscribeToAll(
+      { from: 'start', streamPrefixes: [stream] },
+      { onEvents: async (events) => void delivered.push(...events.map((e) => e.data)) },
+    );
+    try {
+      const deadline = Date.now() + 10_000;
+      while (delivered.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+      expect(delivered).toEqual([{ tags: ['sql'] }, { tags: ['a', 'b'] }]);
+    } finally {
+      await subscription.stop();
+    }
+  });
+
+  it('passes events of unknown types through untouched', async () => {
+    const stream = `import-${randomUUID().replace(/-/g, '')}`;
+    const adapter = connect();
+    await adapter.appendToStream(stream, [{ type: 'LegacyThingImported', data: { shape: 'theirs' } }], {
+      expectedRevision: 'no_stream',
+      metadata: contractMetadata({ schemaVersion: 4 }),
+    });
+    const [event] = await adapter.readStream(stream);
+    expect([event.type, event.data, event.metadata.schemaVersion]).toEqual([
+      'LegacyThingImported',
+      { shape: 'theirs' },
+      4,
+    ]);
+  });
+
+  it('reports an unreachable server as EVENT_STORE_UNAVAILABLE', async () => {
+    const port = await freePort();
+    const adapter = new EventStoreDbAdapter(`esdb://127.0.0.1:${port}?tls=false`);
+    adapters.push(adapter);
+    const unavailable = { kind: 'unavailable', code: EVENT_STORE_UNAVAILABLE };
+    await expect(
+      adapter.appendToStream('question-x', [{ type: 'QuestionTagged', data: {} }], {
+        expectedRevision: 'any',
+        metadata: contractMetadata(),
+      }),
+    ).rejects.toMatchObject(unavailable);
+    await expect(adapter.readStream('question-x')).rejects.toMatchObject(unavailable);
+    await expect(adapter.readAll({ from: 'start', maxCount: 1 })).rejects.toMatchObject(unavailable);
+    await expect(adapter.headPosition()).rejects.toMatchObject(unavailable);
+  });
+});
+
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
