@@ -1,0 +1,36 @@
+/** Commands on one answer (`answer-<id>`). */
+import { Actor } from '../shared/actor';
+import { Command } from '../shared/decider';
+import { Id, Sealed, Timestamp } from '../shared/events';
+import { QuestionLookup } from '../shared/lookups';
+
+export type PostAnswer = Command<
+  'PostAnswer',
+  {
+    answerId: Id;
+    /** The question's stream as the handler found it. */
+    question: QuestionLookup;
+    body: string;
+    actor: Actor;
+    email?: Sealed | null;
+    notify?: boolean;
+    at: Timestamp;
+  }
+>;
+
+export type EditAnswer = Command<
+  'EditAnswer',
+  {
+    answerId: Id;
+    body: string;
+    reason?: string | null;
+    restoredRevision?: number;
+    actor: Actor;
+    at: Timestamp;
+  }
+>;
+
+export type HideAnswer = Command<'HideAnswer', { answerId: Id; actor: Actor; at: Timestamp }>;
+export type ShowAnswer = Command<'ShowAnswer', { answerId: Id; actor: Actor; at: Timestamp }>;
+
+export type AnswerCommand = PostAnswer | EditAnswer | HideAnswer | ShowAnswer;
