@@ -2,7 +2,13 @@
  * Nest glue for the actor: the guard resolves it once per request, `@CurrentActor()` hands
  * it to a controller method.
  */
-import { type CanActivate, type ExecutionContext, Inject, Injectable, createParamDecorator } from '@nestjs/common';
+import {
+  type CanActivate,
+  type ExecutionContext,
+  Inject,
+  Injectable,
+  createParamDecorator,
+} from '@nestjs/common';
 import type { Actor } from './actor';
 import { ActorResolver } from './actor.resolver';
 
@@ -19,7 +25,10 @@ export class ActorGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<RequestWithActor>();
     const header = request.headers.authorization;
-    request.actor = await this.resolver.resolve(Array.isArray(header) ? header[0] : header, request.ip);
+    request.actor = await this.resolver.resolve(
+      Array.isArray(header) ? header[0] : header,
+      request.ip,
+    );
     return true;
   }
 }

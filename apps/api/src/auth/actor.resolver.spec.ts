@@ -6,7 +6,10 @@ describe('ActorResolver', () => {
   const resolver = new ActorResolver(tokens, (ip) => `h(${ip})`);
 
   it('treats a request without Authorization as anonymous, known by its IP hash', async () => {
-    await expect(resolver.resolve(undefined, '10.0.0.1')).resolves.toEqual({ kind: 'anonymous', ipHash: 'h(10.0.0.1)' });
+    await expect(resolver.resolve(undefined, '10.0.0.1')).resolves.toEqual({
+      kind: 'anonymous',
+      ipHash: 'h(10.0.0.1)',
+    });
   });
 
   it('turns a valid bearer token into the registered actor', async () => {
@@ -20,7 +23,12 @@ describe('ActorResolver', () => {
     });
   });
 
-  it.each(['Basic abc', 'Bearer', 'Bearer a b', 'bearer x.y.z', 'Bearer x.y.z'])('refuses %j with 401', async (header) => {
-    await expect(resolver.resolve(header, '10.0.0.3')).rejects.toMatchObject({ kind: 'unauthenticated' });
-  });
+  it.each(['Basic abc', 'Bearer', 'Bearer a b', 'bearer x.y.z', 'Bearer x.y.z'])(
+    'refuses %j with 401',
+    async (header) => {
+      await expect(resolver.resolve(header, '10.0.0.3')).rejects.toMatchObject({
+        kind: 'unauthenticated',
+      });
+    },
+  );
 });

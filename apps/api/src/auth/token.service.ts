@@ -61,7 +61,12 @@ export class TokenService {
       throw unauthenticated('The bearer token is not valid.');
     }
     const { sub, usr, lvl } = payload;
-    if (typeof sub !== 'string' || !/^[a-z0-9]{1,64}$/.test(sub) || typeof usr !== 'string' || !LEVELS.has(lvl as number)) {
+    if (
+      typeof sub !== 'string' ||
+      !/^[a-z0-9]{1,64}$/.test(sub) ||
+      typeof usr !== 'string' ||
+      !LEVELS.has(lvl as number)
+    ) {
       throw unauthenticated('The bearer token is not valid.');
     }
     return { userId: sub, username: usr, level: lvl as UserLevel };

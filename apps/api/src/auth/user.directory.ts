@@ -31,13 +31,17 @@ export class UserDirectory {
   /** The user id a username is reserved for, or null. */
   async idByUsername(username: string): Promise<Id | null> {
     const [event] = await this.store.readStream(streams.username(username), { maxCount: 1 });
-    return event?.type === 'UsernameReserved' ? (event.data as UsernameReserved['data']).userId : null;
+    return event?.type === 'UsernameReserved'
+      ? (event.data as UsernameReserved['data']).userId
+      : null;
   }
 
   /** The user id an email (given as its keyed hash) is reserved for, or null. */
   async idByEmailHash(emailHash: string): Promise<Id | null> {
     const [event] = await this.store.readStream(streams.userEmail(emailHash), { maxCount: 1 });
-    return event?.type === 'UserEmailReserved' ? (event.data as UserEmailReserved['data']).userId : null;
+    return event?.type === 'UserEmailReserved'
+      ? (event.data as UserEmailReserved['data']).userId
+      : null;
   }
 
   async byId(userId: Id): Promise<UserRecord | null> {
@@ -67,7 +71,8 @@ export function foldUser(events: StoredEvent[]): UserRecord | null {
     revision: first.revision,
   };
   for (const event of events.slice(1)) {
-    if (event.type === 'UserLevelChanged') user.level = (event.data as UserLevelChanged['data']).level;
+    if (event.type === 'UserLevelChanged')
+      user.level = (event.data as UserLevelChanged['data']).level;
     user.revision = event.revision;
   }
   return user;

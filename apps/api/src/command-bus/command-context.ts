@@ -15,13 +15,18 @@ export interface CommandContext {
   correlationId: string;
 }
 
-const ACTOR_SCOPE = (actor: Actor) => (actor.kind === 'user' ? `u:${actor.userId}` : `a:${actor.ipHash}`);
+const ACTOR_SCOPE = (actor: Actor) =>
+  actor.kind === 'user' ? `u:${actor.userId}` : `a:${actor.ipHash}`;
 
 /**
  * Two callers choosing the same key must never see each other's results, so the key is
  * scoped by who sent it before anything is derived from it.
  */
-export function createCommandContext(actor: Actor, idempotencyKey: string | null | undefined, at = new Date()): CommandContext {
+export function createCommandContext(
+  actor: Actor,
+  idempotencyKey: string | null | undefined,
+  at = new Date(),
+): CommandContext {
   const scoped = idempotencyKey ? `${ACTOR_SCOPE(actor)}|${idempotencyKey}` : null;
   return {
     actor,
@@ -37,12 +42,17 @@ export function createCommandContext(actor: Actor, idempotencyKey: string | null
  */
 export function newId(context: CommandContext, purpose: string): string {
   if (!context.idempotencyKey) return randomBytes(10).toString('hex');
-  return createHash('sha256').update(`id|${purpose}|${context.idempotencyKey}`).digest('hex').slice(0, 20);
+  return createHash('sha256')
+    .update(`id|${purpose}|${context.idempotencyKey}`)
+    .digest('hex')
+    .slice(0, 20);
 }
 
 /** The id of the `index`-th event a command appends to `stream`. */
 export function eventIdFor(context: CommandContext, stream: string, index: number): string {
-  return context.idempotencyKey ? uuidFrom(`event|${context.idempotencyKey}|${stream}|${index}`) : randomUUID();
+  return context.idempotencyKey
+    ? uuidFrom(`event|${context.idempotencyKey}|${stream}|${index}`)
+    : randomUUID();
 }
 
 export function metadataFor(context: CommandContext): EventMetadata {

@@ -100,14 +100,21 @@ describe('CommandRunner', () => {
     expect(outcome.position).toBe('120');
     expect(outcome.replayed).toBe(false);
     const [first] = await store.readStream('c-1');
-    expect(first.metadata).toMatchObject({ actor: 'alice', ipHash: 'ip1', at: '2026-01-01T00:00:00.000Z', schemaVersion: 1 });
+    expect(first.metadata).toMatchObject({
+      actor: 'alice',
+      ipHash: 'ip1',
+      at: '2026-01-01T00:00:00.000Z',
+      schemaVersion: 1,
+    });
   });
 
   it('passes a refusal through and appends nothing', async () => {
     const refuse = () => {
       throw new DomainError('forbidden', 'FORBIDDEN', 'no');
     };
-    await expect(runner.handle('c-1', counter, refuse, createCommandContext(alice, null))).rejects.toMatchObject({
+    await expect(
+      runner.handle('c-1', counter, refuse, createCommandContext(alice, null)),
+    ).rejects.toMatchObject({
       code: 'FORBIDDEN',
     });
     expect(store.streams.has('c-1')).toBe(false);
@@ -149,7 +156,9 @@ describe('CommandRunner', () => {
       });
       return add(state.total);
     };
-    await expect(runner.handle('c-1', counter, alwaysRaced, createCommandContext(bob, null))).rejects.toMatchObject({
+    await expect(
+      runner.handle('c-1', counter, alwaysRaced, createCommandContext(bob, null)),
+    ).rejects.toMatchObject({
       code: 'CONCURRENT_MODIFICATION',
     });
     expect(n).toBe(5);
@@ -157,10 +166,20 @@ describe('CommandRunner', () => {
 
   it('answers a replayed Idempotency-Key with the original position and appends nothing', async () => {
     const key = '6f0e7c1a-2b3d-4e5f-8a9b-0c1d2e3f4a5b';
-    const first = await runner.handle('c-1', counter, () => add(5), createCommandContext(alice, key));
+    const first = await runner.handle(
+      'c-1',
+      counter,
+      () => add(5),
+      createCommandContext(alice, key),
+    );
     await runner.handle('c-1', counter, () => add(1), createCommandContext(bob, null));
     const appendsBefore = store.appends;
-    const again = await runner.handle('c-1', counter, () => add(5), createCommandContext(alice, key));
+    const again = await runner.handle(
+      'c-1',
+      counter,
+      () => add(5),
+      createCommandContext(alice, key),
+    );
     expect(again).toMatchObject({ position: first.position, replayed: true, appended: [] });
     expect(store.appends).toBe(appendsBefore);
     expect((await store.readStream('c-1')).length).toBe(2);
@@ -185,7 +204,12 @@ describe('CommandRunner', () => {
   });
 
   it('answers a decision to change nothing with the stream position, appending nothing', async () => {
-    const first = await runner.handle('c-1', counter, () => add(1), createCommandContext(alice, null));
+    const first = await runner.handle(
+      'c-1',
+      counter,
+      () => add(1),
+      createCommandContext(alice, null),
+    );
     const noop = await runner.handle('c-1', counter, () => [], createCommandContext(alice, null));
     expect(noop.position).toBe(first.position);
     expect(noop.appended).toEqual([]);

@@ -49,7 +49,8 @@ export interface CommandRunnerOptions {
   baseDelayMs?: number;
 }
 
-export const asDomainEvent = (e: StoredEvent): DomainEvent => ({ type: e.type, data: e.data }) as DomainEvent;
+export const asDomainEvent = (e: StoredEvent): DomainEvent =>
+  ({ type: e.type, data: e.data }) as DomainEvent;
 
 export class CommandRunner {
   private readonly maxAttempts: number;
@@ -95,7 +96,12 @@ export class CommandRunner {
 
       const events = decide(current.state);
       if (events.length === 0) {
-        return { position: current.position ?? '0', appended: [], state: current.state, replayed: false };
+        return {
+          position: current.position ?? '0',
+          appended: [],
+          state: current.state,
+          replayed: false,
+        };
       }
       try {
         const position = await this.append(stream, events, current.revision, context);
@@ -129,7 +135,11 @@ export class CommandRunner {
     const start = events.findIndex((e) => e.id === first);
     if (start === -1) return null;
     let last = events[start];
-    for (let i = 1; start + i < events.length && events[start + i].id === eventIdFor(context, stream, i); i++) {
+    for (
+      let i = 1;
+      start + i < events.length && events[start + i].id === eventIdFor(context, stream, i);
+      i++
+    ) {
       last = events[start + i];
     }
     return positionToString(last.position);

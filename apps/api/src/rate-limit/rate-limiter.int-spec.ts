@@ -18,7 +18,9 @@ describe('RateLimiter (real Redis)', () => {
     const limiter = new RateLimiter(redis, prefix);
     const votes = rule('v', 3);
     for (let i = 0; i < 3; i++) await limiter.consume([{ rule: votes, subject: 'alice' }]);
-    const refused = await limiter.consume([{ rule: votes, subject: 'alice' }]).catch((e: unknown) => e);
+    const refused = await limiter
+      .consume([{ rule: votes, subject: 'alice' }])
+      .catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(RateLimitedError);
     expect((refused as RateLimitedError).code).toBe('RATE_LIMITED');
     expect((refused as RateLimitedError).retryAfterSeconds).toBeGreaterThanOrEqual(1);
@@ -30,15 +32,30 @@ describe('RateLimiter (real Redis)', () => {
     const limiter = new RateLimiter(redis, prefix);
     const perUser = rule('u', 2);
     const perIp = rule('ip', 3);
-    await limiter.consume([{ rule: perUser, subject: 'carol' }, { rule: perIp, subject: 'ip1' }]);
-    await limiter.consume([{ rule: perUser, subject: 'carol' }, { rule: perIp, subject: 'ip1' }]);
+    await limiter.consume([
+      { rule: perUser, subject: 'carol' },
+      { rule: perIp, subject: 'ip1' },
+    ]);
+    await limiter.consume([
+      { rule: perUser, subject: 'carol' },
+      { rule: perIp, subject: 'ip1' },
+    ]);
     await expect(
-      limiter.consume([{ rule: perUser, subject: 'carol' }, { rule: perIp, subject: 'ip1' }]),
+      limiter.consume([
+        { rule: perUser, subject: 'carol' },
+        { rule: perIp, subject: 'ip1' },
+      ]),
     ).rejects.toBeInstanceOf(RateLimitedError);
     // Carol's refused request did not use the IP's budget: one more user from that IP fits.
-    await limiter.consume([{ rule: perUser, subject: 'dave' }, { rule: perIp, subject: 'ip1' }]);
+    await limiter.consume([
+      { rule: perUser, subject: 'dave' },
+      { rule: perIp, subject: 'ip1' },
+    ]);
     await expect(
-      limiter.consume([{ rule: perUser, subject: 'erin' }, { rule: perIp, subject: 'ip1' }]),
+      limiter.consume([
+        { rule: perUser, subject: 'erin' },
+        { rule: perIp, subject: 'ip1' },
+      ]),
     ).rejects.toBeInstanceOf(RateLimitedError);
   });
 
@@ -47,7 +64,9 @@ describe('RateLimiter (real Redis)', () => {
     const limiter = new RateLimiter(redis, prefix, () => now);
     const hourly = rule('w', 1);
     await limiter.consume([{ rule: hourly, subject: 'frank' }]);
-    await expect(limiter.consume([{ rule: hourly, subject: 'frank' }])).rejects.toBeInstanceOf(RateLimitedError);
+    await expect(limiter.consume([{ rule: hourly, subject: 'frank' }])).rejects.toBeInstanceOf(
+      RateLimitedError,
+    );
     now += 3_600_000;
     await expect(limiter.consume([{ rule: hourly, subject: 'frank' }])).resolves.toBeUndefined();
   });

@@ -9,7 +9,11 @@ import type { RateRule } from './rate-limit.policy';
 
 export class RateLimitedError extends DomainError {
   constructor(readonly retryAfterSeconds: number) {
-    super('rate_limited', 'RATE_LIMITED', `Too many requests; try again in ${retryAfterSeconds} s.`);
+    super(
+      'rate_limited',
+      'RATE_LIMITED',
+      `Too many requests; try again in ${retryAfterSeconds} s.`,
+    );
     this.name = 'RateLimitedError';
   }
 }
