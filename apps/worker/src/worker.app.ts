@@ -1,6 +1,188 @@
-/** The worker process: turns events into notification emails through BullMQ and SMTP. */
+/**
+ * The worker process: the notification reactor (its own `$all` subscription and checkpoint:
+ * events -> BullMQ jobs) and the BullMQ processor that renders and sends the emails over a
+ * pooled SMTP transport, recording every delivery in MongoDB.
+ */
+import { Worker } from 'bullmq';
+import type { ConnectionOptions } from 'bullmq';
+import { Redis } from 'ioredis';
+import { MongoClient } from 'mongodb';
+import pino from 'pino';
+import type { Logger } from 'pino';
 import type { Runtime, RunningApp } from '@qa/config';
+import { PersonalDataVault } from '@qa/common';
+import { EventStoreDbAdapter, runSubscription } from '@qa/event-store';
+import type { EventStore, RunningSubscription } from '@qa/event-store';
+import {
+  DeliveriesStore,
+  MongoCheckpointStore,
+  NOTIFICATION_QUEUE,
+  NotificationQueue,
+  NotificationReactor,
+  NotifyAdminsStore,
+  NotifyThreadsStore,
+  REACTOR_STREAM_PREFIXES,
+  SmtpMailer,
+  UnsubscribeStore,
+  checkRedisEvictionPolicy,
+  createEmailProcessor,
+} from '@qa/notifications';
+import type { NotificationEmailJob, SmtpMailerOptions } from '@qa/notifications';
 
-export async function startWorker(_runtime: Runtime): Promise<RunningApp> {
-  return { name: 'worker', stop: async () => undefined };
+export const REACTOR_SUBSCRIPTION = 'notification-reactor';
+
+/** Knobs with production defaults; tests shorten delays here, never in the defaults. */
+export interface WorkerOptions {
+  /** BullMQ key prefix (default `bull`). */
+  queuePrefix?: string;
+  attempts?: number;
+  backoffMs?: number;
+  /** Jobs processed at once (default 50: sending is I/O bound). */
+  concurrency?: number;
+  /** Most emails per `durationMs` (default 1,000 a second). */
+  rateLimit?: { max: number; durationMs: number };
+  /** How often BullMQ looks for jobs whose worker died (default 30 s). */
+  stalledIntervalMs?: number;
+  /** How long a job's lock lasts without renewal (default 30 s). */
+  lockDurationMs?: number;
+  smtp?: Omit<SmtpMailerOptions, 'url'>;
+  /** Reactor batch size while catching up (default 200). */
+  batchSize?: number;
+  /** Subscription retry delays (defaults of the runner). */
+  retryDelayMs?: number;
+  maxRetryDelayMs?: number;
+  /** Start only the processor, or only the reactor (default both). */
+  run?: { reactor?: boolean; processor?: boolean };
+  logger?: Logger;
+}
+
+export interface RunningWorker extends RunningApp {
+  subscription: RunningSubscription | null;
+  deliveries: DeliveriesStore;
+  queue: NotificationQueue;
+}
+
+export async function startWorker(runtime: Runtime, options: WorkerOptions = {}): Promise<RunningWorker> {
+  const logger =
+    options.logger ??
+    pino({ name: 'worker', level: runtime.config.logLevel }).child({ app: 'worker' });
+  const runReactor = options.run?.reactor ?? true;
+  const runProcessor = options.run?.processor ?? true;
+
+  const connection: ConnectionOptions = {
+    url: runtime.redisUrl,
+    // BullMQ's blocking commands need this; ioredis then waits for Redis to come back.
+    maxRetriesPerRequest: null,
+  };
+  const prefix = options.queuePrefix;
+
+  const mongo = new MongoClient(runtime.mongoUrl);
+  await mongo.connect();
+  const db = mongo.db(mongoDbName(runtime.mongoUrl));
+  const store: EventStore = new EventStoreDbAdapter(runtime.eventStoreUrl);
+  const vault = new PersonalDataVault(store, { hashKey: runtime.secrets.hashKey });
+  const deliveries = new DeliveriesStore(db);
+  const unsubscribes = new UnsubscribeStore(db);
+  await deliveries.ensureIndexes();
+
+  const queue = new NotificationQueue({
+    connection,
+    prefix,
+    attempts: options.attempts,
+    backoffMs: options.backoffMs,
+  });
+  queue.queue.on('error', (e) => logger.warn({ error: e.message }, 'notification queue error'));
+  const probe = new Redis(runtime.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  probe.on('error', () => undefined);
+  try {
+    await probe.connect();
+    await checkRedisEvictionPolicy(probe, logger);
+  } catch (e) {
+    logger.warn({ error: (e as Error).message }, 'Redis did not answer at start; BullMQ keeps retrying');
+  } finally {
+    probe.disconnect();
+  }
+
+  let worker: Worker<NotificationEmailJob> | null = null;
+  let mailer: SmtpMailer | null = null;
+  if (runProcessor) {
+    mailer = new SmtpMailer({ url: runtime.smtpUrl, ...options.smtp });
+    const processor = createEmailProcessor({
+      vault,
+      mailer,
+      deliveries,
+      unsubscribes,
+      logger,
+      siteTitle: runtime.config.siteTitle,
+      publicUrl: runtime.config.http.publicUrl,
+      mailFrom: runtime.config.mailFrom,
+      unsubscribeSecret: runtime.secrets.unsubscribeSecret,
+    });
+    const rate = options.rateLimit ?? { max: 1000, durationMs: 1000 };
+    worker = new Worker<NotificationEmailJob>(NOTIFICATION_QUEUE, processor, {
+      connection,
+      prefix,
+      concurrency: options.concurrency ?? 50,
+      limiter: { max: rate.max, duration: rate.durationMs },
+      stalledInterval: options.stalledIntervalMs ?? 30_000,
+      lockDuration: options.lockDurationMs ?? 30_000,
+      // A job whose worker died twice mid-send is failed rather than risked a third time.
+      maxStalledCount: 2,
+    });
+    worker.on('error', (e) => logger.warn({ error: e.message }, 'notification worker error'));
+  }
+
+  let subscription: RunningSubscription | null = null;
+  if (runReactor) {
+    const reactor = new NotificationReactor({
+      store,
+      vault,
+      threads: new NotifyThreadsStore(db),
+      admins: new NotifyAdminsStore(db),
+      enqueue: (jobs) => queue.enqueue(jobs),
+      notifyAdminOnQuestion: runtime.config.notifyAdminOnQuestion,
+      logger,
+    });
+    subscription = runSubscription({
+      store,
+      name: REACTOR_SUBSCRIPTION,
+      checkpoints: new MongoCheckpointStore(db),
+      handler: (events) => reactor.onEvents(events),
+      streamPrefixes: REACTOR_STREAM_PREFIXES,
+      batchSize: options.batchSize ?? 200,
+      retryDelayMs: options.retryDelayMs,
+      maxRetryDelayMs: options.maxRetryDelayMs,
+      logger: {
+        info: (message, context) => logger.info(context ?? {}, message),
+        warn: (message, context) => logger.warn(context ?? {}, message),
+        error: (message, context) => logger.error(context ?? {}, message),
+      },
+    });
+  }
+  logger.info({ reactor: runReactor, processor: runProcessor }, 'worker started');
+
+  let stopping: Promise<void> | undefined;
+  const stop = async () => {
+    // Producer first, so nothing new is enqueued; then let in-flight sends finish.
+    await subscription?.stop();
+    await worker?.close();
+    await queue.close();
+    await mailer?.close();
+    await store.close();
+    await mongo.close();
+    logger.info('worker stopped');
+  };
+  return {
+    name: 'worker',
+    subscription,
+    deliveries,
+    queue,
+    stop: () => (stopping ??= stop()),
+  };
+}
+
+/** The database named in the URL's path, `qa` when there is none (as the API uses). */
+function mongoDbName(url: string): string {
+  const name = decodeURIComponent(new URL(url).pathname.replace(/^\//, ''));
+  return name || 'qa';
 }
