@@ -1,2 +1,4 @@
 export * from './personal-data';
 export * from './rendering/markdown.renderer';
+export * from './validation';
+export * from './nest';

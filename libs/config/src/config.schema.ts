@@ -39,6 +39,8 @@ export const configSchema = z.object({
   MAIL_FROM: z.string().min(3, 'must be a sender address').default('Q&A <noreply@localhost>'),
   DATA_DIR: z.string().min(1, 'must not be empty').default('./data'),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  HASH_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  UNSUBSCRIBE_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   SITE_TITLE: z.string().min(1, 'must not be empty').default('Q&A'),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
@@ -65,7 +67,10 @@ export interface Config {
   smtpUrl: string | undefined;
   mailFrom: string;
   dataDir: string;
+  /** Secrets set in the environment; unset ones are generated once into DATA_DIR. */
   jwtSecret: string | undefined;
+  hashKey?: string;
+  unsubscribeSecret?: string;
   siteTitle: string;
   logLevel: RawConfig['LOG_LEVEL'];
   notifyAdminOnQuestion: boolean;
@@ -93,7 +98,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const issue = parsed.error.issues[0];
     const variable = String(issue.path[0] ?? 'environment');
     const got = env[variable];
-    const shown = variable === 'JWT_SECRET' || got === undefined ? '' : ` (got "${got}")`;
+    const secret = ['JWT_SECRET', 'HASH_KEY', 'UNSUBSCRIBE_SECRET'].includes(variable);
+    const shown = secret || got === undefined ? '' : ` (got "${got}")`;
     throw new ConfigError(variable, `${issue.message}${shown}`);
   }
   const r = parsed.data;
@@ -112,6 +118,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: r.MAIL_FROM,
     dataDir: r.DATA_DIR,
     jwtSecret: r.JWT_SECRET,
+    hashKey: r.HASH_KEY,
+    unsubscribeSecret: r.UNSUBSCRIBE_SECRET,
     siteTitle: r.SITE_TITLE,
     logLevel: r.LOG_LEVEL,
     notifyAdminOnQuestion: r.NOTIFY_ADMIN_ON_QUESTION,

@@ -1,2 +1,5 @@
 export * from './config.schema';
 export * from './runtime';
+export * from './secrets';
+export * from './endpoints';
+export * from './standalone';

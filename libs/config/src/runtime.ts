@@ -12,6 +12,11 @@ export interface Runtime {
   smtpUrl: string;
   /** True when the URLs point at this project's embedded servers (enables /dev/mail). */
   embedded: boolean;
+  /**
+   * The embedded SMTP sink's folder when it is the one in use: the API then serves it at
+   * /dev/mail. Unset with a real SMTP server.
+   */
+  mailboxDir?: string;
   secrets: {
     /** Signs bearer tokens. */
     jwtSecret: string;

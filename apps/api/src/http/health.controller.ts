@@ -1,0 +1,82 @@
+/**
+ * `/health` answers as soon as the process serves; `/health/ready` asks EventStoreDB,
+ * MongoDB and Redis through the real clients and answers 503 naming whichever does not.
+ */
+import { Controller, Get, Inject } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { BACKWARDS, END, type EventStoreDBClient } from '@eventstore/db-client';
+import {
+  HealthCheckService,
+  HealthIndicatorService,
+  type HealthCheckResult,
+} from '@nestjs/terminus';
+import { EVENTSTORE_CLIENT, MONGO_DB, REDIS_CLIENT } from '@qa/common';
+import { DomainError } from '@qa/domain';
+import type { Redis } from 'ioredis';
+import type { Db } from 'mongodb';
+
+const TIMEOUT_MS = 2000;
+
+@ApiTags('health')
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
+    @Inject(EVENTSTORE_CLIENT) private readonly esdb: EventStoreDBClient,
+    @Inject(MONGO_DB) private readonly mongo: Db,
+    @Inject(REDIS_CLIENT) private readonly redis: Redis,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'The process is up and serving' })
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get('ready')
+  @ApiOperation({ summary: 'EventStoreDB, MongoDB and Redis all answer' })
+  async ready(): Promise<HealthCheckResult> {
+    try {
+      return await this.health.check([
+        () =>
+          this.indicators
+            .check('eventstoredb')
+            .attempt(async () => {
+              // The smallest real read: the last event of $all.
+              for await (const _ of this.esdb.readAll({
+                direction: BACKWARDS,
+                fromPosition: END,
+                maxCount: 1,
+              })) {
+                break;
+              }
+            })
+            .withTimeout(TIMEOUT_MS),
+        () =>
+          this.indicators
+            .check('mongodb')
+            .attempt(async () => {
+              await this.mongo.command({ ping: 1 });
+            })
+            .withTimeout(TIMEOUT_MS),
+        () =>
+          this.indicators
+            .check('redis')
+            .attempt(async () => {
+              await this.redis.ping();
+            })
+            .withTimeout(TIMEOUT_MS),
+      ]);
+    } catch (err) {
+      const details = (err as { response?: { error?: Record<string, unknown> } }).response?.error;
+      if (!details) throw err;
+      const down = Object.keys(details);
+      throw new DomainError(
+        'unavailable',
+        'NOT_READY',
+        `Not ready: ${down.join(', ')} ${down.length === 1 ? 'does' : 'do'} not answer.`,
+      );
+    }
+  }
+}

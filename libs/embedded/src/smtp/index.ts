@@ -1,0 +1,3 @@
+export * from './smtp.sink';
+export * from './mailbox';
+export * from './smtp.cli';

@@ -1,0 +1,137 @@
+/**
+ * Compiles apps/<app>/src and libs/<lib>/src with SWC into dist/apps/<app> and
+ * dist/libs/<lib> (the `src/` segment dropped, so an entry point is dist/apps/<app>/main.js)
+ * and rewrites the `@qa/<lib>` imports into relative paths, so dist runs on plain Node.
+ * Tests are not built. Type checking is `npm run typecheck`; this only transpiles.
+ *
+ * "Build if needed": a hash of every source file, the compiler settings and this script is
+ * kept in dist/.build-stamp; a build with the same hash does nothing. `--force` rebuilds.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, promises as fs, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import swc from '@swc/core';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const dist = path.join(root, 'dist');
+const stampFile = path.join(dist, '.build-stamp');
+const TEST_FILE = /\.(int-)?spec\.ts$/;
+
+const swcOptions = {
+  jsc: {
+    parser: { syntax: 'typescript', decorators: true },
+    transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
+    target: 'es2022',
+    keepClassNames: true,
+  },
+  module: { type: 'commonjs' },
+  sourceMaps: true,
+};
+
+async function walk(dir) {
+  const out = [];
+  for (const entry of await fs.readdir(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...(await walk(full)));
+    else if (entry.isFile()) out.push(full);
+  }
+  return out;
+}
+
+/** Every file to build: [source, output path without extension change]. */
+async function sources() {
+  const files = [];
+  for (const kind of ['apps', 'libs']) {
+    const base = path.join(root, kind);
+    if (!existsSync(base)) continue;
+    for (const name of (await fs.readdir(base)).sort()) {
+      const src = path.join(base, name, 'src');
+      if (!existsSync(src)) continue;
+      for (const file of (await walk(src)).sort()) {
+        if (TEST_FILE.test(file)) continue;
+        files.push({ file, out: path.join(dist, kind, name, path.relative(src, file)) });
+      }
+    }
+  }
+  return files;
+}
+
+function aliasesFrom(tsconfig) {
+  return Object.entries(tsconfig.compilerOptions.paths).map(([alias, [target]]) => {
+    // libs/<lib>/src -> dist/libs/<lib>
+    const [kind, name] = target.split('/');
+    return [alias, path.join(dist, kind, name)];
+  });
+}
+
+function rewriteAliases(code, outFile, aliases) {
+  return code.replace(/require\((["'])(@qa\/[^"']+)\1\)/g, (whole, quote, request) => {
+    for (const [alias, target] of aliases) {
+      if (request === alias || request.startsWith(alias + '/')) {
+        let rel = path.relative(path.dirname(outFile), target + request.slice(alias.length));
+        if (!rel.startsWith('.')) rel = './' + rel;
+        return `require(${quote}${rel.split(path.sep).join('/')}${quote})`;
+      }
+    }
+    return whole;
+  });
+}
+
+export async function build({ force = false, quiet = false } = {}) {
+  const files = await sources();
+  const configFiles = ['tsconfig.json', 'package-lock.json', 'scripts/build.mjs'].map((f) =>
+    path.join(root, f),
+  );
+  const hash = createHash('sha256');
+  for (const f of [...configFiles, ...files.map((x) => x.file)]) {
+    hash.update(path.relative(root, f));
+    hash.update('\0');
+    hash.update(existsSync(f) ? readFileSync(f) : '');
+    hash.update('\0');
+  }
+  const digest = hash.digest('hex');
+  if (!force && existsSync(stampFile) && readFileSync(stampFile, 'utf8').trim() === digest) {
+    if (!quiet) console.log('build: up to date');
+    return { built: false };
+  }
+
+  const started = Date.now();
+  const tsconfig = JSON.parse(readFileSync(path.join(root, 'tsconfig.json'), 'utf8'));
+  const aliases = aliasesFrom(tsconfig);
+  // A full rebuild, so files deleted from the sources do not linger in dist.
+  await fs.rm(path.join(dist, 'apps'), { recursive: true, force: true });
+  await fs.rm(path.join(dist, 'libs'), { recursive: true, force: true });
+  await fs.rm(stampFile, { force: true });
+
+  await Promise.all(
+    files.map(async ({ file, out }) => {
+      await fs.mkdir(path.dirname(out), { recursive: true });
+      if (!file.endsWith('.ts') || file.endsWith('.d.ts')) {
+        // Assets next to the code (templates, schemas) are copied as they are.
+        if (!file.endsWith('.d.ts')) await fs.copyFile(file, out);
+        return;
+      }
+      const jsFile = out.replace(/\.ts$/, '.js');
+      const result = await swc.transformFile(file, {
+        ...swcOptions,
+        filename: file,
+        sourceFileName: path.relative(path.dirname(jsFile), file),
+        swcrc: false,
+      });
+      const code = rewriteAliases(result.code, jsFile, aliases);
+      await fs.writeFile(jsFile, `${code}\n//# sourceMappingURL=${path.basename(jsFile)}.map\n`);
+      if (result.map) await fs.writeFile(`${jsFile}.map`, result.map);
+    }),
+  );
+  await fs.writeFile(stampFile, digest + '\n');
+  if (!quiet) console.log(`build: ${files.length} files in ${Date.now() - started} ms -> dist/`);
+  return { built: true };
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  build({ force: process.argv.includes('--force') }).catch((err) => {
+    console.error(`build failed: ${err.message}`);
+    process.exit(1);
+  });
+}
