@@ -1,1 +1,2 @@
 export * from './smtp';
+export * from './eventstoredb';

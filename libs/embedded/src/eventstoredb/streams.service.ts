@@ -1,0 +1,557 @@
+/**
+ * The `event_store.client.streams.Streams` service: Read (reads and subscriptions),
+ * Append, BatchAppend, Delete and Tombstone, answering as EventStoreDB 23.10-24.10 does.
+ * Every handler turns bad input into the real server's status code and keeps serving.
+ */
+import type {
+  handleBidiStreamingCall,
+  handleClientStreamingCall,
+  handleUnaryCall,
+  Metadata,
+  sendUnaryData,
+  ServerDuplexStream,
+  ServerReadableStream,
+  ServerUnaryCall,
+  ServerWritableStream,
+  UntypedServiceImplementation,
+} from '@grpc/grpc-js';
+import { Empty as ProtobufEmpty } from 'google-protobuf/google/protobuf/empty_pb';
+import * as shared from '@eventstore/db-client/generated/shared_pb';
+import {
+  AppendReq,
+  AppendResp,
+  BatchAppendReq,
+  BatchAppendResp,
+  DeleteReq,
+  DeleteResp,
+  ReadReq,
+  TombstoneReq,
+  TombstoneResp,
+} from '@eventstore/db-client/generated/streams_pb';
+import {
+  EventLog,
+  EventRow,
+  EXPECTED_ANY,
+  EXPECTED_NO_STREAM,
+  EXPECTED_STREAM_EXISTS,
+  MAX_APPEND_SIZE,
+  ProposedEvent,
+  ROW_CREATED,
+  ROW_REVISION,
+  SOFT_DELETED_TB,
+} from './event-log.store';
+import { encodeEventResp, encodeStreamNotFound, UuidFormat } from './read-resp.encoder';
+import { toFilter, FilterSettings } from './event-filter';
+import { AllSubscription, StreamSubscription } from './subscriptions';
+import {
+  batchBadRequest,
+  batchMaxAppendSizeExceeded,
+  batchStreamDeleted,
+  batchTimeout,
+  batchWrongExpectedVersion,
+  batchAccessDenied,
+  internal,
+  invalidArgument,
+  maxAppendSizeExceeded,
+  RequestError,
+  requiredMetadataMissing,
+  RpcError,
+  streamDeleted,
+  wrongExpectedVersion,
+} from './rpc-errors';
+import type { Access } from './access';
+
+/** Rows per SQLite page for plain reads: big enough to amortise the query, small enough to stream. */
+const READ_PAGE = 1024;
+
+type ExpectedOptions = {
+  hasRevision?(): boolean;
+  getRevision?(): string;
+  hasStreamPosition?(): boolean;
+  getStreamPosition?(): string;
+  hasNoStream(): boolean;
+  hasAny(): boolean;
+  hasStreamExists(): boolean;
+};
+
+function expectedOf(options: ExpectedOptions): number {
+  if (options.hasRevision?.()) return parseRevision(options.getRevision!());
+  if (options.hasStreamPosition?.()) return parseRevision(options.getStreamPosition!());
+  if (options.hasNoStream()) return EXPECTED_NO_STREAM;
+  if (options.hasAny()) return EXPECTED_ANY;
+  if (options.hasStreamExists()) return EXPECTED_STREAM_EXISTS;
+  throw new RequestError(invalidArgument("'None' is not a valid ExpectedStreamRevisionOneofCase"));
+}
+
+function parseRevision(text: string): number {
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new RequestError(invalidArgument(`'${text}' is not a valid stream revision`));
+  }
+  return value;
+}
+
+function streamNameOf(identifier: shared.StreamIdentifier | undefined): string {
+  if (!identifier) {
+    throw new RequestError(invalidArgument(' `stream_identifier` is a required argument'));
+  }
+  return Buffer.from(identifier.getStreamName_asU8()).toString('utf8');
+}
+
+function uuidText(id: shared.UUID | undefined): string {
+  if (!id) throw new RequestError(invalidArgument(' `id` is a required argument of type UUID'));
+  if (id.hasStructured()) {
+    const s = id.getStructured()!;
+    const most = BigInt.asUintN(64, BigInt(s.getMostSignificantBits()));
+    const least = BigInt.asUintN(64, BigInt(s.getLeastSignificantBits()));
+    const hex = most.toString(16).padStart(16, '0') + least.toString(16).padStart(16, '0');
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  }
+  const text = id.getString().toLowerCase();
+  if (!/^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/.test(text)) {
+    throw new RequestError(invalidArgument(`'${id.getString()}' is not a valid UUID`));
+  }
+  return text.length === 36
+    ? text
+    : `${text.slice(0, 8)}-${text.slice(8, 12)}-${text.slice(12, 16)}-${text.slice(16, 20)}-${text.slice(20)}`;
+}
+
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** A proposed message as the real server converts it, or a RequestError for missing metadata. */
+function toProposed(message: AppendReq.ProposedMessage | BatchAppendReq.ProposedMessage): ProposedEvent {
+  const map = message.getMetadataMap();
+  const type = map.get('type');
+  if (type === undefined) throw new RequestError(requiredMetadataMissing('type'));
+  const contentType = map.get('content-type');
+  if (contentType === undefined) throw new RequestError(requiredMetadataMissing('content-type'));
+  return {
+    id: uuidText(message.getId()),
+    type,
+    isJson: contentType === 'application/json',
+    data: asBuffer(message.getData_asU8()),
+    metadata: asBuffer(message.getCustomMetadata_asU8()),
+  };
+}
+
+function sizeOf(event: ProposedEvent): number {
+  return event.data.length + event.metadata.length + event.type.length * 2;
+}
+
+function errorOf(error: unknown): RpcError {
+  if (error instanceof RequestError) return error.rpc;
+  if (error && typeof error === 'object' && 'code' in error && 'details' in error) return error as RpcError;
+  return internal(error instanceof Error ? error.message : String(error));
+}
+
+export function streamsService(log: EventLog, access: Access): UntypedServiceImplementation {
+  const read = (call: ServerWritableStream<ReadReq, Buffer>): void => {
+    try {
+      const options = call.request.getOptions();
+      if (!options) throw new RequestError(invalidArgument(' `options` is a required argument'));
+      const uuidOption = options.getUuidOption();
+      if (!uuidOption) {
+        throw new RequestError(invalidArgument(' `uuidOption` is a required argument of type UUIDOption'));
+      }
+      const uuid: UuidFormat = uuidOption.hasStructured() ? 'structured' : 'string';
+      const filter = options.hasFilter() ? toFilter(options.getFilter()!) : null;
+      const backwards = options.getReadDirection() === ReadReq.Options.ReadDirection.BACKWARDS;
+
+      if (options.hasStream()) {
+        const streamOptions = options.getStream()!;
+        const name = streamNameOf(streamOptions.getStreamIdentifier());
+        const denied = access.check(call.metadata, name, 'read');
+        if (denied) throw new RequestError(denied);
+        if (options.hasSubscription()) {
+          if (filter) throw new RequestError(invalidArgument('Filters apply to $all only'));
+          let after = -1;
+          if (streamOptions.hasRevision()) after = parseRevision(streamOptions.getRevision());
+          else if (streamOptions.hasEnd()) after = log.stream(name)?.lastRevision ?? -1;
+          const stream = log.stream(name);
+          if (stream?.tombstoned) throw new RequestError(streamDeleted(name));
+          new StreamSubscription(log, call, uuid, name, after).start();
+          return;
+        }
+        void readStream(call, name, streamOptions, count(options), backwards, uuid);
+        return;
+      }
+      if (!options.hasAll()) throw new RequestError(invalidArgument("'None' is not a valid StreamOptionOneofCase"));
+      const denied = access.check(call.metadata, '$all', 'read');
+      if (denied) throw new RequestError(denied);
+      const all = options.getAll()!;
+      if (options.hasSubscription()) {
+        if (backwards) throw new RequestError(invalidArgument('Subscriptions read forwards only'));
+        let after = -1;
+        if (all.hasPosition()) after = parsePosition(all.getPosition()!);
+        else if (all.hasEnd()) after = log.headPosition;
+        new AllSubscription(log, call, uuid, after, filter).start();
+        return;
+      }
+      void readAll(call, all, count(options), backwards, uuid, filter);
+    } catch (error) {
+      call.emit('error', errorOf(error));
+    }
+  };
+
+  function count(options: ReadReq.Options): number {
+    if (!options.hasCount()) throw new RequestError(invalidArgument("'None' is not a valid CountOptionOneofCase"));
+    const n = Number(options.getCount());
+    return Number.isFinite(n) && n > 0 ? n : 0;
+  }
+
+  function parsePosition(position: ReadReq.Options.Position): number {
+    const commit = Number(position.getCommitPosition());
+    const prepare = Number(position.getPreparePosition());
+    if (!Number.isSafeInteger(commit) || !Number.isSafeInteger(prepare) || commit < prepare) {
+      throw new RequestError(invalidArgument('Trying to read from an invalid position.'));
+    }
+    return commit;
+  }
+
+  async function readStream(
+    call: ServerWritableStream<ReadReq, Buffer>,
+    name: string,
+    streamOptions: ReadReq.Options.StreamOptions,
+    limit: number,
+    backwards: boolean,
+    uuid: UuidFormat,
+  ): Promise<void> {
+    try {
+      const stream = log.stream(name);
+      if (stream?.tombstoned) throw new RequestError(streamDeleted(name));
+      const rules = log.metadataOf(name);
+      if (!stream || stream.lastRevision < 0 || rules?.truncateBefore === SOFT_DELETED_TB) {
+        call.write(encodeStreamNotFound(Buffer.from(name)));
+        call.end();
+        return;
+      }
+      const last = stream.lastRevision;
+      let first = 0;
+      if (rules?.truncateBefore !== undefined) first = Math.max(first, rules.truncateBefore);
+      if (rules?.maxCount !== undefined) first = Math.max(first, last - rules.maxCount + 1);
+      const oldest = rules?.maxAge !== undefined ? Date.now() - rules.maxAge * 1000 : 0;
+
+      let remaining = limit;
+      if (backwards) {
+        let next = streamOptions.hasRevision() ? parseRevision(streamOptions.getRevision()) : last;
+        if (streamOptions.hasStart()) next = 0;
+        while (remaining > 0 && next >= first) {
+          const rows = log.readStreamBackward(stream.id, next, Math.min(READ_PAGE, remaining));
+          if (rows.length === 0) break;
+          for (const row of rows) {
+            if (row[ROW_REVISION] < first) {
+              next = -1;
+              break;
+            }
+            next = row[ROW_REVISION] - 1;
+            if (row[ROW_CREATED] < oldest) continue;
+            call.write(encodeEventResp(row, uuid));
+            remaining--;
+          }
+          if (call.writableNeedDrain) await drained(call);
+          if (call.destroyed || call.cancelled) return;
+        }
+      } else {
+        let next = streamOptions.hasRevision() ? parseRevision(streamOptions.getRevision()) : 0;
+        if (streamOptions.hasEnd()) next = last + 1;
+        next = Math.max(next, first);
+        while (remaining > 0) {
+          const want = Math.min(READ_PAGE, remaining);
+          const rows = log.readStreamForward(stream.id, next, want);
+          for (const row of rows) {
+            next = row[ROW_REVISION] + 1;
+            if (row[ROW_CREATED] < oldest) continue;
+            call.write(encodeEventResp(row, uuid));
+            remaining--;
+          }
+          if (rows.length < want) break;
+          if (call.writableNeedDrain) await drained(call);
+          if (call.destroyed || call.cancelled) return;
+        }
+      }
+      call.end();
+    } catch (error) {
+      call.emit('error', errorOf(error));
+    }
+  }
+
+  async function readAll(
+    call: ServerWritableStream<ReadReq, Buffer>,
+    all: ReadReq.Options.AllOptions,
+    limit: number,
+    backwards: boolean,
+    uuid: UuidFormat,
+    filter: FilterSettings | null,
+  ): Promise<void> {
+    try {
+      let remaining = limit;
+      if (backwards) {
+        // Backwards reads exclude the start position, as the real server's do.
+        let before = all.hasPosition() ? parsePosition(all.getPosition()!) : Number.MAX_SAFE_INTEGER;
+        if (all.hasStart()) before = 0;
+        while (remaining > 0) {
+          const rows = log.readAllBackward(before, READ_PAGE);
+          for (const row of rows) {
+            before = row[0];
+            if (filter && !filter.matches(row)) continue;
+            call.write(encodeEventResp(row, uuid));
+            if (--remaining === 0) break;
+          }
+          if (rows.length < READ_PAGE) break;
+          if (call.writableNeedDrain) await drained(call);
+          if (call.destroyed || call.cancelled) return;
+        }
+      } else {
+        let from = all.hasPosition() ? parsePosition(all.getPosition()!) : 0;
+        if (all.hasEnd()) from = Number.MAX_SAFE_INTEGER;
+        while (remaining > 0) {
+          const rows = log.readAllForward(from, READ_PAGE);
+          for (const row of rows) {
+            from = row[0] + 1;
+            if (filter && !filter.matches(row)) continue;
+            call.write(encodeEventResp(row, uuid));
+            if (--remaining === 0) break;
+          }
+          if (rows.length < READ_PAGE) break;
+          if (call.writableNeedDrain) await drained(call);
+          if (call.destroyed || call.cancelled) return;
+        }
+      }
+      call.end();
+    } catch (error) {
+      call.emit('error', errorOf(error));
+    }
+  }
+
+  const append: handleClientStreamingCall<AppendReq, AppendResp> = (
+    call: ServerReadableStream<AppendReq, AppendResp>,
+    callback: sendUnaryData<AppendResp>,
+  ) => {
+    let header: AppendReq.Options | undefined;
+    let streamName = '';
+    let expected = EXPECTED_ANY;
+    const events: ProposedEvent[] = [];
+    let size = 0;
+    let done = false;
+    const finish = (error: RpcError | null, reply?: AppendResp) => {
+      if (done) return;
+      done = true;
+      if (error) {
+        callback(error);
+        call.destroy();
+      } else callback(null, reply);
+    };
+    call.on('data', (request: AppendReq) => {
+      if (done) return;
+      try {
+        if (!header) {
+          if (!request.hasOptions()) throw new RequestError(internal('Operation is not valid due to the current state of the object.'));
+          header = request.getOptions()!;
+          streamName = streamNameOf(header.getStreamIdentifier());
+          expected = expectedOf(header);
+          const denied = access.check(call.metadata, streamName, 'write');
+          if (denied) throw new RequestError(denied);
+          return;
+        }
+        if (!request.hasProposedMessage()) throw new RequestError(internal('Operation is not valid due to the current state of the object.'));
+        const event = toProposed(request.getProposedMessage()!);
+        size += sizeOf(event);
+        if (size > MAX_APPEND_SIZE) throw new RequestError(maxAppendSizeExceeded());
+        events.push(event);
+      } catch (error) {
+        finish(errorOf(error));
+      }
+    });
+    call.on('error', () => {
+      done = true;
+    });
+    call.on('end', () => {
+      if (done) return;
+      if (!header) return finish(internal('Operation is not valid due to the current state of the object.'));
+      try {
+        const outcome = log.append(streamName, expected, events);
+        const reply = new AppendResp();
+        if (outcome.kind === 'stream-deleted') return finish(streamDeleted(streamName));
+        if (outcome.kind === 'wrong-expected-version') {
+          const wrong = new AppendResp.WrongExpectedVersion();
+          if (expected === EXPECTED_ANY) wrong.setExpectedAny(new shared.Empty());
+          else if (expected === EXPECTED_STREAM_EXISTS) wrong.setExpectedStreamExists(new shared.Empty());
+          else if (expected === EXPECTED_NO_STREAM) wrong.setExpectedNoStream(new shared.Empty());
+          else wrong.setExpectedRevision(String(expected));
+          if (outcome.current < 0) wrong.setCurrentNoStream(new shared.Empty());
+          else wrong.setCurrentRevision(String(outcome.current));
+          reply.setWrongExpectedVersion(wrong);
+          return finish(null, reply);
+        }
+        const success = new AppendResp.Success();
+        if (outcome.revision < 0) success.setNoStream(new shared.Empty());
+        else success.setCurrentRevision(String(outcome.revision));
+        if (outcome.position < 0) success.setNoPosition(new shared.Empty());
+        else {
+          const position = new AppendResp.Position();
+          position.setCommitPosition(String(outcome.position));
+          position.setPreparePosition(String(outcome.position));
+          success.setPosition(position);
+        }
+        reply.setSuccess(success);
+        finish(null, reply);
+      } catch (error) {
+        finish(errorOf(error));
+      }
+    });
+  };
+
+  const batchAppend: handleBidiStreamingCall<BatchAppendReq, BatchAppendResp> = (
+    call: ServerDuplexStream<BatchAppendReq, BatchAppendResp>,
+  ) => {
+    interface Pending {
+      streamName: string;
+      identifier: shared.StreamIdentifier;
+      expected: number;
+      events: ProposedEvent[];
+      size: number;
+    }
+    const pending = new Map<string, Pending>();
+    const reply = (
+      correlation: shared.UUID | undefined,
+      identifier: shared.StreamIdentifier | undefined,
+      fill: (resp: BatchAppendResp) => void,
+    ) => {
+      const resp = new BatchAppendResp();
+      if (correlation) resp.setCorrelationId(correlation);
+      if (identifier) resp.setStreamIdentifier(identifier);
+      fill(resp);
+      if (!call.writableEnded && !call.destroyed) call.write(resp);
+    };
+
+    call.on('data', (request: BatchAppendReq) => {
+      const correlation = request.getCorrelationId();
+      let key = '';
+      let identifier: shared.StreamIdentifier | undefined;
+      try {
+        key = uuidText(correlation);
+        const options = request.getOptions();
+        if (options) {
+          identifier = options.getStreamIdentifier();
+          if (!identifier) {
+            reply(correlation, identifier, (r) =>
+              r.setError(batchBadRequest('Required field StreamIdentifier not set.')),
+            );
+            return;
+          }
+          const streamName = streamNameOf(identifier);
+          if (access.check(call.metadata, streamName, 'write')) {
+            reply(correlation, identifier, (r) => r.setError(batchAccessDenied()));
+            return;
+          }
+          const deadline = options.getDeadline();
+          if (deadline && deadline.toDate().getTime() <= Date.now()) {
+            reply(correlation, identifier, (r) => r.setError(batchTimeout()));
+            return;
+          }
+          if (!pending.has(key)) {
+            pending.set(key, { streamName, identifier, expected: expectedOf(options), events: [], size: 0 });
+          }
+        }
+        const write = pending.get(key);
+        if (!write) return;
+        identifier = write.identifier;
+        for (const message of request.getProposedMessagesList()) {
+          const event = toProposed(message);
+          write.size += sizeOf(event);
+          write.events.push(event);
+        }
+        if (write.size > MAX_APPEND_SIZE) {
+          pending.delete(key);
+          reply(correlation, identifier, (r) => r.setError(batchMaxAppendSizeExceeded()));
+          return;
+        }
+        if (!request.getIsFinal()) return;
+        pending.delete(key);
+        const outcome = log.append(write.streamName, write.expected, write.events);
+        reply(correlation, write.identifier, (r) => {
+          if (outcome.kind === 'stream-deleted') {
+            r.setError(batchStreamDeleted(write.identifier.getStreamName_asU8()));
+          } else if (outcome.kind === 'wrong-expected-version') {
+            r.setError(batchWrongExpectedVersion(outcome.current, write.expected));
+          } else {
+            const success = new BatchAppendResp.Success();
+            if (outcome.revision < 0) success.setNoStream(new ProtobufEmpty());
+            else success.setCurrentRevision(String(outcome.revision));
+            if (outcome.position < 0) success.setNoPosition(new ProtobufEmpty());
+            else {
+              const position = new shared.AllStreamPosition();
+              position.setCommitPosition(String(outcome.position));
+              position.setPreparePosition(String(outcome.position));
+              success.setPosition(position);
+            }
+            r.setSuccess(success);
+          }
+        });
+      } catch (error) {
+        if (key) pending.delete(key);
+        const message = error instanceof Error ? error.message : String(error);
+        reply(correlation, identifier ?? request.getOptions()?.getStreamIdentifier(), (r) =>
+          r.setError(batchBadRequest(message)),
+        );
+      }
+    });
+    call.on('end', () => {
+      if (!call.writableEnded) call.end();
+    });
+    call.on('error', () => pending.clear());
+    call.on('cancelled', () => pending.clear());
+  };
+
+  const deleteStream = (hard: boolean) =>
+    ((call: ServerUnaryCall<DeleteReq | TombstoneReq, DeleteResp | TombstoneResp>, callback) => {
+      try {
+        const options = call.request.getOptions();
+        if (!options) throw new RequestError(invalidArgument(' `options` is a required argument'));
+        const name = streamNameOf(options.getStreamIdentifier());
+        const expected = expectedOf(options);
+        const denied = access.check(call.metadata, name, 'delete');
+        if (denied) throw new RequestError(denied);
+        const outcome = log.delete(name, expected, hard);
+        if (outcome.kind === 'stream-deleted') return callback(streamDeleted(name));
+        if (outcome.kind === 'wrong-expected-version') {
+          return callback(wrongExpectedVersion('Delete', name, expected, outcome.current));
+        }
+        const Reply = hard ? TombstoneResp : DeleteResp;
+        const resp = new Reply();
+        const position = new Reply.Position();
+        position.setCommitPosition(String(outcome.position));
+        position.setPreparePosition(String(outcome.position));
+        resp.setPosition(position);
+        callback(null, resp);
+      } catch (error) {
+        callback(errorOf(error));
+      }
+    }) as handleUnaryCall<DeleteReq | TombstoneReq, DeleteResp | TombstoneResp>;
+
+  return {
+    read,
+    append,
+    batchAppend,
+    delete: deleteStream(false),
+    tombstone: deleteStream(true),
+  };
+}
+
+function drained(call: ServerWritableStream<ReadReq, Buffer>): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      call.off('drain', done);
+      call.off('close', done);
+      call.off('cancelled', done);
+      resolve();
+    };
+    call.on('drain', done);
+    call.on('close', done);
+    call.on('cancelled', done);
+  });
+}
+
+export type { EventRow, Metadata };

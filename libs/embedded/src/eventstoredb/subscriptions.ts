@@ -1,0 +1,230 @@
+/**
+ * Catch-up subscriptions to a stream or to `$all`, with the real server's sequence:
+ * confirmation -> events strictly after the start point -> (filtered: checkpoint) ->
+ * caught_up -> live events.
+ *
+ * The seam between catch-up and live has no gap and no duplicate because both sides run
+ * on one thread: the last catch-up page is read from SQLite and the live listener is
+ * registered in the same synchronous step, and every append notifies listeners inside
+ * the same synchronous step as its commit. A subscriber too slow to keep up with live
+ * events goes back to reading pages from the log (the real server's "fell behind").
+ */
+import { randomUUID } from 'node:crypto';
+import type { ServerWritableStream } from '@grpc/grpc-js';
+import type { ReadReq } from '@eventstore/db-client/generated/streams_pb';
+import {
+  EventLog,
+  EventRow,
+  ROW_POS,
+  ROW_REVISION,
+  ROW_STREAM,
+  SOFT_DELETED_TB,
+} from './event-log.store';
+import {
+  CAUGHT_UP,
+  encodeCheckpoint,
+  encodeConfirmation,
+  encodeEventResp,
+  UuidFormat,
+} from './read-resp.encoder';
+import type { FilterSettings } from './event-filter';
+import { streamDeleted } from './rpc-errors';
+
+/** Rows read per catch-up page. */
+const PAGE_SIZE = 512;
+/** Live messages queued for one subscriber before it is moved back to catch-up reads. */
+const MAX_LIVE_BACKLOG = 10_000;
+
+type Call = ServerWritableStream<ReadReq, Buffer>;
+
+abstract class Subscription {
+  protected live = false;
+  protected closed = false;
+  private unlisten: (() => void) | null = null;
+
+  constructor(
+    protected readonly log: EventLog,
+    protected readonly call: Call,
+    protected readonly uuid: UuidFormat,
+  ) {
+    const stop = () => this.stop();
+    call.on('cancelled', stop);
+    call.on('close', stop);
+    call.on('error', stop);
+  }
+
+  start(): void {
+    this.call.write(encodeConfirmation(randomUUID()));
+    void this.catchUp();
+  }
+
+  /** Sends the next catch-up page; returns true when the log has no more rows to read. */
+  protected abstract readPage(): boolean;
+  /** Handles one appended row while live. */
+  protected abstract onLive(row: EventRow): void;
+  /** Messages sent when switching to live (checkpoint for filtered `$all`, then caught_up). */
+  protected goingLive(): void {
+    this.call.write(CAUGHT_UP);
+  }
+
+  private async catchUp(): Promise<void> {
+    try {
+      while (!this.closed) {
+        const atEnd = this.readPage();
+        if (this.closed) return;
+        if (atEnd) {
+          this.live = true;
+          this.unlisten = this.log.onAppended((rows) => this.deliver(rows));
+          this.goingLive();
+          return;
+        }
+        if (this.call.writableNeedDrain) await this.drained();
+      }
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  private deliver(rows: EventRow[]): void {
+    if (this.closed) return;
+    try {
+      for (const row of rows) this.onLive(row);
+    } catch (error) {
+      this.fail(error);
+      return;
+    }
+    if (this.call.writableLength > MAX_LIVE_BACKLOG) {
+      // Fell behind: stop taking live rows, let the queue drain, then read the log again
+      // from the last row handed to the call; that read ends with a new caught_up.
+      this.live = false;
+      this.unlisten?.();
+      this.unlisten = null;
+      void this.drained().then(() => this.catchUp());
+    }
+  }
+
+  private drained(): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.closed || !this.call.writableNeedDrain) return resolve();
+      const done = () => {
+        this.call.off('drain', done);
+        this.call.off('close', done);
+        resolve();
+      };
+      this.call.on('drain', done);
+      this.call.on('close', done);
+    });
+  }
+
+  protected fail(error: unknown): void {
+    if (this.closed) return;
+    this.stop();
+    const rpc =
+      error && typeof error === 'object' && 'code' in error
+        ? error
+        : { code: 13, details: error instanceof Error ? error.message : String(error) };
+    this.call.emit('error', rpc);
+  }
+
+  stop(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.unlisten?.();
+    this.unlisten = null;
+  }
+}
+
+/** Subscription to `$all`, optionally filtered. `after` is the position after which events are sent. */
+export class AllSubscription extends Subscription {
+  private lastPosition: number;
+  private considered = 0;
+
+  constructor(
+    log: EventLog,
+    call: Call,
+    uuid: UuidFormat,
+    after: number,
+    private readonly filter: FilterSettings | null,
+  ) {
+    super(log, call, uuid);
+    this.lastPosition = after;
+  }
+
+  protected readPage(): boolean {
+    const rows = this.log.readAllForward(this.lastPosition + 1, PAGE_SIZE);
+    const filter = this.filter;
+    for (const row of rows) {
+      this.lastPosition = row[ROW_POS];
+      if (!filter || filter.matches(row)) this.call.write(encodeEventResp(row, this.uuid));
+      if (filter && ++this.considered >= filter.checkpointInterval) {
+        this.considered = 0;
+        this.call.write(encodeCheckpoint(this.lastPosition));
+      }
+    }
+    return rows.length < PAGE_SIZE;
+  }
+
+  protected override goingLive(): void {
+    if (this.filter) {
+      // Like the real server: one checkpoint when catch-up ends, at the head of the log.
+      const head = Math.max(this.lastPosition, this.log.headPosition);
+      if (head >= 0) this.call.write(encodeCheckpoint(head));
+    }
+    super.goingLive();
+  }
+
+  protected onLive(row: EventRow): void {
+    const pos = row[ROW_POS];
+    if (pos <= this.lastPosition) return;
+    this.lastPosition = pos;
+    const filter = this.filter;
+    if (!filter || filter.matches(row)) this.call.write(encodeEventResp(row, this.uuid));
+    if (filter && ++this.considered >= filter.checkpointInterval) {
+      this.considered = 0;
+      this.call.write(encodeCheckpoint(pos));
+    }
+  }
+}
+
+/** Subscription to one stream. `after` is the revision after which events are sent (-1: all). */
+export class StreamSubscription extends Subscription {
+  private lastRevision: number;
+
+  constructor(
+    log: EventLog,
+    call: Call,
+    uuid: UuidFormat,
+    private readonly streamName: string,
+    after: number,
+  ) {
+    super(log, call, uuid);
+    this.lastRevision = after;
+  }
+
+  protected readPage(): boolean {
+    const stream = this.log.stream(this.streamName);
+    if (!stream) return true;
+    if (stream.tombstoned) throw streamDeleted(this.streamName);
+    const truncateBefore = this.log.metadataOf(this.streamName)?.truncateBefore ?? 0;
+    if (truncateBefore === SOFT_DELETED_TB) {
+      this.lastRevision = Math.max(this.lastRevision, stream.lastRevision);
+      return true;
+    }
+    const from = Math.max(this.lastRevision + 1, truncateBefore);
+    const rows = this.log.readStreamForward(stream.id, from, PAGE_SIZE);
+    for (const row of rows) {
+      this.lastRevision = row[ROW_REVISION];
+      this.call.write(encodeEventResp(row, this.uuid));
+    }
+    return rows.length < PAGE_SIZE;
+  }
+
+  protected onLive(row: EventRow): void {
+    if (row[ROW_STREAM] !== this.streamName) return;
+    const revision = row[ROW_REVISION];
+    if (revision > Number.MAX_SAFE_INTEGER) throw streamDeleted(this.streamName);
+    if (revision <= this.lastRevision) return;
+    this.lastRevision = revision;
+    this.call.write(encodeEventResp(row, this.uuid));
+  }
+}
