@@ -18,6 +18,8 @@ export type Operation = 'read' | 'write' | 'delete';
 export interface Access {
   /** null when allowed, else the error the real server answers with. */
   check(metadata: Metadata, stream: string, operation: Operation): RpcError | null;
+  /** null when the call's credentials (if any) are valid, else UNAUTHENTICATED. */
+  authenticate(metadata: Metadata): RpcError | null;
 }
 
 const USERS: Record<string, { password: string; admin: boolean }> = {
@@ -47,8 +49,9 @@ function isSystemStream(stream: string): boolean {
 }
 
 export function createAccess(secure: boolean): Access {
-  if (!secure) return { check: () => null };
+  if (!secure) return { check: () => null, authenticate: () => null };
   return {
+    authenticate: (metadata) => (principalOf(metadata) === 'invalid' ? unauthenticated() : null),
     check(metadata, stream) {
       const principal = principalOf(metadata);
       if (principal === 'invalid') return unauthenticated();

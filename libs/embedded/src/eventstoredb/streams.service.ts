@@ -413,6 +413,13 @@ export function streamsService(log: EventLog, access: Access): UntypedServiceImp
       events: ProposedEvent[];
       size: number;
     }
+    // Bad credentials fail the whole call, as the real server's authentication middleware
+    // does before any handler runs; permissions are then checked per request.
+    const unauthenticated = access.authenticate(call.metadata);
+    if (unauthenticated) {
+      call.emit('error', unauthenticated);
+      return;
+    }
     const pending = new Map<string, Pending>();
     const reply = (
       correlation: shared.UUID | undefined,
