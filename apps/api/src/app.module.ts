@@ -7,8 +7,9 @@ import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { ClientsModule } from '@qa/common';
 import type { Runtime } from '@qa/config';
 import { HttpBasicsModule } from './http/http.module';
+import { NotificationsModule } from './notifications/notifications.module';
 
-const FEATURE_MODULES: Array<Type | DynamicModule> = [];
+const FEATURE_MODULES: Array<Type | DynamicModule> = [NotificationsModule];
 
 @Module({})
 export class AppModule {
