@@ -78,13 +78,26 @@ export interface UserPersonalDataErased {
 /** `username-<lower-cased name>`, appended with expected revision "no stream". */
 export interface UsernameReserved {
   type: 'UsernameReserved';
-  data: { username: string; userId: Id };
+  /** `at` lets a later registration recognise a reservation abandoned by a crashed one. */
+  data: { username: string; userId: Id; at?: Timestamp };
+}
+
+/** A registration that failed after reserving gives the name back (same stream). */
+export interface UsernameReleased {
+  type: 'UsernameReleased';
+  data: { username: string; userId: Id; at: Timestamp };
 }
 
 /** `useremail-<emailHash>`, appended with expected revision "no stream". */
 export interface UserEmailReserved {
   type: 'UserEmailReserved';
-  data: { userId: Id };
+  data: { userId: Id; at?: Timestamp };
+}
+
+/** A registration that failed after reserving gives the address back (same stream). */
+export interface UserEmailReleased {
+  type: 'UserEmailReleased';
+  data: { userId: Id; at: Timestamp };
 }
 
 /** `subjectkey-<subject>`: the only place a person's encryption key lives. */
@@ -283,7 +296,9 @@ export type DomainEvent =
   | UserLevelChanged
   | UserPersonalDataErased
   | UsernameReserved
+  | UsernameReleased
   | UserEmailReserved
+  | UserEmailReleased
   | SubjectKeyCreated
   | CategoryCreated
   | QuestionAsked

@@ -1,0 +1,36 @@
+/** Commands on one comment (`comment-<id>`). */
+import { Actor } from '../shared/actor';
+import { Command } from '../shared/decider';
+import { Id, Sealed, Timestamp } from '../shared/events';
+import { PostLookup } from '../shared/lookups';
+
+export type PostComment = Command<
+  'PostComment',
+  {
+    commentId: Id;
+    /** The question or answer commented on, as the handler found it. */
+    parent: PostLookup;
+    body: string;
+    actor: Actor;
+    email?: Sealed | null;
+    notify?: boolean;
+    at: Timestamp;
+  }
+>;
+
+export type EditComment = Command<
+  'EditComment',
+  {
+    commentId: Id;
+    body: string;
+    reason?: string | null;
+    restoredRevision?: number;
+    actor: Actor;
+    at: Timestamp;
+  }
+>;
+
+export type HideComment = Command<'HideComment', { commentId: Id; actor: Actor; at: Timestamp }>;
+export type ShowComment = Command<'ShowComment', { commentId: Id; actor: Actor; at: Timestamp }>;
+
+export type CommentCommand = PostComment | EditComment | HideComment | ShowComment;

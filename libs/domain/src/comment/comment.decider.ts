@@ -1,0 +1,211 @@
+/**
+ * The comment aggregate. As in Q2A, comments are allowed on a closed question and its
+ * answers (closing stops new answers, not discussion), but not on a hidden post nor on
+ * anything under a hidden question. A hidden comment takes no edits until shown again.
+ */
+import { authorIdOf, requireUser, userAuthor } from '../shared/actor';
+import { Decider, fold } from '../shared/decider';
+import { domainError, ErrorCodes } from '../shared/error-codes';
+import {
+  Author,
+  CommentEdited,
+  CommentPosted,
+  Id,
+  NotifyPreference,
+  PostHidden,
+  PostShown,
+  Timestamp,
+} from '../shared/events';
+import { canEditPost, canHidePosts } from '../shared/permissions';
+import { posterChecks, posterOf } from '../shared/posting';
+import {
+  checkBody,
+  checkReason,
+  checkRevisionNumber,
+  validateFields,
+} from '../shared/validation';
+import {
+  CommentCommand,
+  EditComment,
+  HideComment,
+  PostComment,
+  ShowComment,
+} from './comment.commands';
+
+export type CommentEvent = CommentPosted | CommentEdited | PostHidden | PostShown;
+
+export interface CommentState {
+  exists: boolean;
+  commentId: Id | null;
+  questionId: Id | null;
+  parent: { type: 'question' | 'answer'; id: Id; authorId: Id | null } | null;
+  author: Author | null;
+  authorId: Id | null;
+  body: string;
+  notify: NotifyPreference | null;
+  postedAt: Timestamp | null;
+  hidden: boolean;
+  /** Posting is revision 1, each edit adds one. */
+  revision: number;
+  lastEdit: { by: Author; at: Timestamp; reason: string | null } | null;
+}
+
+export const initialCommentState = (): CommentState => ({
+  exists: false,
+  commentId: null,
+  questionId: null,
+  parent: null,
+  author: null,
+  authorId: null,
+  body: '',
+  notify: null,
+  postedAt: null,
+  hidden: false,
+  revision: 0,
+  lastEdit: null,
+});
+
+export function evolveComment(state: CommentState, event: CommentEvent): CommentState {
+  switch (event.type) {
+    case 'CommentPosted': {
+      const d = event.data;
+      return {
+        ...state,
+        exists: true,
+        commentId: d.commentId,
+        questionId: d.questionId,
+        parent: d.parent,
+        author: d.author,
+        authorId: authorIdOf(d.author),
+        body: d.body,
+        notify: d.notify,
+        postedAt: d.at,
+        revision: 1,
+      };
+    }
+    case 'CommentEdited':
+      return {
+        ...state,
+        body: event.data.body,
+        revision: state.revision + 1,
+        lastEdit: { by: event.data.editedBy, at: event.data.at, reason: event.data.reason },
+      };
+    case 'PostHidden':
+      return { ...state, hidden: true };
+    case 'PostShown':
+      return { ...state, hidden: false };
+    default:
+      return state;
+  }
+}
+
+type ExistingComment = CommentState & {
+  commentId: Id;
+  questionId: Id;
+  parent: NonNullable<CommentState['parent']>;
+};
+
+function existing(state: CommentState): ExistingComment {
+  if (!state.exists || !state.commentId || !state.questionId || !state.parent)
+    throw domainError(ErrorCodes.COMMENT_NOT_FOUND);
+  return state as ExistingComment;
+}
+
+function post({ data }: PostComment, state: CommentState): CommentEvent[] {
+  if (state.exists) throw domainError(ErrorCodes.ALREADY_EXISTS);
+  const parent = data.parent;
+  if (!parent.exists)
+    throw domainError(
+      parent.type === 'question' ? ErrorCodes.QUESTION_NOT_FOUND : ErrorCodes.ANSWER_NOT_FOUND,
+    );
+  if (parent.questionHidden) throw domainError(ErrorCodes.QUESTION_HIDDEN);
+  if (parent.hidden)
+    throw domainError(
+      parent.type === 'question' ? ErrorCodes.QUESTION_HIDDEN : ErrorCodes.ANSWER_HIDDEN,
+    );
+  const v = validateFields({ body: checkBody(data.body), ...posterChecks(data) });
+  const { author, notify } = posterOf(data, v.name, v.email);
+  return [
+    {
+      type: 'CommentPosted',
+      data: {
+        commentId: data.commentId,
+        questionId: parent.questionId,
+        parent: { type: parent.type, id: parent.id, authorId: parent.authorId },
+        body: v.body,
+        author,
+        notify,
+        at: data.at,
+      },
+    },
+  ];
+}
+
+function edit({ data }: EditComment, state: CommentState): CommentEvent[] {
+  const comment = existing(state);
+  const actor = requireUser(data.actor);
+  if (!canEditPost(actor, comment.authorId)) throw domainError(ErrorCodes.FORBIDDEN);
+  if (comment.hidden) throw domainError(ErrorCodes.COMMENT_HIDDEN);
+  const v = validateFields({
+    body: checkBody(data.body),
+    reason: checkReason(data.reason),
+    restoredRevision: checkRevisionNumber(data.restoredRevision, comment.revision),
+  });
+  if (v.body === comment.body) return [];
+  return [
+    {
+      type: 'CommentEdited',
+      data: {
+        commentId: comment.commentId,
+        questionId: comment.questionId,
+        parent: { type: comment.parent.type, id: comment.parent.id },
+        body: v.body,
+        previousBody: comment.body,
+        reason: v.reason,
+        editedBy: userAuthor(actor),
+        ...(v.restoredRevision !== undefined ? { restoredRevision: v.restoredRevision } : {}),
+        at: data.at,
+      },
+    },
+  ];
+}
+
+function setHidden(
+  { data }: HideComment | ShowComment,
+  state: CommentState,
+  hidden: boolean,
+): CommentEvent[] {
+  const comment = existing(state);
+  const actor = requireUser(data.actor);
+  if (!canHidePosts(actor)) throw domainError(ErrorCodes.FORBIDDEN);
+  if (comment.hidden === hidden) return [];
+  const payload = {
+    postId: comment.commentId,
+    postType: 'comment' as const,
+    questionId: comment.questionId,
+    by: actor.userId,
+    at: data.at,
+  };
+  return [hidden ? { type: 'PostHidden', data: payload } : { type: 'PostShown', data: payload }];
+}
+
+export function decideComment(command: CommentCommand, state: CommentState): CommentEvent[] {
+  switch (command.type) {
+    case 'PostComment':
+      return post(command, state);
+    case 'EditComment':
+      return edit(command, state);
+    case 'HideComment':
+      return setHidden(command, state, true);
+    case 'ShowComment':
+      return setHidden(command, state, false);
+  }
+}
+
+export const commentDecider: Decider<CommentCommand, CommentEvent, CommentState> = {
+  decide: decideComment,
+  evolve: evolveComment,
+  initialState: initialCommentState,
+};
+
+export const foldComment = (events: readonly CommentEvent[]) => fold(commentDecider, events);
