@@ -14,6 +14,9 @@ import { contractMetadata, describeEventStoreContract } from './event-store.cont
 import { EVENT_STORE_UNAVAILABLE } from './event-store.errors';
 import { EventTypeRegistry } from './event-type.registry';
 
+// Servers start and child processes compile on a shared machine: allow for a slow one.
+jest.setTimeout(30_000);
+
 describeEventStoreContract('EventStoreDB adapter, embedded server in memory', async () => {
   const server = await startEventStoreDbServer({ port: 0, data: ':memory:' });
   return { store: new EventStoreDbAdapter(server.url), teardown: () => server.close() };
