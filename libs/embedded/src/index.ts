@@ -1,2 +1,3 @@
 export * from './smtp';
 export * from './eventstoredb';
+export { runMongoDbCli, startMongoDbServer, type MongoDbServerOptions } from './mongodb';

@@ -1,0 +1,278 @@
+/**
+ * One index of a collection: entries kept sorted by (key, record sequence) in an array
+ * searched by bisection, plus a hash map of keys for unique indexes. The query planner scans
+ * ranges of it, so lookups, ranges and sorted pages by an indexed field do not read the
+ * whole collection.
+ */
+import { Query } from 'mingo';
+import { compareValues, isPlainObject, keyString, pathValues, typeRank } from './bson-order';
+import { commandError } from './mongo.errors';
+
+export type Doc = Record<string, unknown>;
+
+/** A stored document. The record object lives as long as the document; `doc` is replaced on update. */
+export interface DocRecord {
+  seq: number;
+  doc: Doc;
+}
+
+export interface IndexSpec {
+  name: string;
+  key: Record<string, number>;
+  unique?: boolean;
+  sparse?: boolean;
+  partialFilterExpression?: Doc;
+  expireAfterSeconds?: number;
+}
+
+interface Entry {
+  k: unknown[];
+  r: DocRecord;
+}
+
+/** A probe value standing for the start or the end of one BSON type bracket. */
+export class BracketBound {
+  constructor(
+    readonly rank: number,
+    readonly atEnd: boolean,
+  ) {}
+}
+
+export const MIN_BOUND = new BracketBound(0, false);
+export const MAX_BOUND = new BracketBound(99, true);
+
+function compareProbe(value: unknown, probe: unknown): number {
+  if (probe instanceof BracketBound) {
+    const r = typeRank(value);
+    if (r !== probe.rank) return r < probe.rank ? -1 : 1;
+    return probe.atEnd ? -1 : 1;
+  }
+  return compareValues(value, probe);
+}
+
+/** A range of the index in index order: entries whose key prefix lies between lo and hi. */
+export interface Interval {
+  lo: unknown[];
+  loInclusive: boolean;
+  hi: unknown[];
+  hiInclusive: boolean;
+}
+
+export function formatValue(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (v === null || v === undefined) return 'null';
+  if (v instanceof Date) return `new Date(${v.getTime()})`;
+  if (Array.isArray(v)) return `[ ${v.map(formatValue).join(', ')} ]`;
+  const t = (v as { _bsontype?: string })._bsontype;
+  if (t === 'ObjectId') return `ObjectId('${String(v)}')`;
+  if (isPlainObject(v)) {
+    const inner = Object.entries(v)
+      .map(([k, x]) => `${k}: ${formatValue(x)}`)
+      .join(', ');
+    return inner ? `{ ${inner} }` : '{}';
+  }
+  return String(v);
+}
+
+export class CollectionIndex {
+  readonly fields: Array<{ path: string; parts: string[]; dir: number }>;
+  readonly entries: Entry[] = [];
+  readonly uniqueKeys?: Map<string, DocRecord>;
+  multikey = false;
+  private readonly partial?: Query;
+
+  constructor(
+    readonly spec: IndexSpec,
+    private readonly namespace: string,
+  ) {
+    this.fields = Object.entries(spec.key).map(([path, dir]) => ({
+      path,
+      parts: path.split('.'),
+      dir: Number(dir) < 0 ? -1 : 1,
+    }));
+    if (spec.unique) this.uniqueKeys = new Map();
+    if (spec.partialFilterExpression) this.partial = new Query(spec.partialFilterExpression);
+  }
+
+  get name(): string {
+    return this.spec.name;
+  }
+
+  get isId(): boolean {
+    return this.spec.name === '_id_';
+  }
+
+  /** Every key the document has in this index (several when a field holds an array), or none. */
+  keysFor(doc: Doc): unknown[][] {
+    if (this.partial && !this.partial.test(doc)) return [];
+    let keys: unknown[][] = [[]];
+    let allMissing = true;
+    for (const f of this.fields) {
+      const arrays = { seen: false };
+      const values = pathValues(doc, f.parts, [], 0, arrays);
+      if (values.length > 0) allMissing = false;
+      if (arrays.seen) this.multikey = true;
+      const options = values.length === 0 ? [null] : values;
+      if (options.length === 1) {
+        for (const k of keys) k.push(options[0]);
+      } else {
+        const next: unknown[][] = [];
+        const seen = new Set<string>();
+        for (const v of options) {
+          const ks = keyString(v);
+          if (seen.has(ks)) continue;
+          seen.add(ks);
+          for (const k of keys) next.push([...k, v]);
+        }
+        keys = next;
+      }
+    }
+    if (this.spec.sparse && allMissing) return [];
+    return keys;
+  }
+
+  private uniqueKey(k: unknown[]): string {
+    return k.length === 1 ? keyString(k[0]) : k.map(keyString).join('\u0001');
+  }
+
+  /** Throws MongoDB's duplicate key error if another document already holds one of the keys. */
+  checkUnique(rec: DocRecord | undefined, keys: unknown[][]): void {
+    if (!this.uniqueKeys) return;
+    for (const k of keys) {
+      const holder = this.uniqueKeys.get(this.uniqueKey(k));
+      if (holder && holder !== rec) throw this.duplicateError(k);
+    }
+  }
+
+  duplicateError(k: unknown[]) {
+    const keyValue: Doc = {};
+    this.fields.forEach((f, i) => (keyValue[f.path] = k[i] === undefined ? null : k[i]));
+    const shown = this.fields.map((f, i) => `${f.path}: ${formatValue(k[i])}`).join(', ');
+    return commandError(
+      'DuplicateKey',
+      `E11000 duplicate key error collection: ${this.namespace} index: ${this.name} dup key: { ${shown} }`,
+      { keyPattern: { ...this.spec.key }, keyValue },
+    );
+  }
+
+  private compareEntry(a: unknown[], aSeq: number, b: Entry): number {
+    for (let i = 0; i < this.fields.length; i++) {
+      const c = compareValues(a[i], b.k[i]);
+      if (c !== 0) return c * this.fields[i].dir;
+    }
+    return aSeq === b.r.seq ? 0 : aSeq < b.r.seq ? -1 : 1;
+  }
+
+  /** First position whose entry is not before (k, seq). */
+  private position(k: unknown[], seq: number): number {
+    let lo = 0;
+    let hi = this.entries.length;
+    if (hi > 0 && this.compareEntry(k, seq, this.entries[hi - 1]) > 0) return hi;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.compareEntry(k, seq, this.entries[mid]) > 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  add(rec: DocRecord, keys: unknown[][]): void {
+    for (const k of keys) {
+      this.entries.splice(this.position(k, rec.seq), 0, { k, r: rec });
+      this.uniqueKeys?.set(this.uniqueKey(k), rec);
+    }
+  }
+
+  remove(rec: DocRecord, keys: unknown[][]): void {
+    for (const k of keys) {
+      const at = this.position(k, rec.seq);
+      if (at < this.entries.length && this.entries[at].r === rec) this.entries.splice(at, 1);
+      if (this.uniqueKeys) {
+        const uk = this.uniqueKey(k);
+        if (this.uniqueKeys.get(uk) === rec) this.uniqueKeys.delete(uk);
+      }
+    }
+  }
+
+  /** Builds the index over existing records, failing on the first duplicate of a unique key. */
+  build(records: Iterable<DocRecord>): void {
+    const all: Entry[] = [];
+    for (const rec of records) {
+      const keys = this.keysFor(rec.doc);
+      for (const k of keys) {
+        if (this.uniqueKeys) {
+          const uk = this.uniqueKey(k);
+          const holder = this.uniqueKeys.get(uk);
+          if (holder && holder !== rec) {
+            this.uniqueKeys.clear();
+            throw this.duplicateError(k);
+          }
+          this.uniqueKeys.set(uk, rec);
+        }
+        all.push({ k, r: rec });
+      }
+    }
+    all.sort((a, b) => this.compareEntry(a.k, a.r.seq, b));
+    this.entries.push(...all);
+  }
+
+  clear(): void {
+    this.entries.length = 0;
+    this.uniqueKeys?.clear();
+  }
+
+  private comparePrefix(k: unknown[], probe: unknown[]): number {
+    for (let i = 0; i < probe.length; i++) {
+      const c = compareProbe(k[i], probe[i]);
+      if (c !== 0) return c * this.fields[i].dir;
+    }
+    return 0;
+  }
+
+  /** First position whose key prefix is >= probe (or > probe when exclusive), in index order. */
+  private lowerBound(probe: unknown[], exclusive: boolean): number {
+    let lo = 0;
+    let hi = this.entries.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const c = this.comparePrefix(this.entries[mid].k, probe);
+      if (c < 0 || (exclusive && c === 0)) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** The records of the entries inside the interval, in index order or reversed. */
+  *scan(interval: Interval, reverse: boolean, counter: { keys: number }): Generator<DocRecord> {
+    const start = this.lowerBound(interval.lo, !interval.loInclusive);
+    const end = this.lowerBound(interval.hi, interval.hiInclusive);
+    if (!reverse) {
+      for (let i = start; i < end; i++) {
+        counter.keys++;
+        yield this.entries[i].r;
+      }
+    } else {
+      for (let i = end - 1; i >= start; i--) {
+        counter.keys++;
+        yield this.entries[i].r;
+      }
+    }
+  }
+
+  /** Entries of the interval, counted without reading them. */
+  countIn(interval: Interval): number {
+    return (
+      this.lowerBound(interval.hi, interval.hiInclusive) -
+      this.lowerBound(interval.lo, !interval.loInclusive)
+    );
+  }
+
+  describe(): Doc {
+    const out: Doc = { v: 2, key: { ...this.spec.key }, name: this.name };
+    if (this.spec.unique && !this.isId) out.unique = true;
+    if (this.spec.sparse) out.sparse = true;
+    if (this.spec.partialFilterExpression) out.partialFilterExpression = this.spec.partialFilterExpression;
+    if (this.spec.expireAfterSeconds !== undefined) out.expireAfterSeconds = this.spec.expireAfterSeconds;
+    return out;
+  }
+}
