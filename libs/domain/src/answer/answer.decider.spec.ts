@@ -64,7 +64,11 @@ const anonPosted = posted({
   notify: { notify: true, email: sealedAnonEmail },
 });
 
-const edit = (body: string, actor: Actor = bob, extra: Partial<EditAnswer['data']> = {}): EditAnswer => ({
+const edit = (
+  body: string,
+  actor: Actor = bob,
+  extra: Partial<EditAnswer['data']> = {},
+): EditAnswer => ({
   type: 'EditAnswer',
   data: { answerId: AID, body, actor, at: T1, ...extra },
 });
@@ -80,19 +84,25 @@ const hidden: AnswerEvent = {
 
 describe('answer decider', () => {
   describe('PostAnswer', () => {
-    it('records the answer with its question and the question\'s author', () => {
-      given([]).when(post({ body: `\r\n${BODY}\r\n` })).then([posted()]);
+    it("records the answer with its question and the question's author", () => {
+      given([])
+        .when(post({ body: `\r\n${BODY}\r\n` }))
+        .then([posted()]);
     });
 
     it('records an anonymous answer with name and sealed email', () => {
-      given([]).when(post({ actor: anon, email: sealedAnonEmail })).then([anonPosted]);
+      given([])
+        .when(post({ actor: anon, email: sealedAnonEmail }))
+        .then([anonPosted]);
       given([])
         .when(post({ actor: nameless }))
         .then([posted({ author: { kind: 'anonymous', name: null, ipHash: 'iph2' } })]);
     });
 
     it('keeps notify off when asked', () => {
-      given([]).when(post({ notify: false })).then([posted({ notify: { notify: false, email: null } })]);
+      given([])
+        .when(post({ notify: false }))
+        .then([posted({ notify: { notify: false, email: null } })]);
     });
 
     it('carries a null question author for anonymous questions', () => {
@@ -101,27 +111,37 @@ describe('answer decider', () => {
         .then([posted({ questionAuthorId: null })]);
     });
 
-    it('lets the question\'s author answer their own question', () => {
+    it("lets the question's author answer their own question", () => {
       given([])
         .when(post({ actor: alice }))
         .then([posted({ author: authorOf(alice) })]);
     });
 
     it('refuses a missing, hidden or closed question', () => {
-      given([]).when(post({ question: question({ exists: false }) })).then('QUESTION_NOT_FOUND');
-      given([]).when(post({ question: question({ hidden: true }) })).then('QUESTION_HIDDEN');
-      given([]).when(post({ question: question({ closed: true }) })).then('QUESTION_CLOSED');
+      given([])
+        .when(post({ question: question({ exists: false }) }))
+        .then('QUESTION_NOT_FOUND');
+      given([])
+        .when(post({ question: question({ hidden: true }) }))
+        .then('QUESTION_HIDDEN');
+      given([])
+        .when(post({ question: question({ closed: true }) }))
+        .then('QUESTION_CLOSED');
     });
 
     it('refuses an empty or over-long body and a bad name, together', () => {
       given([])
         .when(post({ body: ' \n ', actor: { ...anon, name: 'Bad\u202Ename' } }))
         .thenFailsOn(['body', 'name']);
-      given([]).when(post({ body: 'b'.repeat(12_001) })).thenFailsOn(['body']);
+      given([])
+        .when(post({ body: 'b'.repeat(12_001) }))
+        .thenFailsOn(['body']);
     });
 
     it('refuses an email from a registered user', () => {
-      given([]).when(post({ email: sealedAnonEmail })).thenFailsOn(['email']);
+      given([])
+        .when(post({ email: sealedAnonEmail }))
+        .thenFailsOn(['email']);
     });
 
     it('refuses a second answer on the same id', () => {
@@ -150,7 +170,9 @@ describe('answer decider', () => {
     });
 
     it('decides nothing when the body does not change', () => {
-      given([posted()]).when(edit(` ${BODY} `)).then([]);
+      given([posted()])
+        .when(edit(` ${BODY} `))
+        .then([]);
     });
 
     it('lets editors and above edit any answer, not others', () => {

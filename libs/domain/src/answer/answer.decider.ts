@@ -18,12 +18,7 @@ import {
 import { AnswerLookup, PostLookup, QuestionLookup } from '../shared/lookups';
 import { canEditPost, canHidePosts } from '../shared/permissions';
 import { posterChecks, posterOf } from '../shared/posting';
-import {
-  checkBody,
-  checkReason,
-  checkRevisionNumber,
-  validateFields,
-} from '../shared/validation';
+import { checkBody, checkReason, checkRevisionNumber, validateFields } from '../shared/validation';
 import { AnswerCommand, EditAnswer, HideAnswer, PostAnswer, ShowAnswer } from './answer.commands';
 
 export type AnswerEvent = AnswerPosted | AnswerEdited | PostHidden | PostShown;

@@ -46,7 +46,10 @@ export type CloseQuestion = Command<
   { questionId: Id; reason: string; actor: Actor; at: Timestamp }
 >;
 
-export type ReopenQuestion = Command<'ReopenQuestion', { questionId: Id; actor: Actor; at: Timestamp }>;
+export type ReopenQuestion = Command<
+  'ReopenQuestion',
+  { questionId: Id; actor: Actor; at: Timestamp }
+>;
 
 export type SelectAnswer = Command<
   'SelectAnswer',

@@ -102,7 +102,11 @@ const answer = (id: string, over: Partial<AnswerLookup> = {}): AnswerLookup => (
   hidden: false,
   ...over,
 });
-const select = (answerId: string | null, actor: Actor = alice, over: Partial<AnswerLookup> = {}): SelectAnswer => ({
+const select = (
+  answerId: string | null,
+  actor: Actor = alice,
+  over: Partial<AnswerLookup> = {},
+): SelectAnswer => ({
   type: 'SelectAnswer',
   data: {
     questionId: QID,
@@ -135,18 +139,22 @@ const hidden: QuestionEvent = {
 
 describe('question decider', () => {
   describe('AskQuestion', () => {
-    it('records a registered user\'s question with normalised fields', () => {
+    it("records a registered user's question with normalised fields", () => {
       given([])
         .when(ask({ title: `  ${TITLE}  `, tags: ['TypeScript', 'events', 'typescript'] }))
         .then([asked()]);
     });
 
     it('defaults notify to true and keeps an explicit false', () => {
-      given([]).when(ask({ notify: false })).then([asked({ notify: { notify: false, email: null } })]);
+      given([])
+        .when(ask({ notify: false }))
+        .then([asked({ notify: { notify: false, email: null } })]);
     });
 
     it('records an anonymous question with its name and sealed email', () => {
-      given([]).when(ask({ actor: anon, email: sealedAnonEmail })).then([anonAsked]);
+      given([])
+        .when(ask({ actor: anon, email: sealedAnonEmail }))
+        .then([anonAsked]);
     });
 
     it('records an anonymous question without a name or email', () => {
@@ -198,7 +206,9 @@ describe('question decider', () => {
     });
 
     it('refuses an email from a registered user (they are notified at their account)', () => {
-      given([]).when(ask({ email: sealedAnonEmail })).thenFailsOn(['email']);
+      given([])
+        .when(ask({ email: sealedAnonEmail }))
+        .thenFailsOn(['email']);
     });
 
     it('refuses a title over 120 characters and a body over 12,000', () => {
@@ -258,7 +268,9 @@ describe('question decider', () => {
     });
 
     it('removes the category with null', () => {
-      const [event] = given([asked()]).when(edit({ category: null })).events();
+      const [event] = given([asked()])
+        .when(edit({ category: null }))
+        .events();
       expect(event).toMatchObject({
         type: 'QuestionEdited',
         data: { changes: { category: null }, previous: { category: { categoryId: 'c2' } } },
@@ -267,35 +279,55 @@ describe('question decider', () => {
 
     it('decides nothing when nothing changes (tags in another order are the same tags)', () => {
       given([asked()])
-        .when(edit({ title: ` ${TITLE}`, body: BODY, tags: ['events', 'TYPESCRIPT'], category: cat }))
+        .when(
+          edit({ title: ` ${TITLE}`, body: BODY, tags: ['events', 'TYPESCRIPT'], category: cat }),
+        )
         .then([]);
     });
 
-    it('lets an editor edit someone else\'s question', () => {
-      const [event] = given([asked()]).when(edit({ body: 'Edited by staff.' }, editor)).events();
+    it("lets an editor edit someone else's question", () => {
+      const [event] = given([asked()])
+        .when(edit({ body: 'Edited by staff.' }, editor))
+        .events();
       expect(event).toMatchObject({ data: { editedBy: authorOf(editor) } });
     });
 
     it('refuses other users below editor', () => {
-      given([asked()]).when(edit({ body: 'Hijack' }, bob)).then('FORBIDDEN');
-      given([asked()]).when(edit({ body: 'Hijack' }, expert)).then('FORBIDDEN');
+      given([asked()])
+        .when(edit({ body: 'Hijack' }, bob))
+        .then('FORBIDDEN');
+      given([asked()])
+        .when(edit({ body: 'Hijack' }, expert))
+        .then('FORBIDDEN');
     });
 
     it('refuses anonymous editors, even of anonymous questions', () => {
-      given([anonAsked]).when(edit({ body: 'Mine?' }, anon)).then('UNAUTHENTICATED');
+      given([anonAsked])
+        .when(edit({ body: 'Mine?' }, anon))
+        .then('UNAUTHENTICATED');
     });
 
     it('lets an editor edit an anonymous question', () => {
-      expect(given([anonAsked]).when(edit({ body: 'Tidied.' }, editor)).events()).toHaveLength(1);
+      expect(
+        given([anonAsked])
+          .when(edit({ body: 'Tidied.' }, editor))
+          .events(),
+      ).toHaveLength(1);
     });
 
     it('refuses edits of a hidden or closed question', () => {
-      given([asked(), hidden]).when(edit({ body: 'x y z' }, editor)).then('QUESTION_HIDDEN');
-      given([asked(), closed]).when(edit({ body: 'x y z' })).then('QUESTION_CLOSED');
+      given([asked(), hidden])
+        .when(edit({ body: 'x y z' }, editor))
+        .then('QUESTION_HIDDEN');
+      given([asked(), closed])
+        .when(edit({ body: 'x y z' }))
+        .then('QUESTION_CLOSED');
     });
 
     it('refuses a missing question', () => {
-      given([]).when(edit({ body: 'x' })).then('QUESTION_NOT_FOUND');
+      given([])
+        .when(edit({ body: 'x' }))
+        .then('QUESTION_NOT_FOUND');
     });
 
     it('validates the changed fields and the reason', () => {
@@ -311,13 +343,19 @@ describe('question decider', () => {
     });
 
     it('records a restore of an earlier revision', () => {
-      const first = given([asked()]).when(edit({ body: 'Second version.' })).events();
+      const first = given([asked()])
+        .when(edit({ body: 'Second version.' }))
+        .events();
       const [restore] = given([asked(), ...first])
         .when(edit({ body: BODY }, alice, { restoredRevision: 1 }))
         .events();
       expect(restore).toMatchObject({
         type: 'QuestionEdited',
-        data: { changes: { body: BODY }, previous: { body: 'Second version.' }, restoredRevision: 1 },
+        data: {
+          changes: { body: BODY },
+          previous: { body: 'Second version.' },
+          restoredRevision: 1,
+        },
       });
     });
 
@@ -336,7 +374,7 @@ describe('question decider', () => {
         .then([{ type: 'QuestionReopened', data: { questionId: QID, by: alice.userId, at: T2 } }]);
     });
 
-    it('lets an editor close someone else\'s question', () => {
+    it("lets an editor close someone else's question", () => {
       given([asked()])
         .when(close(editor))
         .then([{ ...closed, data: { ...closed.data, by: editor.userId } } as QuestionEvent]);
@@ -364,15 +402,21 @@ describe('question decider', () => {
 
   describe('SelectAnswer', () => {
     it('lets the author select an answer', () => {
-      given([asked()]).when(select('a1')).then([selected('a1')]);
+      given([asked()])
+        .when(select('a1'))
+        .then([selected('a1')]);
     });
 
     it('changes the selection, naming the previous answer', () => {
-      given([asked(), selected('a1')]).when(select('a2')).then([selected('a2', 'a1')]);
+      given([asked(), selected('a1')])
+        .when(select('a2'))
+        .then([selected('a2', 'a1')]);
     });
 
     it('decides nothing when the selected answer is selected again', () => {
-      given([asked(), selected('a1')]).when(select('a1')).then([]);
+      given([asked(), selected('a1')])
+        .when(select('a1'))
+        .then([]);
     });
 
     it('clears the selection', () => {
@@ -416,11 +460,15 @@ describe('question decider', () => {
     });
 
     it('refuses a missing, foreign or hidden answer and a hidden question', () => {
-      given([asked()]).when(select('a1', alice, { exists: false })).then('ANSWER_NOT_FOUND');
+      given([asked()])
+        .when(select('a1', alice, { exists: false }))
+        .then('ANSWER_NOT_FOUND');
       given([asked()])
         .when(select('a1', alice, { questionId: 'q9' }))
         .then('ANSWER_NOT_ON_QUESTION');
-      given([asked()]).when(select('a1', alice, { hidden: true })).then('ANSWER_HIDDEN');
+      given([asked()])
+        .when(select('a1', alice, { hidden: true }))
+        .then('ANSWER_HIDDEN');
       given([asked(), hidden]).when(select('a1')).then('QUESTION_HIDDEN');
       given([]).when(select('a1')).then('QUESTION_NOT_FOUND');
     });
@@ -460,7 +508,9 @@ describe('question decider', () => {
 
   describe('state', () => {
     it('answers who wrote it, its content, revision, selection and flags', () => {
-      const edits = given([asked()]).when(edit({ body: 'v2' })).events();
+      const edits = given([asked()])
+        .when(edit({ body: 'v2' }))
+        .events();
       const state = foldQuestion([asked(), ...edits, closed, selected('a1'), hidden]);
       expect(state).toMatchObject({
         exists: true,

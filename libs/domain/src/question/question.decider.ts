@@ -310,7 +310,10 @@ function select({ data }: SelectAnswer, state: QuestionState): QuestionEvent[] {
         answerId: answer.id,
         answerAuthorId: answer.authorId,
         previous: question.selected
-          ? { answerId: question.selected.answerId, answerAuthorId: question.selected.answerAuthorId }
+          ? {
+              answerId: question.selected.answerId,
+              answerAuthorId: question.selected.answerAuthorId,
+            }
           : null,
         by: actor.userId,
         at: data.at,

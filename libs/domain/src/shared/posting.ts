@@ -16,7 +16,10 @@ export interface PosterInput {
 }
 
 /** The checks to merge into a decider's `validateFields` call (fields `name` and `email`). */
-export function posterChecks(input: PosterInput): { name: Check<string | null>; email: Check<Sealed | null> } {
+export function posterChecks(input: PosterInput): {
+  name: Check<string | null>;
+  email: Check<Sealed | null>;
+} {
   const email = input.email ?? null;
   if (input.actor.kind === 'user')
     return {
@@ -24,7 +27,9 @@ export function posterChecks(input: PosterInput): { name: Check<string | null>; 
       email:
         email === null
           ? checkOk(null)
-          : checkFailed('Only anonymous posters give an email; you are notified at your account email.'),
+          : checkFailed(
+              'Only anonymous posters give an email; you are notified at your account email.',
+            ),
     };
   return { name: checkAnonymousName(input.actor.name), email: checkOk(email) };
 }

@@ -59,7 +59,8 @@ function checkText(input: unknown, rule: TextRule, what: string): Check<string> 
   if (rule.multiLine ? MULTI_LINE_CONTROL.test(value) : SINGLE_LINE_CONTROL.test(value))
     return bad(`${what} contains control characters.`);
   if (BIDI_CONTROL.test(value)) return bad(`${what} contains bidirectional override characters.`);
-  if (!rule.multiLine && INVISIBLE.test(value)) return bad(`${what} contains invisible characters.`);
+  if (!rule.multiLine && INVISIBLE.test(value))
+    return bad(`${what} contains invisible characters.`);
   const length = charCount(value);
   if (length < rule.min || (rule.min > 0 && !VISIBLE.test(value)))
     return bad(
@@ -85,11 +86,8 @@ export function checkUsername(input: unknown): Check<string> {
   const value = normalizeText(input);
   const length = charCount(value);
   if (length < LIMITS.username.min || length > LIMITS.username.max)
-    return bad(
-      `Username must be ${LIMITS.username.min}-${LIMITS.username.max} characters long.`,
-    );
-  if (!USERNAME.test(value))
-    return bad('Username may contain only letters A-Z, digits and _ . -');
+    return bad(`Username must be ${LIMITS.username.min}-${LIMITS.username.max} characters long.`);
+  if (!USERNAME.test(value)) return bad('Username may contain only letters A-Z, digits and _ . -');
   return ok(value);
 }
 
@@ -169,8 +167,7 @@ export const checkReason = (input: unknown) =>
 export const checkRequiredReason = (input: unknown) =>
   checkText(input, { min: 1, max: LIMITS.reason.max }, 'Reason');
 
-export const checkCategoryName = (input: unknown) =>
-  checkText(input, LIMITS.categoryName, 'Name');
+export const checkCategoryName = (input: unknown) => checkText(input, LIMITS.categoryName, 'Name');
 
 export function checkCategoryDescription(input: unknown): Check<string> {
   const checked = checkOptionalText(
@@ -205,9 +202,7 @@ export function checkSlug(input: unknown, name: string | null): Check<string> {
   }
   if (typeof input !== 'string') return bad('Slug must be a string.');
   const value = input.trim();
-  return SLUG.test(value)
-    ? ok(value)
-    : bad(`Slug must be 1-${LIMITS.slug.max} of a-z, 0-9 and -.`);
+  return SLUG.test(value) ? ok(value) : bad(`Slug must be 1-${LIMITS.slug.max} of a-z, 0-9 and -.`);
 }
 
 const LEVEL_VALUES: readonly number[] = Object.values(LEVELS);

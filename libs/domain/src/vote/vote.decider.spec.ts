@@ -27,7 +27,12 @@ const cast = (value: number, actor: Actor = bob, post: PostLookup = answerPost()
   data: { post, value: value as VoteValue, actor, at: T1 },
 });
 
-const cast_ = (value: VoteValue, previousValue: VoteValue, post = answerPost(), at = T1): VoteCast => ({
+const cast_ = (
+  value: VoteValue,
+  previousValue: VoteValue,
+  post = answerPost(),
+  at = T1,
+): VoteCast => ({
   type: 'VoteCast',
   data: {
     postId: post.id,
@@ -42,24 +47,34 @@ const cast_ = (value: VoteValue, previousValue: VoteValue, post = answerPost(), 
 });
 
 describe('vote decider', () => {
-  it('records an up vote naming the post\'s type, question and author', () => {
-    given([]).when(cast(1)).then([cast_(1, 0)]);
+  it("records an up vote naming the post's type, question and author", () => {
+    given([])
+      .when(cast(1))
+      .then([cast_(1, 0)]);
   });
 
   it('records a down vote on a question', () => {
-    given([]).when(cast(-1, bob, questionPost())).then([cast_(-1, 0, questionPost())]);
+    given([])
+      .when(cast(-1, bob, questionPost()))
+      .then([cast_(-1, 0, questionPost())]);
   });
 
   it('changes a vote, carrying the previous value', () => {
-    given([cast_(1, 0, answerPost(), T0)]).when(cast(-1)).then([cast_(-1, 1)]);
+    given([cast_(1, 0, answerPost(), T0)])
+      .when(cast(-1))
+      .then([cast_(-1, 1)]);
   });
 
   it('withdraws a vote with 0', () => {
-    given([cast_(-1, 0, answerPost(), T0)]).when(cast(0)).then([cast_(0, -1)]);
+    given([cast_(-1, 0, answerPost(), T0)])
+      .when(cast(0))
+      .then([cast_(0, -1)]);
   });
 
   it('decides nothing when the value is the current one', () => {
-    given([cast_(1, 0, answerPost(), T0)]).when(cast(1)).then([]);
+    given([cast_(1, 0, answerPost(), T0)])
+      .when(cast(1))
+      .then([]);
     given([]).when(cast(0)).then([]);
   });
 
@@ -70,20 +85,26 @@ describe('vote decider', () => {
   });
 
   it('accepts votes on posts of a closed question', () => {
-    given([]).when(cast(1, bob, answerPost({ questionClosed: true }))).then([cast_(1, 0, answerPost({ questionClosed: true }))]);
+    given([])
+      .when(cast(1, bob, answerPost({ questionClosed: true })))
+      .then([cast_(1, 0, answerPost({ questionClosed: true }))]);
   });
 
   it('refuses anonymous voters', () => {
     given([]).when(cast(1, anon)).then('UNAUTHENTICATED');
   });
 
-  it('refuses votes on one\'s own post', () => {
+  it("refuses votes on one's own post", () => {
     given([]).when(cast(1, alice)).then('CANNOT_VOTE_OWN_POST');
-    given([]).when(cast(-1, alice, questionPost())).then('CANNOT_VOTE_OWN_POST');
+    given([])
+      .when(cast(-1, alice, questionPost()))
+      .then('CANNOT_VOTE_OWN_POST');
   });
 
   it('refuses votes on a hidden post or on an answer of a hidden question', () => {
-    given([]).when(cast(1, bob, answerPost({ hidden: true }))).then('CANNOT_VOTE_HIDDEN_POST');
+    given([])
+      .when(cast(1, bob, answerPost({ hidden: true })))
+      .then('CANNOT_VOTE_HIDDEN_POST');
     given([])
       .when(cast(1, bob, answerPost({ questionHidden: true })))
       .then('CANNOT_VOTE_HIDDEN_POST');
@@ -93,8 +114,12 @@ describe('vote decider', () => {
   });
 
   it('refuses a missing post with the code of its type', () => {
-    given([]).when(cast(1, bob, answerPost({ exists: false }))).then('ANSWER_NOT_FOUND');
-    given([]).when(cast(1, bob, questionPost({ exists: false }))).then('QUESTION_NOT_FOUND');
+    given([])
+      .when(cast(1, bob, answerPost({ exists: false })))
+      .then('ANSWER_NOT_FOUND');
+    given([])
+      .when(cast(1, bob, questionPost({ exists: false })))
+      .then('QUESTION_NOT_FOUND');
   });
 
   it('refuses values other than 1, -1 and 0', () => {
