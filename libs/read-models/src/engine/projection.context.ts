@@ -25,6 +25,9 @@ export interface DocSet {
 type Body<C extends CollectionName> = Omit<DocTypes[C], 'pos'>;
 
 export class ProjectionContext<E extends DomainEvent = DomainEvent> {
+  /** Documents this event already changed: one event may change a document more than once. */
+  private readonly touched = new Set<string>();
+
   constructor(
     readonly docs: DocSet,
     readonly event: ProjectedEvent<E>,
@@ -39,7 +42,7 @@ export class ProjectionContext<E extends DomainEvent = DomainEvent> {
   pending(collection: CollectionName, id: string | null | undefined): boolean {
     if (!id) return false;
     const doc = this.docs.get(collection, id);
-    return !doc || doc.pos < this.event.pos;
+    return !doc || doc.pos < this.event.pos || this.touched.has(`${collection}/${id}`);
   }
 
   /**
@@ -53,7 +56,9 @@ export class ProjectionContext<E extends DomainEvent = DomainEvent> {
   ): void {
     if (!id || !this.pending(collection, id)) return;
     const next = change(this.docs.get(collection, id));
-    if (next) this.docs.put(collection, { ...next, pos: this.event.pos } as DocTypes[C]);
+    if (!next) return;
+    this.touched.add(`${collection}/${id}`);
+    this.docs.put(collection, { ...next, pos: this.event.pos } as DocTypes[C]);
   }
 
   /** Same as `update`, for documents that only change once they exist. */

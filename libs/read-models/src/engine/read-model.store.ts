@@ -31,7 +31,7 @@ export const INDEXES: { [C in CollectionName]: IndexDescription[] } = {
   ],
   posts: [{ key: { questionId: 1, postedAt: 1 }, name: 'questionId' }],
   revisions: [{ key: { postId: 1, revision: 1 }, name: 'postId' }],
-  ledger: [{ key: { userId: 1, pos: 1 }, name: 'userId' }],
+  ledger: [{ key: { userId: 1, pos: 1, _id: 1 }, name: 'userId' }],
 };
 
 export const collectionName = (collection: CollectionName, version: number) => `${collection}_v${version}`;

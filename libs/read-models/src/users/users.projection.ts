@@ -31,7 +31,7 @@ function changeCounts(
     const delta = points - user.points;
     if (delta !== 0) {
       ctx.insertOnce('ledger', {
-        _id: `${ctx.event.id}:${user._id}`,
+        _id: `${ctx.event.id}:${user._id}:${reason}`,
         userId: user._id,
         at: eventTime(ctx.event),
         delta,
@@ -67,7 +67,7 @@ export function projectUsers(ctx: ProjectionContext): void {
       ctx.update('users', d.userId, () => {
         const points = pointsFor(EMPTY_USER_COUNTS, ctx.rules);
         ctx.insertOnce('ledger', {
-          _id: `${e.id}:${d.userId}`,
+          _id: `${e.id}:${d.userId}:registered`,
           userId: d.userId,
           at: d.registeredAt,
           delta: points,
@@ -105,9 +105,9 @@ export function projectUsers(ctx: ProjectionContext): void {
     case 'AnswerSelected': {
       const d = e.data;
       // Q2A counts a selection only between different people: choosing one's own answer
-      // earns neither side anything.
-      const counted = (answerAuthor: Id | null) =>
-        answerAuthor !== null && d.questionAuthorId !== null && answerAuthor !== d.questionAuthorId;
+      // earns neither side anything. An anonymous question's selected answer still counts
+      // for its author (an expert selected it).
+      const counted = (answerAuthor: Id | null) => answerAuthor !== null && answerAuthor !== d.questionAuthorId;
       if (d.previous && counted(d.previous.answerAuthorId)) {
         changeCounts(ctx, d.previous.answerAuthorId, 'answer_unselected', d.previous.answerId, inc('selectedAnswers', -1));
       }
@@ -129,7 +129,7 @@ export function projectUsers(ctx: ProjectionContext): void {
     }
     case 'AnswerSelectionCleared': {
       const d = e.data;
-      if (d.answerAuthorId !== null && d.questionAuthorId !== null && d.answerAuthorId !== d.questionAuthorId) {
+      if (d.answerAuthorId !== null && d.answerAuthorId !== d.questionAuthorId) {
         changeCounts(ctx, d.answerAuthorId, 'answer_unselected', d.answerId, inc('selectedAnswers', -1));
         changeCounts(ctx, d.questionAuthorId, 'unselected_answer', d.questionId, inc('selectionsMade', -1));
       }
