@@ -14,6 +14,8 @@ export type CreateCategory = Command<
     description?: string | null;
     /** The parent as the handler found it; null for a top-level category. */
     parent: CategoryLookup | null;
+    /** Slugs other categories already use, when the handler knows them (categories are few). */
+    takenSlugs?: string[];
     actor: Actor;
     at: Timestamp;
   }

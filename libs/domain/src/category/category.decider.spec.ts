@@ -61,32 +61,62 @@ describe('category decider', () => {
     given([])
       .when(create({ parent: parent(['k1', 'k2', 'k3']) }))
       .then([created({ parentId: 'k3', path: ['k1', 'k2', 'k3', 'k5'] })]);
-    given([]).when(create({ parent: parent(['k1', 'k2', 'k3', 'k4']) })).then('CATEGORY_TOO_DEEP');
+    given([])
+      .when(create({ parent: parent(['k1', 'k2', 'k3', 'k4']) }))
+      .then('CATEGORY_TOO_DEEP');
   });
 
   it('refuses a missing parent', () => {
-    given([]).when(create({ parent: parent(['k9'], false) })).then('CATEGORY_NOT_FOUND');
+    given([])
+      .when(create({ parent: parent(['k9'], false) }))
+      .then('CATEGORY_NOT_FOUND');
   });
 
   it('lets only admins and above create categories', () => {
-    expect(given([]).when(create({ actor: superUser })).events()).toHaveLength(1);
-    given([]).when(create({ actor: moderator })).then('FORBIDDEN');
-    given([]).when(create({ actor: editor })).then('FORBIDDEN');
-    given([]).when(create({ actor: anon as Actor })).then('UNAUTHENTICATED');
+    expect(
+      given([])
+        .when(create({ actor: superUser }))
+        .events(),
+    ).toHaveLength(1);
+    given([])
+      .when(create({ actor: moderator }))
+      .then('FORBIDDEN');
+    given([])
+      .when(create({ actor: editor }))
+      .then('FORBIDDEN');
+    given([])
+      .when(create({ actor: anon as Actor }))
+      .then('UNAUTHENTICATED');
   });
 
   it('lists every bad field', () => {
     given([])
       .when(create({ name: ' ', slug: 'Not A Slug', description: 'd'.repeat(801) }))
       .thenFailsOn(['name', 'slug', 'description']);
-    given([]).when(create({ name: 'x'.repeat(81) })).thenFailsOn(['name', 'slug']);
+    given([])
+      .when(create({ name: 'x'.repeat(81) }))
+      .thenFailsOn(['name', 'slug']);
   });
 
   it('needs a slug when none can be derived from the name', () => {
-    given([]).when(create({ name: '日本語' })).thenFailsOn(['slug']);
+    given([])
+      .when(create({ name: '日本語' }))
+      .thenFailsOn(['slug']);
     given([])
       .when(create({ name: '日本語', slug: 'japanese' }))
       .then([created({ name: '日本語', slug: 'japanese' })]);
+  });
+
+  it('refuses a slug another category uses, given or derived', () => {
+    given([])
+      .when(create({ takenSlugs: ['event-sourcing'] }))
+      .then('SLUG_TAKEN');
+    given([])
+      .when(create({ slug: 'es', takenSlugs: ['es', 'x'] }))
+      .then('SLUG_TAKEN');
+    given([])
+      .when(create({ slug: 'es2', takenSlugs: ['es', 'event-sourcing'] }))
+      .then([created({ slug: 'es2' })]);
   });
 
   it('refuses a second category on the same id', () => {

@@ -65,6 +65,7 @@ export function decideCategory(command: CategoryCommand, state: CategoryState): 
     slug: checkSlug(data.slug, name.ok ? name.value : null),
     description: checkCategoryDescription(data.description),
   });
+  if (data.takenSlugs?.includes(v.slug)) throw domainError(ErrorCodes.SLUG_TAKEN);
   const parent = data.parent;
   if (parent && !parent.exists) throw domainError(ErrorCodes.CATEGORY_NOT_FOUND);
   const path = [...(parent?.path ?? []), data.categoryId];

@@ -186,6 +186,12 @@ describe('question decider', () => {
         .then([asked({ category: null, tags: [] })]);
     });
 
+    it('treats an absent category as none', () => {
+      given([])
+        .when(ask({ category: undefined as unknown as null }))
+        .then([asked({ category: null })]);
+    });
+
     it('refuses an unknown category', () => {
       given([])
         .when(ask({ category: { id: 'zz', exists: false, path: [] } }))

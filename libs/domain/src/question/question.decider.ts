@@ -145,8 +145,8 @@ function existing(state: QuestionState): QuestionState & { questionId: Id } {
 }
 
 /** A category named on a command must exist; null stays null. */
-function categoryRef(lookup: CategoryLookup | null): QuestionCategoryRef | null {
-  if (lookup === null) return null;
+function categoryRef(lookup: CategoryLookup | null | undefined): QuestionCategoryRef | null {
+  if (lookup === null || lookup === undefined) return null;
   if (!lookup.exists) throw domainError(ErrorCodes.CATEGORY_NOT_FOUND);
   return { categoryId: lookup.id, path: lookup.path };
 }

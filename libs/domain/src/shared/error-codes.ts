@@ -22,6 +22,8 @@ export const ErrorCodes = {
   CATEGORY_TOO_DEEP: 'CATEGORY_TOO_DEEP',
   USERNAME_TAKEN: 'USERNAME_TAKEN',
   EMAIL_TAKEN: 'EMAIL_TAKEN',
+  /** Another category already uses that slug (lists filter by slug). */
+  SLUG_TAKEN: 'SLUG_TAKEN',
   /** A creating command named an id whose stream already exists. */
   ALREADY_EXISTS: 'ALREADY_EXISTS',
   /** The question is closed: no new answers, no edits until reopened. */
@@ -55,6 +57,7 @@ export const errorKinds: Record<ErrorCode, DomainErrorKind> = {
   CATEGORY_TOO_DEEP: 'validation',
   USERNAME_TAKEN: 'conflict',
   EMAIL_TAKEN: 'conflict',
+  SLUG_TAKEN: 'conflict',
   ALREADY_EXISTS: 'conflict',
   QUESTION_CLOSED: 'forbidden',
   QUESTION_HIDDEN: 'forbidden',
@@ -82,6 +85,7 @@ const defaultMessages: Record<ErrorCode, string> = {
   CATEGORY_TOO_DEEP: 'Categories nest at most 4 levels deep.',
   USERNAME_TAKEN: 'That username is taken.',
   EMAIL_TAKEN: 'That email address is already registered.',
+  SLUG_TAKEN: 'Another category already uses that slug.',
   ALREADY_EXISTS: 'Something with that id already exists.',
   QUESTION_CLOSED: 'The question is closed.',
   QUESTION_HIDDEN: 'The question is hidden.',
