@@ -164,7 +164,7 @@ export class EsdbAllSubscription implements Subscription {
     try {
       event = this.registry.upcast(toStoredEvent(recorded));
     } catch (error) {
-      this.fail(error instanceof Error ? error : new Error(String(error)));
+      this.fail(asError(error));
       return;
     }
     this.buffer.push({ seq: this.received, event });
@@ -181,6 +181,7 @@ export class EsdbAllSubscription implements Subscription {
     if (this.pumping || this.ended) return;
     this.pumping = Promise.resolve()
       .then(() => this.pump())
+      .catch((error: unknown) => this.fail(asError(error)))
       .finally(() => {
         this.pumping = null;
         if (this.dirty && !this.ended) this.wake();
@@ -204,7 +205,7 @@ export class EsdbAllSubscription implements Subscription {
         try {
           await this.handler.onEvents(batch.map((item) => item.event));
         } catch (error) {
-          this.fail(error instanceof Error ? error : new Error(String(error)));
+          this.fail(asError(error));
           return;
         }
         this.reached = batch[batch.length - 1].event.position;
@@ -235,14 +236,19 @@ export class EsdbAllSubscription implements Subscription {
       this.markers.shift();
       if (marker.kind === 'caughtUp') {
         this.live = true;
-        this.handler.onCaughtUp?.(this.reached);
+        try {
+          this.handler.onCaughtUp?.(this.reached);
+        } catch (error) {
+          this.fail(asError(error));
+          return false;
+        }
         continue;
       }
       if (this.reached && comparePositions(marker.position, this.reached) <= 0) continue;
       try {
         await this.handler.onCheckpoint?.(marker.position);
       } catch (error) {
-        this.fail(error instanceof Error ? error : new Error(String(error)));
+        this.fail(asError(error));
         return false;
       }
       this.reached = marker.position;
@@ -253,7 +259,10 @@ export class EsdbAllSubscription implements Subscription {
   private fail(error: Error): void {
     if (this.ended) return;
     this.ended = true;
-    void this.release().then(() => this.handler.onDropped?.(error));
+    void this.release()
+      .then(() => this.handler.onDropped?.(error))
+      // A throwing drop handler has nobody left to tell; the subscription is over either way.
+      .catch(() => undefined);
   }
 
   /** Cancels the client stream and waits for a batch in flight. */
@@ -276,3 +285,5 @@ export class EsdbAllSubscription implements Subscription {
     this.onEnded();
   }
 }
+
+const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));

@@ -135,5 +135,16 @@ export interface EventStore {
 /** Decimal commit position, as the API returns it. */
 export const positionToString = (p: Position): string => p.commit.toString();
 
+/**
+ * The position a client sent back (`X-Wait-For-Position`), or null when it is not a decimal
+ * commit position. Only the commit travels, so this is the lowest position with that commit:
+ * waiting for it completes once the event at that commit was processed.
+ */
+export const parsePosition = (text: string): Position | null => {
+  if (!/^\d{1,20}$/.test(text)) return null;
+  const commit = BigInt(text);
+  return commit < 2n ** 64n ? { commit, prepare: 0n } : null;
+};
+
 export const comparePositions = (a: Position, b: Position): number =>
   a.commit < b.commit ? -1 : a.commit > b.commit ? 1 : a.prepare < b.prepare ? -1 : a.prepare > b.prepare ? 1 : 0;

@@ -118,7 +118,13 @@ export const runSubscription = (options: SubscriptionRunnerOptions): RunningSubs
           onCaughtUp: (reached) => {
             caughtUp = true;
             logger.info('subscription caught up', { name, position: reached?.commit.toString() ?? null });
-            for (const listener of caughtUpListeners) listener(reached);
+            for (const listener of [...caughtUpListeners]) {
+              try {
+                listener(reached);
+              } catch (error) {
+                logger.error('caught-up listener failed', { name, error: String(error) });
+              }
+            }
           },
           onDropped: (error) => {
             caughtUp = false;
