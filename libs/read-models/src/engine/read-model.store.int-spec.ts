@@ -1,0 +1,106 @@
+import { startMongoDbServer } from '@qa/embedded';
+import { MongoClient, type Db } from 'mongodb';
+import type { StoredEvent } from '@qa/event-store';
+import { MemoryDocSet, ReadModelProjection } from './read-model.projection';
+import { ReadModelStore } from './read-model.store';
+import { ReadModelWriter } from './read-model.writer';
+import { MongoCheckpointStore } from './read-model.meta';
+import { WRITE_ORDER } from './read-model.documents';
+import { generateHistory, seededRandom } from '../testing/history.generator';
+import { asProjected } from '../testing/history.fixture';
+import { given, snapshot } from '../testing/events.fixture';
+import type { ProjectedEvent } from './projection.context';
+
+/** The projected events back in the shape the subscription delivers them. */
+const asStored = (events: ProjectedEvent[]): StoredEvent[] =>
+  events.map((e) => ({
+    id: e.id,
+    type: e.type,
+    stream: e.stream,
+    revision: e.revision,
+    position: { commit: BigInt(e.pos), prepare: BigInt(e.pos) },
+    data: e.data,
+    metadata: { correlationId: 'c', causationId: 'c', actor: 'a', at: '', schemaVersion: 1 },
+    created: new Date(0),
+  }));
+
+async function dump(store: ReadModelStore): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  for (const c of WRITE_ORDER) {
+    const docs = await store.collection(c).find({}).toArray();
+    out[c] = Object.fromEntries(docs.map((d) => [d._id, d]));
+  }
+  return JSON.parse(JSON.stringify(out));
+}
+
+jest.setTimeout(60_000);
+
+describe('read model store on the embedded MongoDB server', () => {
+  let server: Awaited<ReturnType<typeof startMongoDbServer>>;
+  let client: MongoClient;
+  let db: Db;
+  const history = asProjected(generateHistory(11, 1500));
+  const expected = snapshot(given(history));
+
+  beforeAll(async () => {
+    server = await startMongoDbServer({ port: 0 });
+    client = await new MongoClient(server.url).connect();
+    db = client.db('readmodels');
+  });
+
+  afterAll(async () => {
+    await client?.close();
+    await server?.close();
+  });
+
+  it('writes, batch by batch, exactly the documents the pure projection gives', async () => {
+    const store = new ReadModelStore(db, 1);
+    await store.ensureIndexes();
+    const writer = new ReadModelWriter(store, new ReadModelProjection(), { cacheSize: 100 });
+    const rnd = seededRandom(3);
+    for (let i = 0; i < history.length; ) {
+      const n = 1 + Math.floor(rnd() * 120);
+      await writer.handle(asStored(history.slice(i, i + n)));
+      i += n;
+    }
+    expect(await dump(store)).toEqual(expected);
+  });
+
+  it('changes nothing when batches are handled again by a fresh writer (a restart after a crash)', async () => {
+    const store = new ReadModelStore(db, 2);
+    await store.ensureIndexes();
+    await new ReadModelWriter(store).handle(asStored(history));
+    const restarted = new ReadModelWriter(store);
+    await restarted.handle(asStored(history.slice(500, 900)));
+    await restarted.handle(asStored(history.slice(0, 1200)));
+    expect(await dump(store)).toEqual(expected);
+  });
+
+  it('never lets a guarded write move a document back to an older state', async () => {
+    const store = new ReadModelStore(db, 3);
+    await store.ensureIndexes();
+    await new ReadModelWriter(store).handle(asStored(history));
+    // a second writer that believes nothing exists yet replays an old prefix
+    const stale = new ReadModelWriter(store);
+    const docs = new MemoryDocSet();
+    given(history.slice(0, 300), docs);
+    await store.write({ users: [...docs.collections.users.values()], questions: [...docs.collections.questions.values()] });
+    await stale.handle(asStored(history.slice(0, 10)));
+    expect(await dump(store)).toEqual(expected);
+  });
+
+  it('keeps checkpoints by name', async () => {
+    const checkpoints = new MongoCheckpointStore(db);
+    expect(await checkpoints.load('x')).toBeNull();
+    await checkpoints.store('x', { commit: 18446744073709551615n, prepare: 5n });
+    expect(await checkpoints.load('x')).toEqual({ commit: 18446744073709551615n, prepare: 5n });
+  });
+
+  it('drops a version', async () => {
+    const store = new ReadModelStore(db, 4);
+    await store.ensureIndexes();
+    await new ReadModelWriter(store).handle(asStored(history.slice(0, 50)));
+    await store.drop();
+    expect(await store.collection('users').countDocuments({})).toBe(0);
+  });
+});
