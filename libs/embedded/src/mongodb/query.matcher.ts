@@ -79,7 +79,11 @@ const $type = (selector: string, value: unknown) => {
 
 type Options = NonNullable<ConstructorParameters<typeof Query>[1]>;
 
-const context = Context.init({ query: { $type } as never });
+/*
+ * mingo merges contexts giving its own operators precedence, so `$type` cannot be replaced;
+ * filters are rewritten to use this operator under a name mingo does not have.
+ */
+const context = Context.init({ query: { $bsonType: $type } as never });
 
 export function queryOptions(): Partial<Options> {
   return { context };
@@ -102,7 +106,9 @@ function stripAndCheck(v: unknown): unknown {
   for (const [k, x] of Object.entries(v)) {
     if (REFUSED[k]) throw REFUSED[k]();
     if (k === '$comment') continue;
-    out[k] = stripAndCheck(x);
+    if (k === '$expr' || k === '$where') out[k] = x;
+    else if (k === '$type') out.$bsonType = x;
+    else out[k] = stripAndCheck(x);
   }
   return out;
 }

@@ -1,0 +1,134 @@
+/** Aggregation through the real driver: the stages the read models and their users rely on. */
+import { MongoClient, type Db } from 'mongodb';
+import { startMongoDbServer, type EmbeddedServer } from './index';
+
+let server: EmbeddedServer;
+let client: MongoClient;
+let db: Db;
+let n = 0;
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Row = { _id: number | string; [field: string]: any };
+const rows = (name: string) => db.collection<Row>(name);
+
+beforeAll(async () => {
+  server = await startMongoDbServer({ port: 0 });
+  client = new MongoClient(server.url, { serverSelectionTimeoutMS: 2000 });
+  await client.connect();
+});
+
+afterAll(async () => {
+  await client.close();
+  await server.close();
+});
+
+beforeEach(async () => {
+  db = client.db(`agg${++n}`);
+  await rows('questions').insertMany([
+    { _id: 'q1', category: 'a', votes: 5, tags: ['x', 'y'], author: 'u1' },
+    { _id: 'q2', category: 'b', votes: 2, tags: ['y'], author: 'u2' },
+    { _id: 'q3', category: 'a', votes: 9, tags: [], author: 'u1' },
+    { _id: 'q4', category: 'c', votes: 1, tags: ['z'], author: 'u3' },
+  ]);
+  await rows('users').insertMany([
+    { _id: 'u1', name: 'Ann' },
+    { _id: 'u2', name: 'Bob' },
+  ]);
+});
+
+it('$match, $group, $sort, $skip and $limit', async () => {
+  const out = await rows('questions')
+    .aggregate([
+      { $match: { votes: { $gte: 2 } } },
+      { $group: { _id: '$category', total: { $sum: '$votes' }, count: { $sum: 1 } } },
+      { $sort: { total: -1 } },
+      { $skip: 0 },
+      { $limit: 5 },
+    ])
+    .toArray();
+  expect(out).toEqual([
+    { _id: 'a', total: 14, count: 2 },
+    { _id: 'b', total: 2, count: 1 },
+  ]);
+});
+
+it('$project computes and hides fields', async () => {
+  const out = await rows('questions')
+    .aggregate([{ $match: { _id: 'q1' } }, { $project: { _id: 0, author: 1, double: { $multiply: ['$votes', 2] } } }])
+    .toArray();
+  expect(out).toEqual([{ author: 'u1', double: 10 }]);
+});
+
+it('$unwind emits one document per array element', async () => {
+  const out = await rows('questions')
+    .aggregate([{ $unwind: '$tags' }, { $group: { _id: '$tags', n: { $sum: 1 } } }, { $sort: { _id: 1 } }])
+    .toArray();
+  expect(out).toEqual([
+    { _id: 'x', n: 1 },
+    { _id: 'y', n: 2 },
+    { _id: 'z', n: 1 },
+  ]);
+});
+
+it('$lookup joins another collection of the same database', async () => {
+  const out = await rows('questions')
+    .aggregate([
+      { $match: { category: 'a' } },
+      { $sort: { _id: 1 } },
+      { $lookup: { from: 'users', localField: 'author', foreignField: '_id', as: 'who' } },
+      { $project: { who: 1 } },
+    ])
+    .toArray();
+  expect(out).toEqual([
+    { _id: 'q1', who: [{ _id: 'u1', name: 'Ann' }] },
+    { _id: 'q3', who: [{ _id: 'u1', name: 'Ann' }] },
+  ]);
+});
+
+it('$lookup results can be changed by later stages without changing the stored documents', async () => {
+  await rows('questions')
+    .aggregate([
+      { $lookup: { from: 'users', localField: 'author', foreignField: '_id', as: 'who' } },
+      { $unwind: '$who' },
+      { $set: { 'who.name': 'changed' } },
+    ])
+    .toArray();
+  expect(await rows('users').findOne({ _id: 'u1' })).toEqual({ _id: 'u1', name: 'Ann' });
+});
+
+it('$facet runs several pipelines over the same input', async () => {
+  const [out] = await rows('questions')
+    .aggregate([
+      {
+        $facet: {
+          total: [{ $count: 'n' }],
+          top: [{ $sort: { votes: -1 } }, { $limit: 1 }, { $project: { _id: 1 } }],
+        },
+      },
+    ])
+    .toArray();
+  expect(out).toEqual({ total: [{ n: 4 }], top: [{ _id: 'q3' }] });
+});
+
+it('returns big aggregation results through getMore', async () => {
+  await rows('big').insertMany(Array.from({ length: 300 }, (_, i) => ({ _id: i, v: i })));
+  const out = await rows('big').aggregate([{ $sort: { v: -1 } }], { batchSize: 50 }).toArray();
+  expect(out).toHaveLength(300);
+  expect(out[0]).toEqual({ _id: 299, v: 299 });
+});
+
+it('refuses $out and $merge instead of ignoring them', async () => {
+  await expect(rows('questions').aggregate([{ $out: 'copy' }]).toArray()).rejects.toThrow(/not supported by the embedded server/);
+  await expect(rows('questions').aggregate([{ $merge: { into: 'copy' } }]).toArray()).rejects.toThrow(/not supported/);
+});
+
+it('refuses change streams as a standalone server does', async () => {
+  const stream = rows('questions').watch();
+  await expect(stream.tryNext()).rejects.toMatchObject({ code: 40573 });
+  await stream.close();
+});
+
+it('refuses collations other than simple', async () => {
+  await expect(rows('questions').find({}, { collation: { locale: 'fr' } }).toArray()).rejects.toThrow(/collation .* not supported/);
+  expect(await rows('questions').find({ _id: 'q1' }, { collation: { locale: 'simple' } }).toArray()).toHaveLength(1);
+});
