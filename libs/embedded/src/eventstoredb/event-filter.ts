@@ -4,13 +4,13 @@
  * (a non-empty regex wins over prefixes).
  */
 import { ReadReq } from '@eventstore/db-client/generated/streams_pb';
-import { EventRow, ROW_STREAM, ROW_TYPE } from './event-log.store';
 import { invalidArgument, RequestError } from './rpc-errors';
 
-export type RowFilter = (row: EventRow) => boolean;
+/** Whether an event of `stream` with `type` passes the filter. */
+export type EventFilter = (stream: string, type: string) => boolean;
 
 export interface FilterSettings {
-  matches: RowFilter;
+  matches: EventFilter;
   /** Events considered between two checkpoints: window (default 32) x multiplier. */
   checkpointInterval: number;
 }
@@ -22,9 +22,8 @@ export function toFilter(options: ReadReq.Options.FilterOptions): FilterSettings
   const onStream = options.hasStreamIdentifier();
   const expression = onStream ? options.getStreamIdentifier() : options.getEventType();
   if (!expression) throw new RequestError(invalidArgument(`'${String(options)}' is not a valid FilterOptions`));
-  const field = onStream ? ROW_STREAM : ROW_TYPE;
   const regex = expression.getRegex();
-  let matches: RowFilter;
+  let matches: EventFilter;
   if (regex) {
     let compiled: RegExp;
     try {
@@ -32,14 +31,14 @@ export function toFilter(options: ReadReq.Options.FilterOptions): FilterSettings
     } catch {
       throw new RequestError(invalidArgument(`Invalid regular expression: ${regex}`));
     }
-    matches = (row) => compiled.test(row[field] as string);
+    matches = onStream ? (stream) => compiled.test(stream) : (_stream, type) => compiled.test(type);
   } else {
     const prefixes = expression.getPrefixList();
-    matches = (row) => {
-      const value = row[field] as string;
+    const anyPrefix = (value: string) => {
       for (const prefix of prefixes) if (value.startsWith(prefix)) return true;
       return false;
     };
+    matches = onStream ? (stream) => anyPrefix(stream) : (_stream, type) => anyPrefix(type);
   }
   const window = options.hasMax() && options.getMax() > 0 ? options.getMax() : DEFAULT_SEARCH_WINDOW;
   const multiplier = options.getCheckpointintervalmultiplier() || 1;

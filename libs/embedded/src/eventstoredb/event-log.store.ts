@@ -6,41 +6,50 @@
  * scan of the table's own b-tree and a stream read is a range scan of (stream, revision).
  * Positions grow by the size of each record, as byte offsets do in a real transaction log,
  * so they look and compare like the real server's (commit = prepare = the position).
+ * Each row keeps the event already encoded as the protobuf record the server sends
+ * (see read-resp.encoder.ts), so reads copy bytes instead of rebuilding messages.
  */
+import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
+import { decodeRecord, encodeRecord } from './read-resp.encoder';
 
-/** Revision of a tombstone record (`long.MaxValue` in the real server). */
-export const TOMBSTONE_REVISION = 9223372036854775807n;
 /** Soft delete writes `$tb` = `long.MaxValue`; appending again replaces it with the first new revision. */
 export const SOFT_DELETED_TB = 9223372036854775807;
+const SOFT_DELETED_TB_TEXT = '9223372036854775807';
 
 /** The real server's gRPC append limit: 1 MiB per append call. */
 export const MAX_APPEND_SIZE = 1024 * 1024;
 
-/** An expected revision as the real server's storage writer sees it. */
+/** Expected revisions as the real server's storage writer encodes them. */
 export const EXPECTED_ANY = -2;
 export const EXPECTED_NO_STREAM = -1;
 export const EXPECTED_STREAM_EXISTS = -4;
 
-/** Bytes a record takes beyond its payload, so positions advance like log offsets. */
-const RECORD_OVERHEAD = 98;
-/** First position handed out in a fresh log: past the 128-byte header a real chunk file starts with. */
+/** Revision stored for a tombstone; it is sent as `long.MaxValue`. */
+const TOMBSTONE = -1;
+/** Bytes a record takes in a real log beyond the encoded event, so positions advance like offsets. */
+const RECORD_OVERHEAD = 64;
+/** First position of a fresh log: past the 128-byte header a real chunk file starts with. */
 const FIRST_POSITION = 128;
+/** Layout of the tables; a file written with another layout is refused, not misread. */
+const SCHEMA_VERSION = 2;
 
-/**
- * One event as read back, in column order, so a page of rows needs no per-row object:
- * [position, streamName, revision, eventId, type, isJson, createdMs, data, metadata].
- */
-export type EventRow = [number, string, number, string, string, number, number, Buffer, Buffer];
-export const ROW_POS = 0;
-export const ROW_STREAM = 1;
-export const ROW_REVISION = 2;
-export const ROW_ID = 3;
-export const ROW_TYPE = 4;
-export const ROW_JSON = 5;
-export const ROW_CREATED = 6;
-export const ROW_DATA = 7;
-export const ROW_METADATA = 8;
+/** `$all` rows: [position, record]. */
+export type AllRow = [number, Buffer];
+/** Filtered `$all` rows: [position, record, stream name, event type]. */
+export type FilterRow = [number, Buffer, string, string];
+/** Stream rows: [position, record, revision, created (ms)]. */
+export type StreamRow = [number, Buffer, number, number];
+
+/** An event just written, as live subscriptions receive it. */
+export interface WrittenEvent {
+  position: number;
+  stream: string;
+  /** -1 for a tombstone. */
+  revision: number;
+  type: string;
+  record: Buffer;
+}
 
 export interface ProposedEvent {
   id: string;
@@ -51,12 +60,12 @@ export interface ProposedEvent {
 }
 
 export type AppendOutcome =
-  | { kind: 'ok'; revision: number; position: number; rows: EventRow[] }
+  | { kind: 'ok'; revision: number; position: number }
   | { kind: 'wrong-expected-version'; current: number }
   | { kind: 'stream-deleted' };
 
 export type DeleteOutcome =
-  | { kind: 'ok'; position: number; rows: EventRow[] }
+  | { kind: 'ok'; position: number }
   | { kind: 'wrong-expected-version'; current: number }
   | { kind: 'stream-deleted' };
 
@@ -73,7 +82,7 @@ export interface StreamMetadataRules {
   maxAge?: number;
 }
 
-interface StreamRow {
+interface StreamTableRow {
   id: number;
   last_revision: number;
   tombstoned: number;
@@ -81,6 +90,8 @@ interface StreamRow {
 
 /** How many event ids the idempotency cache for `any`/`stream_exists` appends remembers. */
 const RECENT_WRITES_CAPACITY = 100_000;
+/** Streams whose metadata rules are kept parsed in memory. */
+const METADATA_CACHE_CAPACITY = 10_000;
 
 interface RecentWrite {
   streamId: number;
@@ -91,34 +102,52 @@ interface RecentWrite {
 export class EventLog {
   private readonly db: Database.Database;
   private nextPosition: number;
+  private lastWrittenPosition: number;
   private readonly recentWrites = new Map<string, RecentWrite>();
   private readonly metadataCache = new Map<string, StreamMetadataRules | null>();
-  private readonly listeners = new Set<(rows: EventRow[]) => void>();
+  private readonly listeners = new Set<(events: WrittenEvent[]) => void>();
+  /** Events written by the current transaction, published once it commits. */
+  private pending: WrittenEvent[] = [];
+  /** Ids of those events, remembered for idempotency once the transaction commits. */
+  private pendingIds: [string, RecentWrite][] = [];
 
   private readonly selectStream: Database.Statement;
   private readonly insertStream: Database.Statement;
   private readonly updateStream: Database.Statement;
   private readonly insertEvent: Database.Statement;
-  private readonly selectEventAt: Database.Statement;
+  private readonly selectEventIdAt: Database.Statement;
+  private readonly selectPositionAt: Database.Statement;
   private readonly selectAllForward: Database.Statement;
   private readonly selectAllBackward: Database.Statement;
+  private readonly selectFilteredForward: Database.Statement;
+  private readonly selectFilteredBackward: Database.Statement;
   private readonly selectStreamForward: Database.Statement;
   private readonly selectStreamBackward: Database.Statement;
-  private readonly selectLastOfStream: Database.Statement;
-  private readonly selectHeadPosition: Database.Statement;
+  private readonly selectLastRecord: Database.Statement;
 
   constructor(file: string) {
     this.db = new Database(file);
     if (file !== ':memory:') {
       this.db.pragma('journal_mode = WAL');
-      // NORMAL in WAL mode: a committed transaction is in the WAL file before the call
-      // returns, so it survives the server process being killed; only an OS crash may
-      // lose the last commits, as with the real server's default (no fsync per write).
+      // NORMAL in WAL mode: a transaction is in the WAL file when its commit returns, so an
+      // acknowledged append survives the server process being killed; only an OS crash can
+      // lose the last commits, as with a real node that does not fsync every write.
       this.db.pragma('synchronous = NORMAL');
-      this.db.pragma('wal_autocheckpoint = 4000');
+      this.db.pragma('wal_autocheckpoint = 8000');
     }
-    this.db.pragma('cache_size = -32000');
+    this.db.pragma('cache_size = -16000');
     this.db.pragma('temp_store = MEMORY');
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    const hasTables = this.db
+      .prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'events'")
+      .pluck()
+      .get() as number;
+    if (hasTables && version !== SCHEMA_VERSION) {
+      this.db.close();
+      throw new Error(
+        `${file} was written by another version of the embedded EventStoreDB server (layout ${version}, expected ${SCHEMA_VERSION}); move it away to start afresh`,
+      );
+    }
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS streams (
         id INTEGER PRIMARY KEY,
@@ -132,12 +161,11 @@ export class EventLog {
         revision INTEGER NOT NULL,
         event_id TEXT NOT NULL,
         type TEXT NOT NULL,
-        is_json INTEGER NOT NULL,
         created INTEGER NOT NULL,
-        data BLOB NOT NULL,
-        metadata BLOB NOT NULL
+        record BLOB NOT NULL
       );
       CREATE UNIQUE INDEX IF NOT EXISTS events_by_stream ON events (stream_id, revision);
+      PRAGMA user_version = ${SCHEMA_VERSION};
     `);
 
     this.selectStream = this.db.prepare(
@@ -148,59 +176,63 @@ export class EventLog {
       'UPDATE streams SET last_revision = ?, tombstoned = ? WHERE id = ?',
     );
     this.insertEvent = this.db.prepare(
-      'INSERT INTO events (pos, stream_id, revision, event_id, type, is_json, created, data, metadata) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO events (pos, stream_id, revision, event_id, type, created, record) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
-    const columns =
-      'e.pos, s.name, e.revision, e.event_id, e.type, e.is_json, e.created, e.data, e.metadata';
-    this.selectEventAt = this.db
-      .prepare(`SELECT event_id FROM events WHERE stream_id = ? AND revision = ?`)
+    this.selectEventIdAt = this.db
+      .prepare('SELECT event_id FROM events WHERE stream_id = ? AND revision = ?')
+      .pluck();
+    this.selectPositionAt = this.db
+      .prepare('SELECT pos FROM events WHERE stream_id = ? AND revision = ?')
       .pluck();
     this.selectAllForward = this.db
-      .prepare(
-        `SELECT ${columns} FROM events e JOIN streams s ON s.id = e.stream_id WHERE e.pos >= ? ORDER BY e.pos LIMIT ?`,
-      )
+      .prepare('SELECT pos, record FROM events WHERE pos >= ? ORDER BY pos LIMIT ?')
       .raw();
     this.selectAllBackward = this.db
+      .prepare('SELECT pos, record FROM events WHERE pos < ? ORDER BY pos DESC LIMIT ?')
+      .raw();
+    this.selectFilteredForward = this.db
       .prepare(
-        `SELECT ${columns} FROM events e JOIN streams s ON s.id = e.stream_id WHERE e.pos < ? ORDER BY e.pos DESC LIMIT ?`,
+        'SELECT e.pos, e.record, s.name, e.type FROM events e JOIN streams s ON s.id = e.stream_id WHERE e.pos >= ? ORDER BY e.pos LIMIT ?',
+      )
+      .raw();
+    this.selectFilteredBackward = this.db
+      .prepare(
+        'SELECT e.pos, e.record, s.name, e.type FROM events e JOIN streams s ON s.id = e.stream_id WHERE e.pos < ? ORDER BY e.pos DESC LIMIT ?',
       )
       .raw();
     this.selectStreamForward = this.db
       .prepare(
-        `SELECT ${columns} FROM events e JOIN streams s ON s.id = e.stream_id WHERE e.stream_id = ? AND e.revision >= ? ORDER BY e.revision LIMIT ?`,
+        'SELECT pos, record, revision, created FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?',
       )
       .raw();
     this.selectStreamBackward = this.db
       .prepare(
-        `SELECT ${columns} FROM events e JOIN streams s ON s.id = e.stream_id WHERE e.stream_id = ? AND e.revision <= ? ORDER BY e.revision DESC LIMIT ?`,
+        'SELECT pos, record, revision, created FROM events WHERE stream_id = ? AND revision BETWEEN 0 AND ? ORDER BY revision DESC LIMIT ?',
       )
       .raw();
-    this.selectLastOfStream = this.db
-      .prepare(
-        `SELECT ${columns} FROM events e JOIN streams s ON s.id = e.stream_id WHERE e.stream_id = ? ORDER BY e.revision DESC LIMIT 1`,
-      )
-      .raw();
-    this.selectHeadPosition = this.db.prepare(
-      'SELECT pos, length(s.name) + length(e.type) + length(e.data) + length(e.metadata) AS size FROM events e JOIN streams s ON s.id = e.stream_id ORDER BY pos DESC LIMIT 1',
-    );
+    this.selectLastRecord = this.db
+      .prepare('SELECT record FROM events WHERE stream_id = ? AND revision >= 0 ORDER BY revision DESC LIMIT 1')
+      .pluck();
 
-    const head = this.selectHeadPosition.get() as { pos: number; size: number } | undefined;
+    const head = this.db
+      .prepare('SELECT pos, length(record) AS size FROM events ORDER BY pos DESC LIMIT 1')
+      .get() as { pos: number; size: number } | undefined;
     this.nextPosition = head ? head.pos + RECORD_OVERHEAD + head.size : FIRST_POSITION;
     this.lastWrittenPosition = head ? head.pos : -1;
   }
 
   /** True when nothing was ever written: the server then writes a node's start-up events. */
   get isEmpty(): boolean {
-    return this.nextPosition === FIRST_POSITION;
+    return this.lastWrittenPosition < 0;
   }
 
   /** Position of the last record written (-1 when the log is empty). */
   get headPosition(): number {
     return this.lastWrittenPosition;
   }
-  private lastWrittenPosition = -1;
 
-  onAppended(listener: (rows: EventRow[]) => void): () => void {
+  /** Calls `listener` with the events of every commit, synchronously, right after it commits. */
+  onAppended(listener: (events: WrittenEvent[]) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
@@ -211,7 +243,7 @@ export class EventLog {
   }
 
   stream(name: string): StreamState | undefined {
-    const row = this.selectStream.get(name) as StreamRow | undefined;
+    const row = this.selectStream.get(name) as StreamTableRow | undefined;
     if (!row) return undefined;
     return { id: row.id, lastRevision: row.last_revision, tombstoned: row.tombstoned === 1 };
   }
@@ -220,24 +252,68 @@ export class EventLog {
   metadataOf(stream: string): StreamMetadataRules | null {
     const cached = this.metadataCache.get(stream);
     if (cached !== undefined) return cached;
-    const meta = this.stream(`$$${stream}`);
-    let rules: StreamMetadataRules | null = null;
-    if (meta && meta.lastRevision >= 0) {
-      const row = this.selectLastOfStream.get(meta.id) as EventRow | undefined;
-      if (row) rules = parseMetadataRules(row[ROW_DATA]);
-    }
-    if (this.metadataCache.size > 10_000) this.metadataCache.clear();
+    const document = this.metadataDocument(stream);
+    const rules = document ? rulesOf(document) : null;
+    if (this.metadataCache.size >= METADATA_CACHE_CAPACITY) this.metadataCache.clear();
     this.metadataCache.set(stream, rules);
     return rules;
   }
 
+  private metadataDocument(stream: string): Record<string, unknown> | null {
+    const meta = this.stream(`$$${stream}`);
+    if (!meta || meta.lastRevision < 0) return null;
+    const record = this.selectLastRecord.get(meta.id) as Buffer | undefined;
+    if (!record) return null;
+    try {
+      const parsed = JSON.parse(Buffer.from(decodeRecord(record).data).toString('utf8')) as unknown;
+      return parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : null;
+    } catch {
+      return null;
+    }
+  }
+
+  isSoftDeleted(streamName: string): boolean {
+    return this.metadataOf(streamName)?.truncateBefore === SOFT_DELETED_TB;
+  }
+
   /**
    * Appends events with the storage writer's rules: expected revision, idempotency by
-   * event id, deleted streams, and the soft-delete undo when a soft-deleted stream is
-   * written again. One transaction per call: either every event is stored or none.
+   * event id, deleted streams, and undoing a soft delete when the stream is written
+   * again. One transaction per call: every event is stored or none is.
    */
   append(streamName: string, expected: number, events: ProposedEvent[]): AppendOutcome {
-    return this.db.transaction(() => this.appendInTransaction(streamName, expected, events))();
+    return this.transaction(() => this.appendInTransaction(streamName, expected, events));
+  }
+
+  private transaction<T>(work: () => T): T {
+    this.pending = [];
+    this.pendingIds = [];
+    let result: T;
+    try {
+      result = this.db.transaction(work)();
+    } catch (error) {
+      this.pending = [];
+      this.pendingIds = [];
+      this.rollbackPositions();
+      throw error;
+    }
+    const written = this.pending;
+    this.pending = [];
+    for (const [id, write] of this.pendingIds) this.rememberWrite(id, write);
+    this.pendingIds = [];
+    if (written.length > 0) {
+      this.lastWrittenPosition = written[written.length - 1].position;
+      for (const listener of this.listeners) listener(written);
+    }
+    return result;
+  }
+
+  /** After a failed transaction, hand out positions from the last committed record again. */
+  private rollbackPositions(): void {
+    const head = this.db
+      .prepare('SELECT pos, length(record) AS size FROM events ORDER BY pos DESC LIMIT 1')
+      .get() as { pos: number; size: number } | undefined;
+    this.nextPosition = head ? head.pos + RECORD_OVERHEAD + head.size : FIRST_POSITION;
   }
 
   private appendInTransaction(
@@ -250,8 +326,9 @@ export class EventLog {
     if (stream?.tombstoned) return { kind: 'stream-deleted' };
 
     const softDeleted = this.isSoftDeleted(streamName);
-    const originalWasSoftDeleted =
-      streamName.startsWith('$$') && this.isSoftDeleted(streamName.slice(2));
+    const isMetastream = streamName.startsWith('$$');
+    const originalSoftDeleted = isMetastream && this.isSoftDeleted(streamName.slice(2));
+
     if (expected === EXPECTED_STREAM_EXISTS) {
       if (softDeleted) return { kind: 'stream-deleted' };
       if (current < 0) {
@@ -261,36 +338,34 @@ export class EventLog {
     }
 
     if (stream && (expected === EXPECTED_ANY || expected === EXPECTED_STREAM_EXISTS)) {
-      const idempotent = this.checkRecentWrites(stream.id, events);
-      if (idempotent === 'corrupted') return { kind: 'wrong-expected-version', current };
-      if (idempotent) return { kind: 'ok', revision: idempotent.revision, position: idempotent.position, rows: [] };
+      const known = this.checkRecentWrites(stream.id, events);
+      if (known === 'corrupted') return { kind: 'wrong-expected-version', current };
+      if (known) return { kind: 'ok', revision: known.revision, position: known.position };
     } else if (stream && expected >= EXPECTED_NO_STREAM && expected < current) {
-      return this.checkStoredIds(stream.id, streamName, expected, current, events, softDeleted);
+      const verdict = this.checkStoredIds(stream.id, expected, current, events);
+      if (verdict !== 'write') return verdict;
+      if (!(expected === EXPECTED_NO_STREAM && softDeleted)) {
+        return { kind: 'wrong-expected-version', current };
+      }
     } else if (expected >= 0 && expected !== current) {
-      return { kind: 'wrong-expected-version', current };
-    } else if (expected === EXPECTED_NO_STREAM && current >= 0 && !softDeleted) {
       return { kind: 'wrong-expected-version', current };
     }
 
-    if (events.length === 0) {
-      return { kind: 'ok', revision: current, position: -1, rows: [] };
-    }
+    if (events.length === 0) return { kind: 'ok', revision: current, position: -1 };
     const streamId = stream ? stream.id : this.createStream(streamName);
-    const rows = this.writeEvents(streamId, streamName, current, events);
-    const last = rows[rows.length - 1];
-    if (softDeleted) rows.push(...this.undoSoftDelete(streamName, current + 1));
-    if (streamName.startsWith('$$')) {
+    const last = this.writeEvents(streamId, streamName, current, events);
+    if (softDeleted) this.undoSoftDelete(streamName, current + 1);
+    if (isMetastream) {
       const original = streamName.slice(2);
       this.metadataCache.delete(original);
-      // The real writer keeps a soft-deleted stream deleted when its metadata is rewritten:
+      // The real writer keeps a soft-deleted stream hidden when its metadata is rewritten:
       // the new metadata gets `$tb` = the stream's next revision.
-      if (originalWasSoftDeleted) {
+      if (originalSoftDeleted) {
         const target = this.stream(original);
-        rows.push(...this.undoSoftDelete(original, (target ? target.lastRevision : -1) + 1));
+        this.undoSoftDelete(original, (target ? target.lastRevision : -1) + 1);
       }
     }
-    this.publish(rows);
-    return { kind: 'ok', revision: last[ROW_REVISION], position: last[ROW_POS], rows };
+    return { kind: 'ok', revision: last.revision, position: last.position };
   }
 
   private checkRecentWrites(
@@ -306,32 +381,27 @@ export class EventLog {
     return last;
   }
 
+  /**
+   * Expected revision below the current one: the same ids already stored from expected+1
+   * on make the append a no-op answered with the original result; a first id that differs
+   * is a conflict ('write' lets the caller decide), a later one that differs too.
+   */
   private checkStoredIds(
     streamId: number,
-    streamName: string,
     expected: number,
     current: number,
     events: ProposedEvent[],
-    softDeleted: boolean,
-  ): AppendOutcome {
+  ): AppendOutcome | 'write' {
     let revision = expected;
     for (let i = 0; i < events.length; i++) {
       revision += 1;
-      const storedId = this.selectEventAt.get(streamId, revision) as string | undefined;
+      const storedId = this.selectEventIdAt.get(streamId, revision) as string | undefined;
       if (storedId === events[i].id) continue;
-      if (i > 0) return { kind: 'wrong-expected-version', current };
-      if (expected === EXPECTED_NO_STREAM && softDeleted) {
-        const rows = this.writeEvents(streamId, streamName, current, events);
-        const last = rows[rows.length - 1];
-        rows.push(...this.undoSoftDelete(streamName, current + 1));
-        this.publish(rows);
-        return { kind: 'ok', revision: last[ROW_REVISION], position: last[ROW_POS], rows };
-      }
-      return { kind: 'wrong-expected-version', current };
+      return i === 0 ? 'write' : { kind: 'wrong-expected-version', current };
     }
     if (revision === expected) return { kind: 'wrong-expected-version', current };
-    const row = this.selectStreamForward.get(streamId, revision, 1) as EventRow;
-    return { kind: 'ok', revision, position: row[ROW_POS], rows: [] };
+    const position = this.selectPositionAt.get(streamId, revision) as number;
+    return { kind: 'ok', revision, position };
   }
 
   private createStream(name: string): number {
@@ -343,71 +413,61 @@ export class EventLog {
     streamName: string,
     current: number,
     events: ProposedEvent[],
-  ): EventRow[] {
+  ): WrittenEvent {
     const created = Date.now();
-    const rows: EventRow[] = new Array(events.length);
     let revision = current;
-    const nameLength = Buffer.byteLength(streamName);
-    for (let i = 0; i < events.length; i++) {
-      const e = events[i];
+    let last: WrittenEvent | undefined;
+    for (const e of events) {
       revision += 1;
-      const pos = this.nextPosition;
-      this.insertEvent.run(pos, streamId, revision, e.id, e.type, e.isJson ? 1 : 0, created, e.data, e.metadata);
-      this.nextPosition =
-        pos + RECORD_OVERHEAD + nameLength + e.type.length + e.data.length + e.metadata.length;
-      this.rememberWrite(e.id, streamId, revision, pos);
-      rows[i] = [pos, streamName, revision, e.id, e.type, e.isJson ? 1 : 0, created, e.data, e.metadata];
+      const position = this.nextPosition;
+      const record = encodeRecord({
+        id: e.id,
+        stream: streamName,
+        revision,
+        position,
+        type: e.type,
+        createdMs: created,
+        isJson: e.isJson,
+        metadata: e.metadata,
+        data: e.data,
+      });
+      this.insertEvent.run(position, streamId, revision, e.id, e.type, created, record);
+      this.nextPosition = position + RECORD_OVERHEAD + record.length;
+      this.pendingIds.push([e.id, { streamId, revision, position }]);
+      last = { position, stream: streamName, revision, type: e.type, record };
+      this.pending.push(last);
     }
     this.updateStream.run(revision, 0, streamId);
-    this.lastWrittenPosition = rows[rows.length - 1][ROW_POS];
-    return rows;
+    return last!;
   }
 
-  private rememberWrite(id: string, streamId: number, revision: number, position: number): void {
+  private rememberWrite(id: string, write: RecentWrite): void {
     if (this.recentWrites.size >= RECENT_WRITES_CAPACITY) {
       const oldest = this.recentWrites.keys().next().value as string;
       this.recentWrites.delete(oldest);
     }
-    this.recentWrites.set(id, { streamId, revision, position });
-  }
-
-  isSoftDeleted(streamName: string): boolean {
-    return this.metadataOf(streamName)?.truncateBefore === SOFT_DELETED_TB;
+    this.recentWrites.set(id, write);
   }
 
   /** The real writer's SoftUndeleteStream: rewrite the metadata with `$tb` = first live revision. */
-  private undoSoftDelete(streamName: string, recreateFrom: number): EventRow[] {
-    const metaName = `$$${streamName}`;
-    const meta = this.stream(metaName);
-    let document: Record<string, unknown> = {};
-    if (meta) {
-      const row = this.selectLastOfStream.get(meta.id) as EventRow | undefined;
-      if (row) {
-        try {
-          document = JSON.parse(row[ROW_DATA].toString('utf8')) as Record<string, unknown>;
-        } catch {
-          return [];
-        }
-      }
-    }
+  private undoSoftDelete(streamName: string, recreateFrom: number): void {
+    const document = this.metadataDocument(streamName) ?? {};
     document.$tb = recreateFrom;
-    const rows = this.writeSystemEvent(metaName, '$metadata', Buffer.from(JSON.stringify(document)));
+    this.writeSystemEvent(`$$${streamName}`, '$metadata', Buffer.from(JSON.stringify(document)));
     this.metadataCache.delete(streamName);
-    return rows;
   }
 
-  private writeSystemEvent(streamName: string, type: string, data: Buffer): EventRow[] {
+  private writeSystemEvent(streamName: string, type: string, data: Buffer): WrittenEvent {
     const stream = this.stream(streamName);
     const streamId = stream ? stream.id : this.createStream(streamName);
-    const current = stream ? stream.lastRevision : -1;
-    return this.writeEvents(streamId, streamName, current, [
-      { id: randomUuid(), type, isJson: true, data, metadata: Buffer.alloc(0) },
+    return this.writeEvents(streamId, streamName, stream ? stream.lastRevision : -1, [
+      { id: randomUUID(), type, isJson: true, data, metadata: Buffer.alloc(0) },
     ]);
   }
 
   /** Soft delete (`hard` false) or tombstone (`hard` true), with the writer's expected-version rules. */
   delete(streamName: string, expected: number, hard: boolean): DeleteOutcome {
-    return this.db.transaction((): DeleteOutcome => {
+    return this.transaction((): DeleteOutcome => {
       const stream = this.stream(streamName);
       const current = stream ? stream.lastRevision : -1;
       if (stream?.tombstoned) return { kind: 'stream-deleted' };
@@ -420,80 +480,80 @@ export class EventLog {
       if (expected === EXPECTED_STREAM_EXISTS && current < 0) {
         return { kind: 'wrong-expected-version', current };
       }
-      let rows: EventRow[];
       if (hard) {
         const streamId = stream ? stream.id : this.createStream(streamName);
-        const pos = this.nextPosition;
-        const id = randomUuid();
+        const position = this.nextPosition;
+        const id = randomUUID();
         const created = Date.now();
         const empty = Buffer.alloc(0);
-        this.insertEvent.run(pos, streamId, TOMBSTONE_REVISION, id, '$streamDeleted', 0, created, empty, empty);
-        this.nextPosition = pos + RECORD_OVERHEAD + Buffer.byteLength(streamName) + 14;
+        const record = encodeRecord({
+          id,
+          stream: streamName,
+          revision: TOMBSTONE,
+          position,
+          type: '$streamDeleted',
+          createdMs: created,
+          isJson: false,
+          metadata: empty,
+          data: empty,
+        });
+        this.insertEvent.run(position, streamId, TOMBSTONE, id, '$streamDeleted', created, record);
+        this.nextPosition = position + RECORD_OVERHEAD + record.length;
         this.updateStream.run(current, 1, streamId);
-        this.lastWrittenPosition = pos;
-        rows = [[pos, streamName, Number(TOMBSTONE_REVISION), id, '$streamDeleted', 0, created, empty, empty]];
-      } else {
-        const meta = this.stream(`$$${streamName}`);
-        if (current < 0 && (!meta || meta.lastRevision < 0)) {
-          return { kind: 'wrong-expected-version', current: -1 };
-        }
-        rows = this.writeSystemEvent(
-          `$$${streamName}`,
-          '$metadata',
-          Buffer.from(`{"$tb":${TOMBSTONE_REVISION.toString()}}`),
-        );
-        this.metadataCache.delete(streamName);
+        this.pending.push({ position, stream: streamName, revision: TOMBSTONE, type: '$streamDeleted', record });
+        return { kind: 'ok', position };
       }
-      this.publish(rows);
-      return { kind: 'ok', position: rows[rows.length - 1][ROW_POS], rows };
-    })();
+      const meta = this.stream(`$$${streamName}`);
+      if (current < 0 && (!meta || meta.lastRevision < 0)) {
+        return { kind: 'wrong-expected-version', current: -1 };
+      }
+      const written = this.writeSystemEvent(
+        `$$${streamName}`,
+        '$metadata',
+        Buffer.from(`{"$tb":${SOFT_DELETED_TB_TEXT}}`),
+      );
+      this.metadataCache.delete(streamName);
+      return { kind: 'ok', position: written.position };
+    });
   }
 
   /** Writes the events a real node writes when it starts on an empty database. */
   writeStartupEvents(events: { stream: string; type: string; data: unknown }[]): void {
-    this.db.transaction(() => {
-      for (const e of events) {
-        this.writeSystemEvent(e.stream, e.type, Buffer.from(JSON.stringify(e.data)));
-      }
-    })();
+    this.transaction(() => {
+      for (const e of events) this.writeSystemEvent(e.stream, e.type, Buffer.from(JSON.stringify(e.data)));
+    });
   }
 
-  readAllForward(fromPosition: number, limit: number): EventRow[] {
-    return this.selectAllForward.all(fromPosition, limit) as EventRow[];
+  readAllForward(fromPosition: number, limit: number): AllRow[] {
+    return this.selectAllForward.all(fromPosition, limit) as AllRow[];
   }
 
-  readAllBackward(beforePosition: number, limit: number): EventRow[] {
-    return this.selectAllBackward.all(beforePosition, limit) as EventRow[];
+  readAllBackward(beforePosition: number, limit: number): AllRow[] {
+    return this.selectAllBackward.all(beforePosition, limit) as AllRow[];
   }
 
-  readStreamForward(streamId: number, fromRevision: number, limit: number): EventRow[] {
-    return this.selectStreamForward.all(streamId, fromRevision, limit) as EventRow[];
+  readFilteredForward(fromPosition: number, limit: number): FilterRow[] {
+    return this.selectFilteredForward.all(fromPosition, limit) as FilterRow[];
   }
 
-  readStreamBackward(streamId: number, fromRevision: number, limit: number): EventRow[] {
-    return this.selectStreamBackward.all(streamId, fromRevision, limit) as EventRow[];
+  readFilteredBackward(beforePosition: number, limit: number): FilterRow[] {
+    return this.selectFilteredBackward.all(beforePosition, limit) as FilterRow[];
   }
 
-  private publish(rows: EventRow[]): void {
-    if (rows.length === 0) return;
-    for (const listener of this.listeners) listener(rows);
+  readStreamForward(streamId: number, fromRevision: number, limit: number): StreamRow[] {
+    return this.selectStreamForward.all(streamId, fromRevision, limit) as StreamRow[];
   }
-}
 
-/** Reads `$tb`, `$maxCount` and `$maxAge` out of a metadata event's JSON (other keys are the user's). */
-export function parseMetadataRules(data: Buffer): StreamMetadataRules | null {
-  try {
-    const doc = JSON.parse(data.toString('utf8')) as Record<string, unknown>;
-    const rules: StreamMetadataRules = {};
-    if (typeof doc.$tb === 'number') rules.truncateBefore = doc.$tb;
-    if (typeof doc.$maxCount === 'number') rules.maxCount = doc.$maxCount;
-    if (typeof doc.$maxAge === 'number') rules.maxAge = doc.$maxAge;
-    return rules;
-  } catch {
-    return null;
+  readStreamBackward(streamId: number, fromRevision: number, limit: number): StreamRow[] {
+    return this.selectStreamBackward.all(streamId, fromRevision, limit) as StreamRow[];
   }
 }
 
-function randomUuid(): string {
-  return crypto.randomUUID();
+/** `$tb`, `$maxCount` and `$maxAge` of a metadata document (other keys are the user's). */
+function rulesOf(doc: Record<string, unknown>): StreamMetadataRules {
+  const rules: StreamMetadataRules = {};
+  if (typeof doc.$tb === 'number') rules.truncateBefore = doc.$tb;
+  if (typeof doc.$maxCount === 'number') rules.maxCount = doc.$maxCount;
+  if (typeof doc.$maxAge === 'number') rules.maxAge = doc.$maxAge;
+  return rules;
 }

@@ -1,32 +1,22 @@
 /**
- * Encodes `event_store.client.streams.ReadResp` messages straight from log rows.
+ * The protobuf wire format of the messages on the read hot path, written by hand (field
+ * numbers from streams.proto).
  *
- * Reads and subscriptions send one message per event; building a google-protobuf object
- * per event and serialising it costs more than the whole SQLite read, so the hot path
- * writes the protobuf wire format directly (field numbers from streams.proto). The
- * generated classes still decode every request and encode every other reply.
+ * Every event is encoded once, when it is appended, as the `ReadResp.ReadEvent.RecordedEvent`
+ * message the server will ever send for it (everything in it is fixed at write time), and
+ * stored that way. A read or a subscription then only wraps the stored bytes in
+ * `ReadResp{event{event=<record>, commit_position}}`: no per-event objects, no JOIN, no
+ * google-protobuf message. The generated classes still decode every request and encode
+ * every other reply.
  */
-import {
-  EventRow,
-  ROW_CREATED,
-  ROW_DATA,
-  ROW_ID,
-  ROW_JSON,
-  ROW_METADATA,
-  ROW_POS,
-  ROW_REVISION,
-  ROW_STREAM,
-  ROW_TYPE,
-} from './event-log.store';
 
 const JSON_CONTENT_TYPE = Buffer.from('application/json');
 const OCTET_CONTENT_TYPE = Buffer.from('application/octet-stream');
 const KEY_TYPE = Buffer.from('type');
 const KEY_CREATED = Buffer.from('created');
 const KEY_CONTENT_TYPE = Buffer.from('content-type');
-const TOMBSTONE_REVISION_TEXT = '9223372036854775807';
 
-function varintSize(value: number): number {
+export function varintSize(value: number): number {
   if (value < 0x80) return 1;
   if (value < 0x4000) return 2;
   if (value < 0x200000) return 3;
@@ -40,7 +30,7 @@ function varintSize(value: number): number {
   return size;
 }
 
-function writeVarint(buf: Buffer, offset: number, value: number): number {
+export function writeVarint(buf: Buffer, offset: number, value: number): number {
   while (value >= 0x80) {
     buf[offset++] = (value % 128) | 0x80;
     value = Math.floor(value / 128);
@@ -59,7 +49,10 @@ function bigVarint(value: bigint): Buffer {
   bytes.push(Number(v));
   return Buffer.from(bytes);
 }
-const TOMBSTONE_REVISION_VARINT = bigVarint(BigInt(TOMBSTONE_REVISION_TEXT));
+
+/** Revision of a tombstone record: `long.MaxValue`, beyond a JS number's exact range. */
+export const TOMBSTONE_REVISION = 9223372036854775807n;
+const TOMBSTONE_REVISION_VARINT = bigVarint(TOMBSTONE_REVISION);
 
 function lengthDelimitedSize(length: number): number {
   return 1 + varintSize(length) + length;
@@ -70,43 +63,41 @@ export type UuidFormat = 'string' | 'structured';
 
 function structuredUuid(id: string): Buffer {
   const hex = id.replace(/-/g, '');
-  const most = BigInt.asIntN(64, BigInt(`0x${hex.slice(0, 16)}`));
-  const least = BigInt.asIntN(64, BigInt(`0x${hex.slice(16)}`));
-  const m = bigVarint(BigInt.asUintN(64, most));
-  const l = bigVarint(BigInt.asUintN(64, least));
+  const m = bigVarint(BigInt(`0x${hex.slice(0, 16)}`));
+  const l = bigVarint(BigInt(`0x${hex.slice(16)}`));
   return Buffer.concat([Buffer.from([0x08]), m, Buffer.from([0x10]), l]);
 }
 
-/** A `ReadResp{event}` for one row: the event, its revision, its positions and system metadata. */
-export function encodeEventResp(row: EventRow, uuid: UuidFormat): Buffer {
-  const stream = row[ROW_STREAM];
-  const id = row[ROW_ID];
-  const type = row[ROW_TYPE];
-  const data = row[ROW_DATA];
-  const metadata = row[ROW_METADATA];
-  const pos = row[ROW_POS];
-  const revision = row[ROW_REVISION];
-  const created = `${row[ROW_CREATED]}0000`;
-  const contentType = row[ROW_JSON] === 1 ? JSON_CONTENT_TYPE : OCTET_CONTENT_TYPE;
-  const isTombstone = revision > Number.MAX_SAFE_INTEGER;
+export interface RecordFields {
+  id: string;
+  stream: string;
+  /** -1 for a tombstone (sent as `long.MaxValue`). */
+  revision: number;
+  position: number;
+  type: string;
+  createdMs: number;
+  isJson: boolean;
+  metadata: Uint8Array;
+  data: Uint8Array;
+}
 
-  const streamLength = Buffer.byteLength(stream);
-  const typeLength = Buffer.byteLength(type);
-  const createdLength = created.length;
-
-  // UUID { string = 2 } or UUID { structured = 1 }
-  const structured = uuid === 'structured' ? structuredUuid(id) : null;
+/** Encodes `RecordedEvent` as stored and sent: id as a string UUID unless asked otherwise. */
+export function encodeRecord(e: RecordFields, uuid: UuidFormat = 'string'): Buffer {
+  const created = `${e.createdMs}0000`;
+  const contentType = e.isJson ? JSON_CONTENT_TYPE : OCTET_CONTENT_TYPE;
+  const isTombstone = e.revision < 0;
+  const streamLength = Buffer.byteLength(e.stream);
+  const typeLength = Buffer.byteLength(e.type);
+  const structured = uuid === 'structured' ? structuredUuid(e.id) : null;
   const uuidInner = structured ? lengthDelimitedSize(structured.length) : lengthDelimitedSize(36);
-  // StreamIdentifier { stream_name = 3 }
   const identifierInner = lengthDelimitedSize(streamLength);
   const typeEntry = lengthDelimitedSize(KEY_TYPE.length) + lengthDelimitedSize(typeLength);
-  const createdEntry = lengthDelimitedSize(KEY_CREATED.length) + lengthDelimitedSize(createdLength);
+  const createdEntry = lengthDelimitedSize(KEY_CREATED.length) + lengthDelimitedSize(created.length);
   const contentEntry =
     lengthDelimitedSize(KEY_CONTENT_TYPE.length) + lengthDelimitedSize(contentType.length);
-  const revisionSize = isTombstone ? TOMBSTONE_REVISION_VARINT.length : varintSize(revision);
-  const posSize = varintSize(pos);
-
-  const recordedSize =
+  const revisionSize = isTombstone ? TOMBSTONE_REVISION_VARINT.length : varintSize(e.revision);
+  const posSize = varintSize(e.position);
+  const size =
     lengthDelimitedSize(uuidInner) +
     lengthDelimitedSize(identifierInner) +
     1 +
@@ -115,45 +106,35 @@ export function encodeEventResp(row: EventRow, uuid: UuidFormat): Buffer {
     lengthDelimitedSize(typeEntry) +
     lengthDelimitedSize(createdEntry) +
     lengthDelimitedSize(contentEntry) +
-    (metadata.length > 0 ? lengthDelimitedSize(metadata.length) : 0) +
-    (data.length > 0 ? lengthDelimitedSize(data.length) : 0);
-  const readEventSize = lengthDelimitedSize(recordedSize) + 1 + posSize;
-  const total = lengthDelimitedSize(readEventSize);
+    (e.metadata.length > 0 ? lengthDelimitedSize(e.metadata.length) : 0) +
+    (e.data.length > 0 ? lengthDelimitedSize(e.data.length) : 0);
 
-  const buf = Buffer.allocUnsafe(total);
+  const buf = Buffer.allocUnsafe(size);
   let o = 0;
-  buf[o++] = 0x0a; // ReadResp.event = 1
-  o = writeVarint(buf, o, readEventSize);
-  buf[o++] = 0x0a; // ReadEvent.event = 1
-  o = writeVarint(buf, o, recordedSize);
-
-  buf[o++] = 0x0a; // RecordedEvent.id = 1
+  buf[o++] = 0x0a; // id = 1
   o = writeVarint(buf, o, uuidInner);
   if (structured) {
-    buf[o++] = 0x0a;
+    buf[o++] = 0x0a; // UUID.structured = 1
     o = writeVarint(buf, o, structured.length);
     o += structured.copy(buf, o);
   } else {
-    buf[o++] = 0x12;
+    buf[o++] = 0x12; // UUID.string = 2
     buf[o++] = 36;
-    o += buf.write(id, o, 'latin1');
+    o += buf.write(e.id, o, 'latin1');
   }
-
-  buf[o++] = 0x12; // RecordedEvent.stream_identifier = 2
+  buf[o++] = 0x12; // stream_identifier = 2
   o = writeVarint(buf, o, identifierInner);
   buf[o++] = 0x1a; // StreamIdentifier.stream_name = 3
   o = writeVarint(buf, o, streamLength);
-  o += buf.write(stream, o, 'utf8');
-
+  o += buf.write(e.stream, o, 'utf8');
   buf[o++] = 0x18; // stream_revision = 3
   if (isTombstone) o += TOMBSTONE_REVISION_VARINT.copy(buf, o);
-  else o = writeVarint(buf, o, revision);
+  else o = writeVarint(buf, o, e.revision);
   buf[o++] = 0x20; // prepare_position = 4
-  o = writeVarint(buf, o, pos);
+  o = writeVarint(buf, o, e.position);
   buf[o++] = 0x28; // commit_position = 5
-  o = writeVarint(buf, o, pos);
-
-  // metadata = 6 (map<string,string>): one entry message per key
+  o = writeVarint(buf, o, e.position);
+  // metadata = 6, map<string,string>: one entry message per key
   buf[o++] = 0x32;
   o = writeVarint(buf, o, typeEntry);
   buf[o++] = 0x0a;
@@ -161,17 +142,15 @@ export function encodeEventResp(row: EventRow, uuid: UuidFormat): Buffer {
   o += KEY_TYPE.copy(buf, o);
   buf[o++] = 0x12;
   o = writeVarint(buf, o, typeLength);
-  o += buf.write(type, o, 'utf8');
-
+  o += buf.write(e.type, o, 'utf8');
   buf[o++] = 0x32;
   o = writeVarint(buf, o, createdEntry);
   buf[o++] = 0x0a;
   o = writeVarint(buf, o, KEY_CREATED.length);
   o += KEY_CREATED.copy(buf, o);
   buf[o++] = 0x12;
-  o = writeVarint(buf, o, createdLength);
+  o = writeVarint(buf, o, created.length);
   o += buf.write(created, o, 'latin1');
-
   buf[o++] = 0x32;
   o = writeVarint(buf, o, contentEntry);
   buf[o++] = 0x0a;
@@ -180,20 +159,113 @@ export function encodeEventResp(row: EventRow, uuid: UuidFormat): Buffer {
   buf[o++] = 0x12;
   o = writeVarint(buf, o, contentType.length);
   o += contentType.copy(buf, o);
-
-  if (metadata.length > 0) {
+  if (e.metadata.length > 0) {
     buf[o++] = 0x3a; // custom_metadata = 7
-    o = writeVarint(buf, o, metadata.length);
-    o += metadata.copy(buf, o);
+    o = writeVarint(buf, o, e.metadata.length);
+    buf.set(e.metadata, o);
+    o += e.metadata.length;
   }
-  if (data.length > 0) {
+  if (e.data.length > 0) {
     buf[o++] = 0x42; // data = 8
-    o = writeVarint(buf, o, data.length);
-    o += data.copy(buf, o);
+    o = writeVarint(buf, o, e.data.length);
+    buf.set(e.data, o);
   }
+  return buf;
+}
 
+function readVarint(buf: Buffer, state: { o: number }): number {
+  let result = 0;
+  let multiplier = 1;
+  for (;;) {
+    const byte = buf[state.o++];
+    result += (byte & 0x7f) * multiplier;
+    if (byte < 0x80) return result;
+    multiplier *= 128;
+  }
+}
+
+/** Reads a stored record back (for metadata events, and to re-encode a structured UUID). */
+export function decodeRecord(record: Buffer): RecordFields {
+  const fields: RecordFields = {
+    id: '',
+    stream: '',
+    revision: 0,
+    position: 0,
+    type: '',
+    createdMs: 0,
+    isJson: false,
+    metadata: Buffer.alloc(0),
+    data: Buffer.alloc(0),
+  };
+  const state = { o: 0 };
+  while (state.o < record.length) {
+    const tag = readVarint(record, state);
+    const field = tag >>> 3;
+    if ((tag & 7) === 0) {
+      const value = readVarint(record, state);
+      if (field === 3) fields.revision = value > Number.MAX_SAFE_INTEGER ? -1 : value;
+      else if (field === 4) fields.position = value;
+      continue;
+    }
+    const length = readVarint(record, state);
+    const start = state.o;
+    state.o += length;
+    const bytes = record.subarray(start, start + length);
+    switch (field) {
+      case 1:
+        fields.id = bytes.subarray(2).toString('latin1');
+        break;
+      case 2:
+        fields.stream = decodeIdentifier(bytes);
+        break;
+      case 6: {
+        const [key, value] = decodeMapEntry(bytes);
+        if (key === 'type') fields.type = value;
+        else if (key === 'created') fields.createdMs = Number(value.slice(0, -4));
+        else if (key === 'content-type') fields.isJson = value === 'application/json';
+        break;
+      }
+      case 7:
+        fields.metadata = bytes;
+        break;
+      case 8:
+        fields.data = bytes;
+        break;
+    }
+  }
+  return fields;
+}
+
+function decodeIdentifier(bytes: Buffer): string {
+  const state = { o: 1 };
+  const length = readVarint(bytes, state);
+  return bytes.subarray(state.o, state.o + length).toString('utf8');
+}
+
+function decodeMapEntry(bytes: Buffer): [string, string] {
+  const state = { o: 1 };
+  const keyLength = readVarint(bytes, state);
+  const key = bytes.subarray(state.o, state.o + keyLength).toString('utf8');
+  state.o += keyLength + 1;
+  const valueLength = readVarint(bytes, state);
+  return [key, bytes.subarray(state.o, state.o + valueLength).toString('utf8')];
+}
+
+/** `ReadResp{event{event=<record>, commit_position}}` around a stored record. */
+export function wrapEvent(record: Buffer, position: number, uuid: UuidFormat): Buffer {
+  if (uuid === 'structured') record = encodeRecord(decodeRecord(record), 'structured');
+  const recordLength = record.length;
+  const posSize = varintSize(position);
+  const readEventSize = 1 + varintSize(recordLength) + recordLength + 1 + posSize;
+  const buf = Buffer.allocUnsafe(1 + varintSize(readEventSize) + readEventSize);
+  let o = 0;
+  buf[o++] = 0x0a; // ReadResp.event = 1
+  o = writeVarint(buf, o, readEventSize);
+  buf[o++] = 0x0a; // ReadEvent.event = 1
+  o = writeVarint(buf, o, recordLength);
+  o += record.copy(buf, o);
   buf[o++] = 0x18; // ReadEvent.commit_position = 3
-  o = writeVarint(buf, o, pos);
+  writeVarint(buf, o, position);
   return buf;
 }
 

@@ -7,7 +7,6 @@ import type {
   handleBidiStreamingCall,
   handleClientStreamingCall,
   handleUnaryCall,
-  Metadata,
   sendUnaryData,
   ServerDuplexStream,
   ServerReadableStream,
@@ -30,17 +29,14 @@ import {
 } from '@eventstore/db-client/generated/streams_pb';
 import {
   EventLog,
-  EventRow,
   EXPECTED_ANY,
   EXPECTED_NO_STREAM,
   EXPECTED_STREAM_EXISTS,
   MAX_APPEND_SIZE,
   ProposedEvent,
-  ROW_CREATED,
-  ROW_REVISION,
   SOFT_DELETED_TB,
 } from './event-log.store';
-import { encodeEventResp, encodeStreamNotFound, UuidFormat } from './read-resp.encoder';
+import { encodeStreamNotFound, wrapEvent, type UuidFormat } from './read-resp.encoder';
 import { toFilter, FilterSettings } from './event-filter';
 import { AllSubscription, StreamSubscription } from './subscriptions';
 import {
@@ -240,14 +236,14 @@ export function streamsService(log: EventLog, access: Access): UntypedServiceImp
         while (remaining > 0 && next >= first) {
           const rows = log.readStreamBackward(stream.id, next, Math.min(READ_PAGE, remaining));
           if (rows.length === 0) break;
-          for (const row of rows) {
-            if (row[ROW_REVISION] < first) {
+          for (const [position, record, revision, created] of rows) {
+            if (revision < first) {
               next = -1;
               break;
             }
-            next = row[ROW_REVISION] - 1;
-            if (row[ROW_CREATED] < oldest) continue;
-            call.write(encodeEventResp(row, uuid));
+            next = revision - 1;
+            if (created < oldest) continue;
+            call.write(wrapEvent(record, position, uuid));
             remaining--;
           }
           if (call.writableNeedDrain) await drained(call);
@@ -260,10 +256,10 @@ export function streamsService(log: EventLog, access: Access): UntypedServiceImp
         while (remaining > 0) {
           const want = Math.min(READ_PAGE, remaining);
           const rows = log.readStreamForward(stream.id, next, want);
-          for (const row of rows) {
-            next = row[ROW_REVISION] + 1;
-            if (row[ROW_CREATED] < oldest) continue;
-            call.write(encodeEventResp(row, uuid));
+          for (const [position, record, revision, created] of rows) {
+            next = revision + 1;
+            if (created < oldest) continue;
+            call.write(wrapEvent(record, position, uuid));
             remaining--;
           }
           if (rows.length < want) break;
@@ -287,17 +283,20 @@ export function streamsService(log: EventLog, access: Access): UntypedServiceImp
   ): Promise<void> {
     try {
       let remaining = limit;
+      const send = (position: number, record: Buffer, stream?: string, type?: string): boolean => {
+        if (filter && !filter.matches(stream!, type!)) return false;
+        call.write(wrapEvent(record, position, uuid));
+        return --remaining === 0;
+      };
       if (backwards) {
         // Backwards reads exclude the start position, as the real server's do.
         let before = all.hasPosition() ? parsePosition(all.getPosition()!) : Number.MAX_SAFE_INTEGER;
         if (all.hasStart()) before = 0;
         while (remaining > 0) {
-          const rows = log.readAllBackward(before, READ_PAGE);
-          for (const row of rows) {
-            before = row[0];
-            if (filter && !filter.matches(row)) continue;
-            call.write(encodeEventResp(row, uuid));
-            if (--remaining === 0) break;
+          const rows = filter ? log.readFilteredBackward(before, READ_PAGE) : log.readAllBackward(before, READ_PAGE);
+          for (const [position, record, stream, type] of rows as [number, Buffer, string?, string?][]) {
+            before = position;
+            if (send(position, record, stream, type)) break;
           }
           if (rows.length < READ_PAGE) break;
           if (call.writableNeedDrain) await drained(call);
@@ -307,12 +306,10 @@ export function streamsService(log: EventLog, access: Access): UntypedServiceImp
         let from = all.hasPosition() ? parsePosition(all.getPosition()!) : 0;
         if (all.hasEnd()) from = Number.MAX_SAFE_INTEGER;
         while (remaining > 0) {
-          const rows = log.readAllForward(from, READ_PAGE);
-          for (const row of rows) {
-            from = row[0] + 1;
-            if (filter && !filter.matches(row)) continue;
-            call.write(encodeEventResp(row, uuid));
-            if (--remaining === 0) break;
+          const rows = filter ? log.readFilteredForward(from, READ_PAGE) : log.readAllForward(from, READ_PAGE);
+          for (const [position, record, stream, type] of rows as [number, Buffer, string?, string?][]) {
+            from = position + 1;
+            if (send(position, record, stream, type)) break;
           }
           if (rows.length < READ_PAGE) break;
           if (call.writableNeedDrain) await drained(call);
@@ -561,4 +558,3 @@ function drained(call: ServerWritableStream<ReadReq, Buffer>): Promise<void> {
   });
 }
 
-export type { EventRow, Metadata };

@@ -12,20 +12,13 @@
 import { randomUUID } from 'node:crypto';
 import type { ServerWritableStream } from '@grpc/grpc-js';
 import type { ReadReq } from '@eventstore/db-client/generated/streams_pb';
-import {
-  EventLog,
-  EventRow,
-  ROW_POS,
-  ROW_REVISION,
-  ROW_STREAM,
-  SOFT_DELETED_TB,
-} from './event-log.store';
+import { EventLog, SOFT_DELETED_TB, type WrittenEvent } from './event-log.store';
 import {
   CAUGHT_UP,
   encodeCheckpoint,
   encodeConfirmation,
-  encodeEventResp,
-  UuidFormat,
+  wrapEvent,
+  type UuidFormat,
 } from './read-resp.encoder';
 import type { FilterSettings } from './event-filter';
 import { streamDeleted } from './rpc-errors';
@@ -60,8 +53,8 @@ abstract class Subscription {
 
   /** Sends the next catch-up page; returns true when the log has no more rows to read. */
   protected abstract readPage(): boolean;
-  /** Handles one appended row while live. */
-  protected abstract onLive(row: EventRow): void;
+  /** Handles one appended event while live. */
+  protected abstract onLive(event: WrittenEvent): void;
   /** Messages sent when switching to live (checkpoint for filtered `$all`, then caught_up). */
   protected goingLive(): void {
     this.call.write(CAUGHT_UP);
@@ -74,7 +67,7 @@ abstract class Subscription {
         if (this.closed) return;
         if (atEnd) {
           this.live = true;
-          this.unlisten = this.log.onAppended((rows) => this.deliver(rows));
+          this.unlisten = this.log.onAppended((written) => this.deliver(written));
           this.goingLive();
           return;
         }
@@ -85,10 +78,10 @@ abstract class Subscription {
     }
   }
 
-  private deliver(rows: EventRow[]): void {
+  private deliver(written: WrittenEvent[]): void {
     if (this.closed) return;
     try {
-      for (const row of rows) this.onLive(row);
+      for (const event of written) this.onLive(event);
     } catch (error) {
       this.fail(error);
       return;
@@ -151,14 +144,22 @@ export class AllSubscription extends Subscription {
   }
 
   protected readPage(): boolean {
-    const rows = this.log.readAllForward(this.lastPosition + 1, PAGE_SIZE);
     const filter = this.filter;
-    for (const row of rows) {
-      this.lastPosition = row[ROW_POS];
-      if (!filter || filter.matches(row)) this.call.write(encodeEventResp(row, this.uuid));
-      if (filter && ++this.considered >= filter.checkpointInterval) {
+    if (!filter) {
+      const rows = this.log.readAllForward(this.lastPosition + 1, PAGE_SIZE);
+      for (const [position, record] of rows) {
+        this.lastPosition = position;
+        this.call.write(wrapEvent(record, position, this.uuid));
+      }
+      return rows.length < PAGE_SIZE;
+    }
+    const rows = this.log.readFilteredForward(this.lastPosition + 1, PAGE_SIZE);
+    for (const [position, record, stream, type] of rows) {
+      this.lastPosition = position;
+      if (filter.matches(stream, type)) this.call.write(wrapEvent(record, position, this.uuid));
+      if (++this.considered >= filter.checkpointInterval) {
         this.considered = 0;
-        this.call.write(encodeCheckpoint(this.lastPosition));
+        this.call.write(encodeCheckpoint(position));
       }
     }
     return rows.length < PAGE_SIZE;
@@ -173,15 +174,19 @@ export class AllSubscription extends Subscription {
     super.goingLive();
   }
 
-  protected onLive(row: EventRow): void {
-    const pos = row[ROW_POS];
-    if (pos <= this.lastPosition) return;
-    this.lastPosition = pos;
+  protected onLive(event: WrittenEvent): void {
+    const position = event.position;
+    if (position <= this.lastPosition) return;
+    this.lastPosition = position;
     const filter = this.filter;
-    if (!filter || filter.matches(row)) this.call.write(encodeEventResp(row, this.uuid));
-    if (filter && ++this.considered >= filter.checkpointInterval) {
+    if (!filter) {
+      this.call.write(wrapEvent(event.record, position, this.uuid));
+      return;
+    }
+    if (filter.matches(event.stream, event.type)) this.call.write(wrapEvent(event.record, position, this.uuid));
+    if (++this.considered >= filter.checkpointInterval) {
       this.considered = 0;
-      this.call.write(encodeCheckpoint(pos));
+      this.call.write(encodeCheckpoint(position));
     }
   }
 }
@@ -212,19 +217,19 @@ export class StreamSubscription extends Subscription {
     }
     const from = Math.max(this.lastRevision + 1, truncateBefore);
     const rows = this.log.readStreamForward(stream.id, from, PAGE_SIZE);
-    for (const row of rows) {
-      this.lastRevision = row[ROW_REVISION];
-      this.call.write(encodeEventResp(row, this.uuid));
+    for (const [position, record, revision] of rows) {
+      this.lastRevision = revision;
+      this.call.write(wrapEvent(record, position, this.uuid));
     }
     return rows.length < PAGE_SIZE;
   }
 
-  protected onLive(row: EventRow): void {
-    if (row[ROW_STREAM] !== this.streamName) return;
-    const revision = row[ROW_REVISION];
-    if (revision > Number.MAX_SAFE_INTEGER) throw streamDeleted(this.streamName);
+  protected onLive(event: WrittenEvent): void {
+    if (event.stream !== this.streamName) return;
+    const revision = event.revision;
+    if (revision < 0) throw streamDeleted(this.streamName);
     if (revision <= this.lastRevision) return;
     this.lastRevision = revision;
-    this.call.write(encodeEventResp(row, this.uuid));
+    this.call.write(wrapEvent(event.record, event.position, this.uuid));
   }
 }
