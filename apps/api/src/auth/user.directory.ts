@@ -4,12 +4,11 @@
  * folded for the password hash and the current level. Every stream read is short.
  */
 import {
+  foldReservation,
   streams,
   type Id,
-  type UserEmailReserved,
   type UserLevel,
   type UserLevelChanged,
-  type UsernameReserved,
   type UserRegistered,
 } from '@qa/domain';
 import type { EventStore, StoredEvent } from '@qa/event-store';
@@ -28,24 +27,25 @@ export interface UserRecord {
 export class UserDirectory {
   constructor(private readonly store: EventStore) {}
 
-  /** The user id a username is reserved for, or null. */
+  /** The user id a username is reserved for now, or null (never reserved, or released). */
   async idByUsername(username: string): Promise<Id | null> {
-    const [event] = await this.store.readStream(streams.username(username), { maxCount: 1 });
-    return event?.type === 'UsernameReserved'
-      ? (event.data as UsernameReserved['data']).userId
-      : null;
+    return this.holder(streams.username(username));
   }
 
-  /** The user id an email (given as its keyed hash) is reserved for, or null. */
+  /** The user id an email (given as its keyed hash) is reserved for now, or null. */
   async idByEmailHash(emailHash: string): Promise<Id | null> {
-    const [event] = await this.store.readStream(streams.userEmail(emailHash), { maxCount: 1 });
-    return event?.type === 'UserEmailReserved'
-      ? (event.data as UserEmailReserved['data']).userId
-      : null;
+    return this.holder(streams.userEmail(emailHash));
   }
 
   async byId(userId: Id): Promise<UserRecord | null> {
     return foldUser(await this.store.readStream(streams.user(userId)));
+  }
+
+  private async holder(stream: string): Promise<Id | null> {
+    const events = await this.store.readStream(stream);
+    return foldReservation(
+      events.map((e) => ({ type: e.type, data: e.data })) as Parameters<typeof foldReservation>[0],
+    ).holder;
   }
 
   /**

@@ -63,7 +63,20 @@ export class RateLimiter {
       keys.push(`${this.prefix}:${rule.name}:${subject}:${window}`);
       args.push(String(rule.limit), String(windowMs - (now % windowMs)));
     }
-    const waitMs = Number(await this.redis.eval(CONSUME, keys.length, ...keys, ...args));
+    let waitMs: number;
+    try {
+      waitMs = Number(await this.redis.eval(CONSUME, keys.length, ...keys, ...args));
+    } catch (cause) {
+      // Without the counters the limits cannot be enforced: refuse (503) rather than let through.
+      throw Object.assign(
+        new DomainError(
+          'unavailable',
+          'RATE_LIMITER_UNAVAILABLE',
+          'Rate limits cannot be checked right now; try again shortly.',
+        ),
+        { cause },
+      );
+    }
     if (waitMs > 0) throw new RateLimitedError(Math.max(1, Math.ceil(waitMs / 1000)));
   }
 }

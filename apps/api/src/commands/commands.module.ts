@@ -1,0 +1,167 @@
+/**
+ * The write side over HTTP: every command endpoint of API.md, routed through the
+ * @nestjs/cqrs CommandBus to one handler per use case (one folder each). Handlers share the
+ * command shell (read, fold, decide, append), the event store, the rate limiter and the
+ * personal-data vault provided here.
+ */
+import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { PersonalDataVault, RUNTIME } from '@qa/common';
+import type { Runtime } from '@qa/config';
+import { EventStoreDbAdapter, type EventStore } from '@qa/event-store';
+import { Redis } from 'ioredis';
+import { createHash } from 'node:crypto';
+import { ActorGuard } from '../auth/actor.guard';
+import { ActorResolver } from '../auth/actor.resolver';
+import { PasswordHasher } from '../auth/password.hasher';
+import { TokenService } from '../auth/token.service';
+import { UserDirectory } from '../auth/user.directory';
+import { CommandRunner } from '../command-bus/command-runner';
+import { DEFAULT_RATE_LIMITS } from '../rate-limit/rate-limit.policy';
+import { RateLimiter } from '../rate-limit/rate-limiter';
+import { AskQuestionController } from './ask-question/ask-question.controller';
+import { AskQuestionHandler } from './ask-question/ask-question.handler';
+import { CastVoteController } from './cast-vote/cast-vote.controller';
+import { CastVoteHandler } from './cast-vote/cast-vote.handler';
+import { CloseQuestionController } from './close-question/close-question.controller';
+import { CloseQuestionHandler } from './close-question/close-question.handler';
+import { CreateSessionController } from './create-session/create-session.controller';
+import { CreateSessionHandler } from './create-session/create-session.handler';
+import { EditAnswerController } from './edit-answer/edit-answer.controller';
+import { EditAnswerHandler } from './edit-answer/edit-answer.handler';
+import { EditQuestionController } from './edit-question/edit-question.controller';
+import { EditQuestionHandler } from './edit-question/edit-question.handler';
+import { RegisterUserController } from './register-user/register-user.controller';
+import { RegisterUserHandler } from './register-user/register-user.handler';
+import { PostAnswerController } from './post-answer/post-answer.controller';
+import { PostAnswerHandler } from './post-answer/post-answer.handler';
+import { SelectAnswerController } from './select-answer/select-answer.controller';
+import { SelectAnswerHandler } from './select-answer/select-answer.handler';
+import { ChangeUserLevelController } from './change-user-level/change-user-level.controller';
+import { ChangeUserLevelHandler } from './change-user-level/change-user-level.handler';
+import { CreateCategoryController } from './create-category/create-category.controller';
+import { CreateCategoryHandler } from './create-category/create-category.handler';
+import { EditCommentController } from './edit-comment/edit-comment.controller';
+import { EditCommentHandler } from './edit-comment/edit-comment.handler';
+import { PostCommentController } from './post-comment/post-comment.controller';
+import { PostCommentHandler } from './post-comment/post-comment.handler';
+import { SetPostVisibilityController } from './set-post-visibility/set-post-visibility.controller';
+import { SetPostVisibilityHandler } from './set-post-visibility/set-post-visibility.handler';
+import { ActorLevels } from './shared/actor-levels';
+import { PostingSupport } from './shared/command-support';
+import { Lookups } from './shared/lookups';
+import { EVENT_STORE, RATE_LIMIT_POLICY } from './shared/tokens';
+
+const RATE_LIMIT_REDIS = 'QA_RATE_LIMIT_REDIS';
+
+class CommandsShutdown implements OnApplicationShutdown {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(RATE_LIMIT_REDIS) private readonly redis: Redis,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.allSettled([
+      this.store.close(),
+      this.redis.quit().catch(() => this.redis.disconnect()),
+    ]);
+  }
+}
+
+@Module({
+  imports: [CqrsModule.forRoot()],
+  controllers: [
+    RegisterUserController,
+    CreateSessionController,
+    AskQuestionController,
+    EditQuestionController,
+    CloseQuestionController,
+    SelectAnswerController,
+    PostAnswerController,
+    EditAnswerController,
+    CastVoteController,
+    ChangeUserLevelController,
+    CreateCategoryController,
+    PostCommentController,
+    EditCommentController,
+    SetPostVisibilityController,
+  ],
+  providers: [
+    {
+      provide: EVENT_STORE,
+      inject: [RUNTIME],
+      useFactory: (runtime: Runtime): EventStore => new EventStoreDbAdapter(runtime.eventStoreUrl),
+    },
+    {
+      provide: CommandRunner,
+      inject: [EVENT_STORE],
+      useFactory: (store: EventStore) => new CommandRunner(store),
+    },
+    {
+      provide: TokenService,
+      inject: [RUNTIME],
+      useFactory: (runtime: Runtime) => new TokenService({ secret: runtime.secrets.jwtSecret }),
+    },
+    { provide: PasswordHasher, useFactory: () => new PasswordHasher() },
+    {
+      provide: PersonalDataVault,
+      inject: [EVENT_STORE, RUNTIME],
+      useFactory: (store: EventStore, runtime: Runtime) =>
+        new PersonalDataVault(store, { hashKey: runtime.secrets.hashKey }),
+    },
+    {
+      provide: ActorResolver,
+      inject: [TokenService, PersonalDataVault],
+      useFactory: (tokens: TokenService, vault: PersonalDataVault) =>
+        new ActorResolver(tokens, (ip) => vault.hashIp(ip)),
+    },
+    {
+      provide: UserDirectory,
+      inject: [EVENT_STORE],
+      useFactory: (store: EventStore) => new UserDirectory(store),
+    },
+    { provide: RATE_LIMIT_POLICY, useValue: DEFAULT_RATE_LIMITS },
+    {
+      // Its own connection, queueing commands until connected: the first request after a
+      // start must not fail because the shared client is still connecting.
+      provide: RATE_LIMIT_REDIS,
+      inject: [RUNTIME],
+      useFactory: (runtime: Runtime) => {
+        const redis = new Redis(runtime.redisUrl, { maxRetriesPerRequest: 2 });
+        redis.on('error', () => undefined);
+        return redis;
+      },
+    },
+    {
+      provide: RateLimiter,
+      inject: [RATE_LIMIT_REDIS, RUNTIME],
+      // Counters are namespaced per deployment (its hash key), so sites sharing a Redis
+      // never share budgets.
+      useFactory: (redis: Redis, runtime: Runtime) =>
+        new RateLimiter(
+          redis,
+          `qa:rate:${createHash('sha256').update(runtime.secrets.hashKey).digest('hex').slice(0, 12)}`,
+        ),
+    },
+    CommandsShutdown,
+    ActorGuard,
+    ActorLevels,
+    Lookups,
+    PostingSupport,
+    RegisterUserHandler,
+    CreateSessionHandler,
+    AskQuestionHandler,
+    EditQuestionHandler,
+    CloseQuestionHandler,
+    SelectAnswerHandler,
+    PostAnswerHandler,
+    EditAnswerHandler,
+    CastVoteHandler,
+    ChangeUserLevelHandler,
+    CreateCategoryHandler,
+    PostCommentHandler,
+    EditCommentHandler,
+    SetPostVisibilityHandler,
+  ],
+})
+export class CommandsModule {}

@@ -1,0 +1,108 @@
+/**
+ * The API as its clients meet it, for the command integration tests: the real app
+ * (startApi) on the embedded EventStoreDB server in memory and the real Redis, a fresh
+ * rate-limit namespace per run, and an event store client for asserting what was stored.
+ */
+import { randomBytes } from 'node:crypto';
+import { startEventStoreDbServer, type EmbeddedServer } from '@qa/embedded';
+import { EventStoreDbAdapter, type StoredEvent } from '@qa/event-store';
+import { testRuntime, type TestRuntime } from '../../../../../test/support/test-runtime';
+import { startApi, type RunningApi } from '../../api.app';
+import { CommandsModule } from '../commands.module';
+
+export interface ApiResponse<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+export interface RequestOptions {
+  body?: unknown;
+  /** Sent as is (for malformed JSON); `body` is JSON-encoded otherwise. */
+  rawBody?: string;
+  token?: string;
+  headers?: Record<string, string>;
+}
+
+export interface CommandApi {
+  url: string;
+  store: EventStoreDbAdapter;
+  request<T = any>(method: string, path: string, options?: RequestOptions): Promise<ApiResponse<T>>;
+  /** Registers a user and signs them in. */
+  user(
+    username: string,
+    password?: string,
+  ): Promise<{ id: string; username: string; token: string }>;
+  /** Every event of a stream, [] when absent. */
+  events(stream: string): Promise<StoredEvent[]>;
+  /** The commit position of the newest event anywhere: proves that nothing was appended. */
+  head(): Promise<string | null>;
+  close(): Promise<void>;
+}
+
+export async function startCommandApi(): Promise<CommandApi> {
+  const esdb: EmbeddedServer = await startEventStoreDbServer({ port: 0, data: ':memory:' });
+  const base: TestRuntime = testRuntime({}, { eventStoreUrl: esdb.url });
+  // A fresh hash key gives this run its own rate-limit counters in the shared Redis.
+  const runtime: TestRuntime = {
+    ...base,
+    secrets: { ...base.secrets, hashKey: randomBytes(24).toString('base64url') },
+  };
+  let api: RunningApi;
+  try {
+    api = await startApi(runtime, { modules: [CommandsModule], prettyLogs: false });
+  } catch (e) {
+    await esdb.close();
+    base.cleanup();
+    throw e;
+  }
+  const store = new EventStoreDbAdapter(esdb.url);
+
+  const request = async <T = any>(method: string, path: string, options: RequestOptions = {}) => {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    let body: string | undefined;
+    if (options.rawBody !== undefined) body = options.rawBody;
+    else if (options.body !== undefined) body = JSON.stringify(options.body);
+    if (body !== undefined) headers['content-type'] ??= 'application/json';
+    const response = await fetch(`${api.url}${path}`, { method, headers, body });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      // Not JSON: the test sees the text.
+    }
+    return { status: response.status, headers: response.headers, body: parsed as T };
+  };
+
+  return {
+    url: api.url,
+    store,
+    request,
+    async user(username, password = 'correct horse battery') {
+      const created = await request('POST', '/api/v1/users', {
+        body: { username, email: `${username.toLowerCase()}@example.com`, password },
+      });
+      if (created.status !== 201)
+        throw new Error(`register ${username}: ${JSON.stringify(created.body)}`);
+      const session = await request('POST', '/api/v1/sessions', {
+        body: { login: username, password },
+      });
+      if (session.status !== 200)
+        throw new Error(`sign in ${username}: ${JSON.stringify(session.body)}`);
+      return { id: created.body.id, username, token: session.body.token };
+    },
+    events: (stream) => store.readStream(stream),
+    async head() {
+      const position = await store.headPosition();
+      return position ? position.commit.toString() : null;
+    },
+    async close() {
+      await api.stop();
+      await store.close();
+      await esdb.close();
+      base.cleanup();
+    },
+  };
+}
