@@ -1,6 +1,8 @@
 /**
- * Translation of `@eventstore/db-client` errors into the domain's error family. Kept in one
- * place so no vendor error ever leaves the adapter.
+ * Translation of `@eventstore/db-client` errors into the domain's error family, in one place.
+ * What callers can act on (a concurrent change, a deleted stream, an unreachable server)
+ * leaves the adapter as a domain error; anything else (access denied, an oversized append)
+ * is a misconfiguration or a bug and surfaces unchanged, to be logged as such.
  */
 import {
   CancelledError,

@@ -69,7 +69,9 @@ export interface SubscriptionHandler {
   onEvents(events: StoredEvent[]): Promise<void>;
   /**
    * Called once the subscription has delivered (and the handler resolved) everything stored
-   * when it (re)started, with the position of the last event delivered (null when none was).
+   * when it (re)started, with the position it reached: the last event delivered or filter
+   * checkpoint passed, else the position it started after (null when it started at the
+   * beginning and nothing matched).
    */
   onCaughtUp?(position: Position | null): void;
   /**
