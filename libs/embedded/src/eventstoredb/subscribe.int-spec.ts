@@ -240,3 +240,27 @@ describe.each(['memory', 'disk'])('subscriptions (%s)', (mode) => {
     expect(seen).toBe(2000);
   });
 });
+
+describe('an idle subscription', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(() => h.stop());
+
+  it('stays open across client keepalive pings and still receives events', async () => {
+    const stream = uniqueStream('idle');
+    const sub = h.client.subscribeToStream(stream);
+    const r = record(sub);
+    let failed: unknown = null;
+    sub.on('error', (e) => (failed = e));
+    await r.waitFor(() => r.log.includes('caughtUp'));
+    // Longer than the client's 10 s keepalive interval, so at least one ping goes by idle.
+    await new Promise((res) => setTimeout(res, 12_000));
+    await h.client.appendToStream(stream, events(1, 'late'));
+    await r.waitFor(() => r.received.length === 1);
+    expect(failed).toBeNull();
+    expect(r.log).toEqual(['caughtUp', 'event:late']);
+    await sub.unsubscribe();
+  });
+});
