@@ -8,8 +8,9 @@ import { ClientsModule } from '@qa/common';
 import type { Runtime } from '@qa/config';
 import { HttpBasicsModule } from './http/http.module';
 import { NotificationsModule } from './notifications/notifications.module';
+import { QueriesModule } from './queries/queries.module';
 
-const FEATURE_MODULES: Array<Type | DynamicModule> = [NotificationsModule];
+const FEATURE_MODULES: Array<Type | DynamicModule> = [NotificationsModule, QueriesModule];
 
 @Module({})
 export class AppModule {
