@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEventStoreDbServer, type EmbeddedServer } from '../../embedded/src/eventstoredb';
 import { EventStoreDbAdapter } from './event-store-db.adapter';
-import { contractMetadata, describeEventStoreContract } from './event-store.contract';
+import { contractMetadata, describeEventStoreContract, eventually } from './event-store.contract';
 import { EVENT_STORE_UNAVAILABLE } from './event-store.errors';
 import { EventTypeRegistry } from './event-type.registry';
 
@@ -114,6 +114,41 @@ describe('EventStoreDbAdapter', () => {
       { shape: 'theirs' },
       4,
     ]);
+  });
+
+  it('reports a subscription cut off by the server going away as a drop, after the batch in flight', async () => {
+    const own = await startEventStoreDbServer({ port: 0, data: ':memory:' });
+    const adapter = new EventStoreDbAdapter(own.url);
+    adapters.push(adapter);
+    await adapter.appendToStream('question-q1', [{ type: 'QuestionTagged', data: {} }], {
+      expectedRevision: 'no_stream',
+      metadata: contractMetadata(),
+    });
+    let release!: () => void;
+    const inFlight = new Promise<void>((resolveBatch) => (release = resolveBatch));
+    const order: string[] = [];
+    let dropped: Error | undefined;
+    adapter.subscribeToAll(
+      { from: 'start' },
+      {
+        onEvents: async () => {
+          order.push('batch started');
+          await inFlight;
+          order.push('batch done');
+        },
+        onDropped: (error) => {
+          order.push('dropped');
+          dropped = error;
+        },
+      },
+    );
+    await eventually(() => order.length === 1, 'batch in flight');
+    await own.close();
+    await new Promise((r) => setTimeout(r, 20));
+    release();
+    await eventually(() => dropped !== undefined, 'drop reported');
+    expect(order).toEqual(['batch started', 'batch done', 'dropped']);
+    expect(dropped).toMatchObject({ kind: 'unavailable', code: EVENT_STORE_UNAVAILABLE });
   });
 
   it('reports an unreachable server as EVENT_STORE_UNAVAILABLE', async () => {
