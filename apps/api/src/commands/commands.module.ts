@@ -10,14 +10,13 @@ import { PersonalDataVault, RUNTIME } from '@qa/common';
 import type { Runtime } from '@qa/config';
 import { EventStoreDbAdapter, type EventStore } from '@qa/event-store';
 import { Redis } from 'ioredis';
-import { createHash } from 'node:crypto';
 import { ActorGuard } from '../auth/actor.guard';
 import { ActorResolver } from '../auth/actor.resolver';
 import { PasswordHasher } from '../auth/password.hasher';
 import { TokenService } from '../auth/token.service';
 import { UserDirectory } from '../auth/user.directory';
 import { CommandRunner } from '../command-bus/command-runner';
-import { DEFAULT_RATE_LIMITS } from '../rate-limit/rate-limit.policy';
+import { DEFAULT_RATE_LIMITS, rateLimitPrefix } from '../rate-limit/rate-limit.policy';
 import { RateLimiter } from '../rate-limit/rate-limiter';
 import { AskQuestionController } from './ask-question/ask-question.controller';
 import { AskQuestionHandler } from './ask-question/ask-question.handler';
@@ -135,13 +134,8 @@ class CommandsShutdown implements OnApplicationShutdown {
     {
       provide: RateLimiter,
       inject: [RATE_LIMIT_REDIS, RUNTIME],
-      // Counters are namespaced per deployment (its hash key), so sites sharing a Redis
-      // never share budgets.
       useFactory: (redis: Redis, runtime: Runtime) =>
-        new RateLimiter(
-          redis,
-          `qa:rate:${createHash('sha256').update(runtime.secrets.hashKey).digest('hex').slice(0, 12)}`,
-        ),
+        new RateLimiter(redis, rateLimitPrefix(runtime.secrets.hashKey)),
     },
     CommandsShutdown,
     ActorGuard,

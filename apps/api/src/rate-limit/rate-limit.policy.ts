@@ -7,6 +7,8 @@
  * Registered posting is not limited here: Q2A's per-user posting limits are generous and
  * the accounts are accountable; add a rule below if that changes.
  */
+import { createHash } from 'node:crypto';
+
 export interface RateRule {
   /** Counter family, part of the Redis key. */
   name: string;
@@ -25,3 +27,10 @@ export const DEFAULT_RATE_LIMITS: RateLimitPolicy = {
   votesPerIp: { name: 'vote-ip', limit: 600, windowSeconds: 3600 },
   anonymousPostsPerIp: { name: 'anon-post-ip', limit: 150, windowSeconds: 3600 },
 };
+
+/**
+ * Counters are namespaced per deployment (by a digest of its hash key), so sites sharing one
+ * Redis never share budgets.
+ */
+export const rateLimitPrefix = (hashKey: string): string =>
+  `qa:rate:${createHash('sha256').update(hashKey).digest('hex').slice(0, 12)}`;

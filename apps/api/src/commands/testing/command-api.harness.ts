@@ -4,8 +4,18 @@
  * rate-limit namespace per run, and an event store client for asserting what was stored.
  */
 import { randomBytes } from 'node:crypto';
+import { hashIp } from '@qa/common';
+import type { UserLevel } from '@qa/domain';
 import { startEventStoreDbServer, type EmbeddedServer } from '@qa/embedded';
 import { EventStoreDbAdapter, type StoredEvent } from '@qa/event-store';
+import { Redis } from 'ioredis';
+import { TokenService } from '../../auth/token.service';
+import {
+  DEFAULT_RATE_LIMITS,
+  rateLimitPrefix,
+  type RateRule,
+} from '../../rate-limit/rate-limit.policy';
+import { RateLimiter } from '../../rate-limit/rate-limiter';
 import { testRuntime, type TestRuntime } from '../../../../../test/support/test-runtime';
 import { startApi, type RunningApi } from '../../api.app';
 import { CommandsModule } from '../commands.module';
@@ -37,6 +47,19 @@ export interface CommandApi {
   events(stream: string): Promise<StoredEvent[]>;
   /** The commit position of the newest event anywhere: proves that nothing was appended. */
   head(): Promise<string | null>;
+  /** The keyed hash the API computes for this machine's requests (they come from 127.0.0.1). */
+  localIpHash: string;
+  /** Uses up `count` of a rate-limit budget, as that many earlier requests would have. */
+  spendRateLimit(
+    rule: keyof typeof DEFAULT_RATE_LIMITS,
+    subject: string,
+    count: number,
+  ): Promise<void>;
+  /** A correctly signed token for a user, issued `ageSeconds` ago with the given lifetime. */
+  signToken(
+    claims: { userId: string; username: string; level: UserLevel },
+    options?: { ageSeconds?: number; ttlSeconds?: number; secret?: string },
+  ): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -57,6 +80,8 @@ export async function startCommandApi(): Promise<CommandApi> {
     throw e;
   }
   const store = new EventStoreDbAdapter(esdb.url);
+  const redis = new Redis(runtime.redisUrl, { maxRetriesPerRequest: 2 });
+  const limiter = new RateLimiter(redis, rateLimitPrefix(runtime.secrets.hashKey));
 
   const request = async <T = any>(method: string, path: string, options: RequestOptions = {}) => {
     const headers: Record<string, string> = { ...options.headers };
@@ -98,7 +123,21 @@ export async function startCommandApi(): Promise<CommandApi> {
       const position = await store.headPosition();
       return position ? position.commit.toString() : null;
     },
+    localIpHash: hashIp(runtime.secrets.hashKey, '127.0.0.1'),
+    async spendRateLimit(rule, subject, count) {
+      const budget: RateRule = { ...DEFAULT_RATE_LIMITS[rule], limit: Number.MAX_SAFE_INTEGER };
+      for (let i = 0; i < count; i++) await limiter.consume([{ rule: budget, subject }]);
+    },
+    signToken(claims, options = {}) {
+      const issuedAt = Math.floor(Date.now() / 1000) - (options.ageSeconds ?? 0);
+      return new TokenService({
+        secret: options.secret ?? runtime.secrets.jwtSecret,
+        ttlSeconds: options.ttlSeconds,
+        now: () => issuedAt,
+      }).issue(claims);
+    },
     async close() {
+      await redis.quit();
       await api.stop();
       await store.close();
       await esdb.close();
