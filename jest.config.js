@@ -60,7 +60,8 @@ module.exports = {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/{apps,libs,test}/**/*.int-spec.ts'],
-      testTimeout: 30000,
+      // testTimeout is a global option in jest 30; a project sets its own through a setup file.
+      setupFilesAfterEnv: ['<rootDir>/test/integration.setup.ts'],
     },
   ],
 };
