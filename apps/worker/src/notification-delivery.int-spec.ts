@@ -13,6 +13,8 @@ import type { Harness } from './testing/notification.harness';
 import { settle } from './testing/settle';
 import type { RunningWorker } from './worker.app';
 
+jest.setTimeout(30_000);
+
 describe('notification emails, end to end', () => {
   let h: Harness;
   let worker: RunningWorker;

@@ -11,6 +11,8 @@ import type { TestRuntime } from '../../../../test/support/test-runtime';
 import { startApi } from '../api.app';
 import type { RunningApi } from '../api.app';
 
+jest.setTimeout(30_000);
+
 describe('unsubscribe endpoints', () => {
   let mongoServer: { url: string; close(): Promise<void> };
   let runtime: TestRuntime;

@@ -29,6 +29,10 @@ export interface SmtpListener {
   received: ReceivedMail[];
   /** Messages refused or dropped so far (each attempt counts). */
   rejected: number;
+  /** Messages whose sender hung up before the listener answered (so not delivered). */
+  abandoned: number;
+  /** Messages received and waiting for their (delayed) answer right now. */
+  inFlight: number;
   behave(b: ListenerBehaviour): void;
   /** Resolves once `count` messages were accepted in total. */
   waitFor(count: number, timeoutMs?: number): Promise<ReceivedMail[]>;
@@ -41,6 +45,9 @@ export async function startSmtpListener(port = 0): Promise<SmtpListener> {
   const waiters: Array<() => void> = [];
   const sockets = new Set<Socket>();
   let rejected = 0;
+  let abandoned = 0;
+  let inFlight = 0;
+  const socketOf = (remotePort: number) => [...sockets].find((s) => s.remotePort === remotePort);
 
   const server = new SMTPServer({
     authOptional: true,
@@ -64,7 +71,16 @@ export async function startSmtpListener(port = 0): Promise<SmtpListener> {
           callback(Object.assign(new Error(current.message ?? 'Refused'), { responseCode: current.code }));
           return;
         }
+        inFlight++;
         if (current.delayMs) await new Promise((r) => setTimeout(r, current.delayMs));
+        inFlight--;
+        // A server takes responsibility for a message only by answering 250; when the client
+        // gave up before that, the message is not delivered (RFC 5321 4.1.1.4).
+        const socket = socketOf(session.remotePort);
+        if (!socket || socket.destroyed) {
+          abandoned++;
+          return;
+        }
         const raw = Buffer.concat(chunks).toString('utf8');
         const parsed = await simpleParser(raw);
         received.push({
@@ -97,6 +113,12 @@ export async function startSmtpListener(port = 0): Promise<SmtpListener> {
     received,
     get rejected() {
       return rejected;
+    },
+    get abandoned() {
+      return abandoned;
+    },
+    get inFlight() {
+      return inFlight;
     },
     behave(b) {
       behaviour = b;
