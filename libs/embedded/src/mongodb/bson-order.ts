@@ -72,11 +72,15 @@ export function toNumber(v: unknown): number {
 
 function compareStrings(a: string, b: string): number {
   if (a === b) return 0;
-  // MongoDB compares strings as UTF-8 bytes; UTF-16 order differs only above U+D7FF.
-  if (/[\ud800-\uffff]/.test(a) || /[\ud800-\uffff]/.test(b)) {
-    return Math.sign(Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8')));
-  }
-  return a < b ? -1 : 1;
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  if (i === n) return a.length < b.length ? -1 : 1;
+  const ca = a.charCodeAt(i);
+  const cb = b.charCodeAt(i);
+  // MongoDB compares strings as UTF-8 bytes; UTF-16 code units order differently only from U+D800 on.
+  if (ca < 0xd800 && cb < 0xd800) return ca < cb ? -1 : 1;
+  return Math.sign(Buffer.compare(Buffer.from(a.slice(i), 'utf8'), Buffer.from(b.slice(i), 'utf8')));
 }
 
 function bytesOf(v: unknown): Uint8Array {

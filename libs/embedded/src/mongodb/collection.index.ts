@@ -90,7 +90,8 @@ export class CollectionIndex {
       parts: path.split('.'),
       dir: Number(dir) < 0 ? -1 : 1,
     }));
-    if (spec.unique) this.uniqueKeys = new Map();
+    // The collection's own map of records by _id already enforces _id uniqueness.
+    if (spec.unique && spec.name !== '_id_') this.uniqueKeys = new Map();
     if (spec.partialFilterExpression) this.partial = new Query(spec.partialFilterExpression);
   }
 

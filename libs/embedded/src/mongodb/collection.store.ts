@@ -235,7 +235,7 @@ export class Collection {
         }
       }
       let score = m * 10 + (useRange ? 5 : 0) + (sortCovered && sort.length > 0 ? 3 : 0);
-      const exactUnique = idx.spec.unique && m === idx.fields.length && prefixes.length === 1 && !useRange;
+      const exactUnique = (idx.spec.unique || idx.isId) && m === idx.fields.length && prefixes.length === 1 && !useRange;
       if (exactUnique) score += 100;
       if (hinted) score += 1;
       if (score > bestScore) {
@@ -277,6 +277,8 @@ export class Collection {
 
   /** Runs a query: plan, scan the index ranges (or the collection), filter, sort, skip, limit. */
   find(filter: Doc, options: FindOptions = {}): FindResult {
+    const byId = this.findById(filter, options);
+    if (byId) return byId;
     const sort = parseSort(options.sort);
     const naturalReverse = sort.length === 1 && sort[0][0].join('.') === '$natural' && sort[0][1] < 0;
     const realSort = sort.filter(([parts]) => parts.join('.') !== '$natural');
@@ -325,6 +327,25 @@ export class Collection {
       keysExamined: counter.keys,
       plan,
     };
+  }
+
+  /** The most common query, `{ _id: value }`, answered straight from the records map. */
+  private findById(filter: Doc, options: FindOptions): FindResult | undefined {
+    if (options.sort || options.skip || options.hint) return undefined;
+    const keys = Object.keys(filter);
+    if (keys.length !== 1 || keys[0] !== '_id') return undefined;
+    const id = filter._id;
+    if (!indexable(id) || isPlainObject(id) || id === null) return undefined;
+    const rec = this.records.get(keyString(id));
+    const records = rec ? [rec] : [];
+    const plan: Plan = {
+      index: this.idIndex,
+      intervals: [{ lo: [id], loInclusive: true, hi: [id], hiInclusive: true }],
+      reverse: false,
+      sortCovered: true,
+      exact: true,
+    };
+    return { records, docs: records.map((r) => r.doc), docsExamined: records.length, keysExamined: records.length, plan };
   }
 
   private *scanIntervals(plan: Plan, counter: { keys: number }): Generator<DocRecord> {

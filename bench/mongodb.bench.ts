@@ -1,0 +1,175 @@
+/**
+ * Throughput, latency and memory of the embedded MongoDB-protocol server, measured with the
+ * real `mongodb` driver against the server running in its own child process:
+ *   npm run bench:mongodb              (DOCS=100000 by default: --docs=N to change)
+ * Prints one line per figure with the target it is held to, and the machine's load average,
+ * since on a shared machine round-trip figures depend on it.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { MongoClient, type AnyBulkWriteOperation } from 'mongodb';
+
+const root = path.resolve(__dirname, '..');
+const DOCS = Number(process.argv.find((a) => a.startsWith('--docs='))?.slice(7) ?? 100_000);
+const SEQUENTIAL_UPDATES = 10_000;
+const BULK_UPSERTS = 10_000;
+const LOOKUPS = 2_000;
+const PAGES = 500;
+
+interface ServerProcess {
+  child: ChildProcess;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The server runs from the build, as `npm run embedded -- mongodb` runs it, so its memory
+ * figure does not include the TypeScript compiler that the require hook would load.
+ */
+async function startServer(): Promise<ServerProcess> {
+  execFileSync(process.execPath, [path.join(root, 'scripts/build.mjs'), '--quiet'], { cwd: root, stdio: 'inherit' });
+  const child = spawn(process.execPath, [path.join(root, 'dist/libs/embedded/cli.js'), 'mongodb', '--port', '0'], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once('line', (line) => {
+      const match = /listening on (\S+)/.exec(line);
+      if (match) resolve(match[1]);
+      else reject(new Error(line));
+    });
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+  return {
+    child,
+    url,
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
+}
+
+function report(name: string, value: number, unit: string, target: string, ok: boolean): void {
+  console.log(`${name.padEnd(56)} ${value.toFixed(unit === 'ms' ? 3 : 0).padStart(12)} ${unit.padEnd(7)} target ${target.padEnd(10)} ${ok ? 'ok' : 'MISSED'}`);
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+const WORDS = ['question', 'answer', 'vote', 'comment', 'category', 'points', 'edit', 'user', 'tag', 'close'];
+
+/** A document of about 1 KB, shaped like a question page read model. */
+function questionDoc(i: number) {
+  let body = '';
+  for (let w = 0; body.length < 760; w++) body += `${WORDS[(i * 7 + w * 3) % WORDS.length]}${(i + w) % 97} `;
+  return {
+    _id: `q-${i}`,
+    slug: `question-number-${i}`,
+    title: `How do I ask question number ${i} properly?`,
+    authorId: `u-${i % 5000}`,
+    categoryId: `c-${i % 40}`,
+    createdAt: new Date(1_700_000_000_000 + i * 60_000),
+    votes: i % 113,
+    answers: i % 9,
+    tags: [WORDS[i % 10], WORDS[(i + 3) % 10], WORDS[(i + 5) % 10]],
+    body,
+    revision: 1,
+  };
+}
+
+async function main(): Promise<void> {
+  console.log(`load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${cpus().length} cores`);
+  const server = await startServer();
+  const client = new MongoClient(server.url);
+  await client.connect();
+  const db = client.db('bench');
+  try {
+    // Each figure is the median of three runs after a warm-up, so the JIT of both processes is warm.
+    const counters = db.collection<{ _id: number; n?: number }>('counters');
+    for (let i = 0; i < 2000; i++) await counters.updateOne({ _id: i % 100 }, { $inc: { n: 1 } }, { upsert: true });
+    const updateRates: number[] = [];
+    for (let run = 0; run < 3; run++) {
+      const started = process.hrtime.bigint();
+      for (let i = 0; i < SEQUENTIAL_UPDATES; i++) {
+        await counters.updateOne({ _id: i % 1000 }, { $inc: { n: 1 } }, { upsert: true });
+      }
+      updateRates.push(SEQUENTIAL_UPDATES / (Number(process.hrtime.bigint() - started) / 1e9));
+    }
+    const updateRate = median(updateRates);
+    report('updateOne({_id}, {$inc}, {upsert}) sequential', updateRate, 'ops/s', '>= 5000', updateRate >= 5000);
+
+    type Upserted = { _id: string; v?: number; n?: number };
+    const upsertOps = (): AnyBulkWriteOperation<Upserted>[] =>
+      Array.from({ length: BULK_UPSERTS }, (_, i) => ({
+        updateOne: { filter: { _id: `k-${i}` }, update: { $set: { v: i }, $inc: { n: 1 } }, upsert: true },
+      }));
+    for (let run = 0; run < 2; run++) await db.collection<Upserted>(`warm-${run}`).bulkWrite(upsertOps());
+    const bulkRates: number[] = [];
+    for (let run = 0; run < 3; run++) {
+      const ops = upsertOps();
+      const started = process.hrtime.bigint();
+      const bulk = await db.collection<Upserted>(`upserts-${run}`).bulkWrite(ops);
+      bulkRates.push(BULK_UPSERTS / (Number(process.hrtime.bigint() - started) / 1e9));
+      if (bulk.upsertedCount !== BULK_UPSERTS) throw new Error(`bulkWrite upserted ${bulk.upsertedCount}`);
+    }
+    const bulkRate = median(bulkRates);
+    report(`bulkWrite of ${BULK_UPSERTS} upserts`, bulkRate, 'ops/s', '>= 30000', bulkRate >= 30000);
+    for (let run = 0; run < 3; run++) await db.collection(`upserts-${run}`).drop();
+    for (let run = 0; run < 2; run++) await db.collection(`warm-${run}`).drop();
+
+    const questions = db.collection<ReturnType<typeof questionDoc>>('questions');
+    await questions.createIndex({ slug: 1 }, { unique: true });
+    await questions.createIndex({ createdAt: -1 });
+    const before = rssMb(server.child.pid!);
+    for (let i = 0; i < DOCS; i += 1000) {
+      await questions.insertMany(Array.from({ length: Math.min(1000, DOCS - i) }, (_, j) => questionDoc(i + j)));
+    }
+    const loaded = rssMb(server.child.pid!);
+    const size = Buffer.byteLength(JSON.stringify(questionDoc(1)));
+    console.log(`loaded ${DOCS} documents of ~${size} bytes (server RSS ${before.toFixed(0)} MB before, ${loaded.toFixed(0)} MB after)`);
+
+    const lookups: number[] = [];
+    for (let i = 0; i < LOOKUPS; i++) {
+      const slug = `question-number-${(i * 7919) % DOCS}`;
+      const t = process.hrtime.bigint();
+      const doc = await questions.findOne({ slug });
+      lookups.push(Number(process.hrtime.bigint() - t) / 1e6);
+      if (!doc) throw new Error(`missing ${slug}`);
+    }
+    const lookup = median(lookups);
+    report(`find by indexed field, ${DOCS} docs (median)`, lookup, 'ms', '< 0.5', lookup < 0.5);
+
+    const pages: number[] = [];
+    for (let i = 0; i < PAGES; i++) {
+      const t = process.hrtime.bigint();
+      const page = await questions.find({}, { sort: { createdAt: -1 }, skip: 1000, limit: 20 }).toArray();
+      pages.push(Number(process.hrtime.bigint() - t) / 1e6);
+      if (page.length !== 20 || page[0]._id !== `q-${DOCS - 1001}`) throw new Error('wrong page');
+    }
+    const page = median(pages);
+    report('page of 20 sorted by indexed field, skip 1000 (median)', page, 'ms', '< 2', page < 2);
+
+    const rss = rssMb(server.child.pid!);
+    report(`server memory with ${DOCS} documents (RSS)`, rss, 'MB', '< 400', rss < 400);
+  } finally {
+    await client.close();
+    await server.stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
