@@ -1,0 +1,168 @@
+/**
+ * `audit verify`: proves that the served read models are what the history says. It replays
+ * `$all` with the projector's own writer into scratch collections (another database, so the
+ * served ones are never touched) up to the position the live read models have reached, then
+ * compares every document of every collection, both ways.
+ *
+ * The live projector keeps running meanwhile: a live document it changed after that position
+ * (its `pos` is beyond it) is left out of the comparison rather than reported.
+ */
+import type { EventStore, Position, StoredEvent } from '@qa/event-store';
+import {
+  activeVersion,
+  checkpointName,
+  MongoCheckpointStore,
+  ReadModelProjection,
+  ReadModelStore,
+  ReadModelWriter,
+  WRITE_ORDER,
+  type CollectionName,
+} from '@qa/read-models';
+import type { PointsRules } from '@qa/domain';
+import type { Db, Document } from 'mongodb';
+
+export interface VerifyProgress {
+  phase: 'replay' | 'compare';
+  events: number;
+  documents: number;
+  eventsPerSecond: number;
+}
+
+export interface Difference {
+  collection: CollectionName;
+  id: string;
+  /** missing: the history has it, the live model does not; unexpected: the reverse. */
+  kind: 'missing' | 'unexpected' | 'different';
+  /** Top-level fields that differ (kind `different`). */
+  fields?: string[];
+  live?: unknown;
+  replayed?: unknown;
+}
+
+export interface VerifyReport {
+  version: number;
+  /** The position both sides were compared at (null: nothing projected yet). */
+  position: string | null;
+  events: number;
+  documents: number;
+  differences: Difference[];
+  elapsedMs: number;
+}
+
+export interface VerifyOptions {
+  db: Db;
+  eventStore: EventStore;
+  /** Where the scratch collections go; dropped before and after. */
+  scratchDb: Db;
+  rules?: PointsRules;
+  /** Events read from `$all` per page (default 5,000). */
+  batchSize?: number;
+  /** Called about once a second. */
+  onProgress?: (progress: VerifyProgress) => void;
+  /** Stop collecting after this many differences (default 1,000); the run still fails. */
+  maxDifferences?: number;
+}
+
+export async function verifyReadModels(options: VerifyOptions): Promise<VerifyReport> {
+  const started = Date.now();
+  const version = await activeVersion(options.db);
+  const target = await new MongoCheckpointStore(options.db).load(checkpointName(version));
+  const live = new ReadModelStore(options.db, version);
+  const scratch = new ReadModelStore(options.scratchDb, version);
+  await scratch.drop();
+  await scratch.ensureIndexes();
+  let events = 0;
+  let documents = 0;
+  let lastReport = Date.now();
+  const report = (phase: VerifyProgress['phase']) => {
+    if (!options.onProgress || Date.now() - lastReport < 1000) return;
+    lastReport = Date.now();
+    options.onProgress({ phase, events, documents, eventsPerSecond: Math.round(events / ((Date.now() - started) / 1000)) });
+  };
+  try {
+    if (target) {
+      const writer = new ReadModelWriter(scratch, new ReadModelProjection(options.rules), { cacheSize: 200_000 });
+      const batchSize = options.batchSize ?? 5000;
+      let from: Position | 'start' = 'start';
+      for (;;) {
+        const page: StoredEvent[] = await options.eventStore.readAll({ from, maxCount: batchSize });
+        const upTo = page.filter((e) => e.position.commit <= target.commit);
+        if (upTo.length > 0) await writer.handle(upTo);
+        events += upTo.length;
+        report('replay');
+        if (page.length < batchSize || upTo.length < page.length) break;
+        from = page[page.length - 1].position;
+      }
+    }
+    const limit = options.maxDifferences ?? 1000;
+    const differences: Difference[] = [];
+    const cutoff = target ? Number(target.commit) : -1;
+    for (const collection of WRITE_ORDER) {
+      for await (const diff of compareCollection(collection, live, scratch, cutoff, () => {
+        documents += 1;
+        report('compare');
+      })) {
+        if (differences.length < limit) differences.push(diff);
+        else break;
+      }
+      if (differences.length >= limit) break;
+    }
+    return {
+      version,
+      position: target ? target.commit.toString() : null,
+      events,
+      documents,
+      differences,
+      elapsedMs: Date.now() - started,
+    };
+  } finally {
+    await scratch.drop();
+  }
+}
+
+/** Walks both collections in `_id` order side by side. */
+async function* compareCollection(
+  collection: CollectionName,
+  live: ReadModelStore,
+  replayed: ReadModelStore,
+  cutoff: number,
+  counted: () => void,
+): AsyncGenerator<Difference> {
+  const a = live.collection(collection).find({}).sort({ _id: 1 }).batchSize(2000)[Symbol.asyncIterator]();
+  const b = replayed.collection(collection).find({}).sort({ _id: 1 }).batchSize(2000)[Symbol.asyncIterator]();
+  let x = await a.next();
+  let y = await b.next();
+  while (!x.done || !y.done) {
+    const l = x.done ? null : (x.value as Document);
+    const r = y.done ? null : (y.value as Document);
+    counted();
+    if (l && (!r || l._id < r._id)) {
+      if (l.pos <= cutoff) yield { collection, id: String(l._id), kind: 'unexpected', live: l };
+      x = await a.next();
+    } else if (r && (!l || r._id < l._id)) {
+      yield { collection, id: String(r._id), kind: 'missing', replayed: r };
+      y = await b.next();
+    } else if (l && r) {
+      if (l.pos <= cutoff) {
+        const fields = differingFields(l, r);
+        if (fields.length > 0) yield { collection, id: String(l._id), kind: 'different', fields, live: l, replayed: r };
+      }
+      x = await a.next();
+      y = await b.next();
+    }
+  }
+}
+
+export function differingFields(a: Document, b: Document): string[] {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...keys].filter((k) => canonical(a[k]) !== canonical(b[k])).sort();
+}
+
+/** JSON with sorted keys: two documents equal in content compare equal whatever their key order. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([p], [q]) => (p < q ? -1 : p > q ? 1 : 0)))
+      : v,
+  ) ?? 'undefined';
+}
