@@ -65,14 +65,37 @@ function aliasesFrom(tsconfig) {
   });
 }
 
-function rewriteAliases(code, outFile, aliases) {
-  return code.replace(/require\((["'])(@qa\/[^"']+)\1\)/g, (whole, quote, request) => {
-    for (const [alias, target] of aliases) {
-      if (request === alias || request.startsWith(alias + '/')) {
-        let rel = path.relative(path.dirname(outFile), target + request.slice(alias.length));
-        if (!rel.startsWith('.')) rel = './' + rel;
-        return `require(${quote}${rel.split(path.sep).join('/')}${quote})`;
+/** Where a source path (file or folder under apps|libs/<name>/src) lands in dist. */
+function distPathOf(sourcePath) {
+  const rel = path.relative(root, sourcePath).split(path.sep);
+  if ((rel[0] === 'apps' || rel[0] === 'libs') && rel[2] === 'src') {
+    return path.join(dist, rel[0], rel[1], ...rel.slice(3));
+  }
+  return null;
+}
+
+/**
+ * `@qa/<lib>` aliases become relative paths, and so do relative imports that cross from one
+ * app or lib into another (the launcher imports the apps): dropping `src/` changes depths.
+ */
+function rewriteRequires(code, sourceFile, outFile, aliases) {
+  const relativeTo = (target) => {
+    let rel = path.relative(path.dirname(outFile), target);
+    if (!rel.startsWith('.')) rel = './' + rel;
+    return rel.split(path.sep).join('/');
+  };
+  return code.replace(/require\((["'])([^"']+)\1\)/g, (whole, quote, request) => {
+    if (request.startsWith('@qa/')) {
+      for (const [alias, target] of aliases) {
+        if (request === alias || request.startsWith(alias + '/')) {
+          return `require(${quote}${relativeTo(target + request.slice(alias.length))}${quote})`;
+        }
       }
+      return whole;
+    }
+    if (request.startsWith('./') || request.startsWith('../')) {
+      const target = distPathOf(path.resolve(path.dirname(sourceFile), request));
+      if (target) return `require(${quote}${relativeTo(target)}${quote})`;
     }
     return whole;
   });
@@ -119,7 +142,7 @@ export async function build({ force = false, quiet = false } = {}) {
         sourceFileName: path.relative(path.dirname(jsFile), file),
         swcrc: false,
       });
-      const code = rewriteAliases(result.code, jsFile, aliases);
+      const code = rewriteRequires(result.code, file, jsFile, aliases);
       await fs.writeFile(jsFile, `${code}\n//# sourceMappingURL=${path.basename(jsFile)}.map\n`);
       if (result.map) await fs.writeFile(`${jsFile}.map`, result.map);
     }),
@@ -130,8 +153,10 @@ export async function build({ force = false, quiet = false } = {}) {
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  build({ force: process.argv.includes('--force') }).catch((err) => {
-    console.error(`build failed: ${err.message}`);
-    process.exit(1);
-  });
+  build({ force: process.argv.includes('--force'), quiet: process.argv.includes('--quiet') }).catch(
+    (err) => {
+      console.error(`build failed: ${err.message}`);
+      process.exit(1);
+    },
+  );
 }

@@ -14,8 +14,10 @@ type CliMain = (argv: string[]) => Promise<number>;
 function loadServer(name: 'eventstoredb' | 'mongodb'): CliMain | null {
   try {
     if (name === 'eventstoredb') {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
       return (require('./eventstoredb/main') as { runEventStoreDbCli: CliMain }).runEventStoreDbCli;
     }
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     return (require('./mongodb/main') as { runMongoDbCli: CliMain }).runMongoDbCli;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND') return null;

@@ -1,0 +1,231 @@
+/**
+ * `npm start`, the all-in-one launcher: embedded servers for every unset URL, Redis made to
+ * answer, then the API (this thread) and the projector and worker (a worker thread, so the
+ * API keeps a core of its own). SIGINT/SIGTERM shut everything down in order: stop taking
+ * HTTP requests and finish those in flight, stop the projector and worker, close the
+ * embedded servers, stop the Redis this launcher started.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import {
+  ConfigError,
+  loadConfig,
+  loadSecrets,
+  removeEndpoints,
+  writeEndpoints,
+  type Runtime,
+} from '@qa/config';
+import { startSmtpSink } from '@qa/embedded';
+import { startApi, type RunningApi } from '../../api/src/api.app';
+import { startBackground, type BackgroundHandle } from './background.host';
+import { ensureRedis, LauncherError, type RedisHandle } from './redis.supervisor';
+
+/** Everything must be down within this long after a signal (the issue asks for 10 s). */
+export const SHUTDOWN_BUDGET_MS = 9_000;
+
+interface EmbeddedServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The protocol servers are looked up at run time: a build without one of them still starts,
+ * and says which URL to set instead.
+ */
+function embeddedStarters() {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const embedded = require('@qa/embedded') as Partial<{
+    startEventStoreDbServer(o: {
+      port?: number;
+      host?: string;
+      data?: string;
+    }): Promise<EmbeddedServer>;
+    startMongoDbServer(o: { port?: number; host?: string; data?: string }): Promise<EmbeddedServer>;
+  }>;
+  return embedded;
+}
+
+export interface LauncherIo {
+  env: NodeJS.ProcessEnv;
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+export interface RunningLauncher {
+  api: RunningApi;
+  runtime: Runtime;
+  stop(): Promise<void>;
+}
+
+export async function startLauncher(io: LauncherIo): Promise<RunningLauncher> {
+  const config = loadConfig(io.env);
+  const dataDir = path.resolve(config.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  const host = '127.0.0.1';
+
+  // Started in order; stopped in reverse.
+  const cleanups: Array<{ name: string; stop: () => Promise<void> }> = [];
+  const stopAll = async () => {
+    for (const c of cleanups.reverse()) {
+      try {
+        await c.stop();
+      } catch (err) {
+        io.err(`while stopping ${c.name}: ${(err as Error).message}`);
+      }
+    }
+    cleanups.length = 0;
+  };
+
+  try {
+    const starters = embeddedStarters();
+    let eventStoreUrl = config.eventStoreUrl;
+    if (!eventStoreUrl) {
+      if (!starters.startEventStoreDbServer) {
+        throw new ConfigError(
+          'EVENTSTORE_URL',
+          'must be set: this build has no embedded EventStoreDB server',
+        );
+      }
+      const esdb = await starters.startEventStoreDbServer({
+        port: 0,
+        host,
+        data: path.join(dataDir, 'eventstore.sqlite'),
+      });
+      cleanups.push({ name: 'embedded EventStoreDB', stop: () => esdb.close() });
+      eventStoreUrl = esdb.url;
+    }
+    let mongoUrl = config.mongoUrl;
+    if (!mongoUrl) {
+      if (!starters.startMongoDbServer) {
+        throw new ConfigError(
+          'MONGODB_URL',
+          'must be set: this build has no embedded MongoDB server',
+        );
+      }
+      const mongo = await starters.startMongoDbServer({ port: 0, host });
+      cleanups.push({ name: 'embedded MongoDB', stop: () => mongo.close() });
+      mongoUrl = `${mongo.url.replace(/\/+$/, '')}/qa`;
+    }
+    let smtpUrl = config.smtpUrl;
+    let mailboxDir: string | undefined;
+    if (!smtpUrl) {
+      const sink = await startSmtpSink({ port: 0, host, dir: path.join(dataDir, 'mail') });
+      cleanups.push({ name: 'embedded SMTP sink', stop: () => sink.close() });
+      smtpUrl = sink.url;
+      mailboxDir = sink.dir;
+    }
+
+    const redis: RedisHandle = await ensureRedis({
+      redisUrl: config.redisUrl,
+      dataDir,
+      pathVariable: io.env.PATH,
+      log: io.out,
+    });
+    cleanups.push({ name: 'Redis', stop: () => redis.stop() });
+
+    const runtime: Runtime = {
+      config: { ...config, dataDir },
+      eventStoreUrl,
+      mongoUrl,
+      redisUrl: config.redisUrl,
+      smtpUrl,
+      embedded: !config.eventStoreUrl || !config.mongoUrl || !config.smtpUrl,
+      mailboxDir,
+      secrets: await loadSecrets({ ...config, dataDir }),
+    };
+    await writeEndpoints(dataDir, {
+      pid: process.pid,
+      eventStoreUrl: config.eventStoreUrl ? undefined : eventStoreUrl,
+      mongoUrl: config.mongoUrl ? undefined : mongoUrl,
+      smtpUrl: config.smtpUrl ? undefined : smtpUrl,
+      mailboxDir,
+    });
+    cleanups.push({ name: 'endpoints.json', stop: () => removeEndpoints(dataDir, process.pid) });
+
+    const background: BackgroundHandle = await startBackground(runtime);
+    cleanups.push({
+      name: 'projector and worker',
+      stop: () => background.stop(SHUTDOWN_BUDGET_MS / 2),
+    });
+
+    const api = await startApi(runtime);
+    cleanups.push({ name: 'api', stop: () => api.stop() });
+    await writeEndpoints(dataDir, {
+      pid: process.pid,
+      eventStoreUrl: config.eventStoreUrl ? undefined : eventStoreUrl,
+      mongoUrl: config.mongoUrl ? undefined : mongoUrl,
+      smtpUrl: config.smtpUrl ? undefined : smtpUrl,
+      mailboxDir,
+      apiUrl: api.url,
+    });
+
+    const lines = [
+      '',
+      `  ${config.siteTitle} is running`,
+      `  API        ${api.url}/api/v1`,
+      `  Docs       ${api.url}/docs`,
+      ...(mailboxDir ? [`  Mailbox    ${api.url}/dev/mail`] : []),
+      `  Health     ${api.url}/health/ready`,
+      `  Data       ${dataDir}`,
+      `  EventStore ${eventStoreUrl}${config.eventStoreUrl ? '' : ' (embedded)'}`,
+      `  MongoDB    ${mongoUrl}${config.mongoUrl ? '' : ' (embedded)'}`,
+      `  Redis      ${config.redisUrl}${redis.started ? ' (started by npm start)' : ''}`,
+      `  SMTP       ${smtpUrl}${mailboxDir ? ' (embedded sink)' : ''}`,
+      '',
+      '  Press Ctrl-C to stop.',
+      '',
+      `ready: ${api.url}`,
+    ];
+    for (const line of lines) io.out(line);
+
+    let stopping: Promise<void> | undefined;
+    return { api, runtime, stop: () => (stopping ??= stopAll()) };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
+
+/** Runs until SIGINT/SIGTERM; resolves to the process exit code. */
+export async function runLauncher(io: LauncherIo): Promise<number> {
+  let launcher: RunningLauncher;
+  const early: NodeJS.Signals[] = [];
+  const onEarlySignal = (s: NodeJS.Signals) => early.push(s);
+  process.on('SIGINT', onEarlySignal);
+  process.on('SIGTERM', onEarlySignal);
+  try {
+    launcher = await startLauncher(io);
+  } catch (err) {
+    process.off('SIGINT', onEarlySignal);
+    process.off('SIGTERM', onEarlySignal);
+    if (err instanceof ConfigError || err instanceof LauncherError) {
+      io.err(err.message);
+      return 1;
+    }
+    throw err;
+  }
+  process.off('SIGINT', onEarlySignal);
+  process.off('SIGTERM', onEarlySignal);
+
+  const signal =
+    early[0] ??
+    (await new Promise<NodeJS.Signals>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    }));
+  // A second Ctrl-C while stopping is ignored: the budget below bounds the wait anyway.
+  const ignore = () => io.out('still stopping...');
+  process.on('SIGINT', ignore);
+  process.on('SIGTERM', ignore);
+  io.out(`${signal}: stopping`);
+  const budget = new Promise<'timeout'>((resolve) =>
+    setTimeout(() => resolve('timeout'), SHUTDOWN_BUDGET_MS).unref(),
+  );
+  const outcome = await Promise.race([launcher.stop().then(() => 'stopped' as const), budget]);
+  if (outcome === 'timeout') {
+    io.err(`did not stop within ${SHUTDOWN_BUDGET_MS / 1000} s`);
+    return 1;
+  }
+  io.out('stopped');
+  return 0;
+}
