@@ -28,6 +28,7 @@ export const ErrorCodes = {
   BSONObjectTooLarge: 10334,
   ProtocolError: 17,
   UnsupportedOpQueryCommand: 352,
+  Location15976: 15976,
   Location40324: 40324,
   Location40573: 40573,
 } as const;

@@ -132,3 +132,29 @@ it('refuses collations other than simple', async () => {
   await expect(rows('questions').find({}, { collation: { locale: 'fr' } }).toArray()).rejects.toThrow(/collation .* not supported/);
   expect(await rows('questions').find({ _id: 'q1' }, { collation: { locale: 'simple' } }).toArray()).toHaveLength(1);
 });
+
+it('$sort follows BSON order at the top level and inside $facet', async () => {
+  const { ObjectId } = await import('mongodb');
+  const early = new ObjectId('000000000000000000000001');
+  const late = new ObjectId('ffffffffffffffffffffffff');
+  await rows('order').insertMany([
+    { _id: 1, v: late },
+    { _id: 2, v: 'text' },
+    { _id: 3, v: early },
+    { _id: 4, v: 7 },
+    { _id: 5, v: [3, 10] },
+  ]);
+  const top = await rows('order').aggregate([{ $sort: { v: 1 } }, { $project: { _id: 1 } }]).toArray();
+  expect(top.map((d) => d._id)).toEqual([5, 4, 2, 3, 1]);
+  const [faceted] = await rows('order')
+    .aggregate([{ $facet: { desc: [{ $sort: { v: -1 } }, { $project: { _id: 1 } }] } }])
+    .toArray();
+  expect(faceted.desc.map((d: { _id: number }) => d._id)).toEqual([1, 3, 2, 5, 4]);
+});
+
+it('$match inside a pipeline uses BSON type names', async () => {
+  const out = await rows('questions')
+    .aggregate([{ $project: { votes: 1 } }, { $match: { votes: { $type: 'int' } } }, { $count: 'n' }])
+    .toArray();
+  expect(out).toEqual([{ n: 4 }]);
+});

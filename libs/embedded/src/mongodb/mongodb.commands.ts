@@ -5,11 +5,11 @@
  */
 import { Aggregator, Query } from 'mingo';
 import { Long, serialize } from 'bson';
-import { compareBySort, compareValues, isPlainObject, keyString, parseSort, pathValues } from './bson-order';
+import { compareValues, isPlainObject, keyString, parseSort, pathValues } from './bson-order';
 import { CollectionIndex, type Doc, type DocRecord, type IndexSpec } from './collection.index';
 import { Collection, Database, type FindResult } from './collection.store';
 import { commandError, MongoCommandError, notSupported } from './mongo.errors';
-import { checkCollation, compileFilter, queryOptions } from './query.matcher';
+import { checkCollation, compileFilter, queryOptions, rewritePipeline } from './query.matcher';
 import {
   applyOperators,
   applyPipeline,
@@ -591,26 +591,15 @@ export class CommandRouter {
       return c ? Array.from(c.records.values(), (r) => cloneDoc(r.doc)) : [];
     };
     let docs = input.map(cloneDoc);
-    let segment: Doc[] = [];
-    const runSegment = () => {
-      if (segment.length === 0) return;
+    if (stages.length > 0) {
+      const rewritten = rewritePipeline(stages);
       try {
-        docs = new Aggregator(segment, { ...queryOptions(), collectionResolver: resolver }).run(docs) as Doc[];
+        docs = new Aggregator(rewritten, { ...queryOptions(), collectionResolver: resolver }).run(docs) as Doc[];
       } catch (e) {
         if (e instanceof MongoCommandError) throw e;
         throw commandError('BadValue', (e as Error).message);
       }
-      segment = [];
-    };
-    for (const stage of stages) {
-      if ('$sort' in stage) {
-        runSegment();
-        if (!isPlainObject(stage.$sort)) throw commandError('Location40324', 'the $sort key specification must be an object');
-        const cmp = compareBySort(parseSort(stage.$sort as Doc));
-        docs = docs.map((d, i) => [d, i] as const).sort((a, b) => cmp(a[0], b[0]) || a[1] - b[1]).map(([d]) => d);
-      } else segment.push(stage);
     }
-    runSegment();
     const cursor = cmd.cursor as Doc;
     return this.state.cursorReply(`${db}.${name}`, docs, asNumber(cursor?.batchSize, 'batchSize'), false);
   }

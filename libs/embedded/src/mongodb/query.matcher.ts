@@ -4,7 +4,7 @@
  * operators that need indexes or engines this server does not have fail loudly.
  */
 import { Context, Query } from 'mingo';
-import { isNumeric, isPlainObject } from './bson-order';
+import { compareBySort, isNumeric, isPlainObject, parseSort } from './bson-order';
 import type { Doc } from './collection.index';
 import { commandError, notSupported } from './mongo.errors';
 import { bsonTypeName } from './update.engine';
@@ -79,11 +79,37 @@ const $type = (selector: string, value: unknown) => {
 
 type Options = NonNullable<ConstructorParameters<typeof Query>[1]>;
 
+interface LazyIterator {
+  transform(fn: (items: Doc[]) => unknown): LazyIterator;
+}
 /*
- * mingo merges contexts giving its own operators precedence, so `$type` cannot be replaced;
- * filters are rewritten to use this operator under a name mingo does not have.
+ * mingo publishes its lazy iterator as the `mingo/lazy` subpath export, which the project's
+ * node10 module resolution cannot type; the runtime require resolves it.
  */
-const context = Context.init({ query: { $bsonType: $type } as never });
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { Lazy } = require('mingo/lazy') as { Lazy: (items: Doc[]) => LazyIterator };
+
+/** `$sort` in MongoDB's order: BSON type brackets, and arrays by their smallest/largest element. */
+const $bsonSort = (coll: LazyIterator, spec: unknown) => {
+  if (!isPlainObject(spec) || Object.keys(spec).length === 0) {
+    throw commandError('Location15976', '$sort stage must have at least one sort key');
+  }
+  const cmp = compareBySort(parseSort(spec));
+  return coll.transform((items) =>
+    Lazy(
+      items
+        .map((d, i) => [d, i] as const)
+        .sort((a, b) => cmp(a[0], b[0]) || a[1] - b[1])
+        .map(([d]) => d),
+    ),
+  );
+};
+
+/*
+ * mingo merges contexts giving its own operators precedence, so `$type` and `$sort` cannot be
+ * replaced; queries and pipelines are rewritten to use these under names mingo does not have.
+ */
+const context = Context.init({ query: { $bsonType: $type } as never, pipeline: { $bsonSort } as never });
 
 export function queryOptions(): Partial<Options> {
   return { context };
@@ -130,4 +156,31 @@ export function checkCollation(collation: unknown): void {
   if (collation === undefined || collation === null) return;
   if (isPlainObject(collation) && collation.locale === 'simple') return;
   throw notSupported('collation other than { locale: "simple" }');
+}
+
+/** Rewrites a pipeline so its `$match` filters and `$sort` stages follow MongoDB, at every level. */
+export function rewritePipeline(stages: unknown[]): Doc[] {
+  return stages.map((stage) => {
+    if (!isPlainObject(stage)) throw commandError('TypeMismatch', 'Each element of the pipeline array must be an object');
+    const name = Object.keys(stage)[0];
+    const arg = stage[name];
+    switch (name) {
+      case '$match':
+        return { $match: isPlainObject(arg) ? stripAndCheck(arg) : arg };
+      case '$sort':
+        return { $bsonSort: arg };
+      case '$facet': {
+        if (!isPlainObject(arg)) return stage;
+        const out: Doc = {};
+        for (const [k, v] of Object.entries(arg)) out[k] = Array.isArray(v) ? rewritePipeline(v) : v;
+        return { $facet: out };
+      }
+      case '$lookup':
+      case '$unionWith':
+        if (isPlainObject(arg) && Array.isArray(arg.pipeline)) return { [name]: { ...arg, pipeline: rewritePipeline(arg.pipeline) } };
+        return stage;
+      default:
+        return stage;
+    }
+  });
 }
