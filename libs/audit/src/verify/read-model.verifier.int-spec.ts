@@ -1,0 +1,76 @@
+/**
+ * `verify` on the embedded servers: a replay of a generated history agrees with read models
+ * the projector's writer built, and every kind of corruption of a live document is found.
+ */
+import { asProjected } from '../../../read-models/src/testing/history.fixture';
+import { generateHistory } from '../../../read-models/src/testing/history.generator';
+import type { ReadModelStore } from '@qa/read-models';
+import { startAuditHarness, type AuditHarness } from '../testing/audit.harness';
+import { verifyReadModels, type VerifyProgress } from './read-model.verifier';
+
+jest.setTimeout(60_000);
+
+describe('verify', () => {
+  let h: AuditHarness;
+  let live: ReadModelStore;
+
+  beforeAll(async () => {
+    h = await startAuditHarness();
+    await h.append(asProjected(generateHistory(5, 800)));
+    live = await h.project();
+  });
+
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  const verify = (onProgress?: (p: VerifyProgress) => void) =>
+    verifyReadModels({ db: h.db, eventStore: h.store, scratchDb: h.scratchDb, batchSize: 300, onProgress });
+
+  it('passes on clean read models, having compared every document', async () => {
+    const report = await verify();
+    expect(report.differences).toEqual([]);
+    expect(report.events).toBe(800);
+    const total = (await Promise.all(
+      (['users', 'categories', 'questions', 'posts', 'revisions', 'ledger'] as const).map((c) => live.collection(c).countDocuments({})),
+    )).reduce((a, b) => a + b, 0);
+    expect(report.documents).toBe(total);
+    // the scratch collections are gone afterwards
+    expect(await h.scratchDb.listCollections().toArray()).toEqual([]);
+  });
+
+  it('finds a changed field, a lost document and an invented one, and passes again once repaired', async () => {
+    const user = (await live.collection('users').find({}).sort({ points: -1 }).limit(1).toArray())[0];
+    const post = (await live.collection('posts').find({}).limit(1).toArray())[0];
+    await live.collection('users').updateOne({ _id: user._id }, { $set: { points: user.points + 1000 } });
+    await live.collection('posts').deleteOne({ _id: post._id });
+    await live.collection('ledger').insertOne({
+      _id: 'forged',
+      userId: user._id,
+      at: '2024-01-01T00:00:00.000Z',
+      delta: 1000,
+      reason: 'answer_selected',
+      eventId: 'forged',
+      pos: 1,
+    });
+
+    const report = await verify();
+    expect(report.differences.map((d) => [d.collection, d.id, d.kind, d.fields])).toEqual([
+      ['ledger', 'forged', 'unexpected', undefined],
+      ['users', user._id, 'different', ['points']],
+      ['posts', post._id, 'missing', undefined],
+    ]);
+
+    await live.collection('users').updateOne({ _id: user._id }, { $set: { points: user.points } });
+    await live.collection('posts').insertOne(post);
+    await live.collection('ledger').deleteOne({ _id: 'forged' });
+    expect((await verify()).differences).toEqual([]);
+  });
+
+  it('leaves out documents the live projector changed after the position it compares at', async () => {
+    const q = (await live.collection('questions').find({}).limit(1).toArray())[0];
+    await live.collection('questions').updateOne({ _id: q._id }, { $set: { title: 'changed later', pos: q.pos + 1e12 } });
+    expect((await verify()).differences).toEqual([]);
+    await live.collection('questions').replaceOne({ _id: q._id }, q);
+  });
+});
