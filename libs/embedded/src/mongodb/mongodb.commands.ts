@@ -29,7 +29,12 @@ interface Cursor {
   docs: Doc[];
   position: number;
   project?: (docs: Doc[]) => Doc[];
+  lastUsed: number;
+  noTimeout: boolean;
 }
+
+/** mongod's default `cursorTimeoutMillis`: an idle cursor is closed after ten minutes. */
+export const CURSOR_TIMEOUT_MS = 10 * 60 * 1000;
 
 const DEFAULT_BATCH = 101;
 const MAX_BATCH_BYTES = MAX_BSON_OBJECT_SIZE - 64 * 1024;
@@ -56,8 +61,15 @@ export class ServerState {
   }
 
   /** Returns the first batch and keeps the rest behind a cursor id, as the server does. */
-  cursorReply(ns: string, docs: Doc[], batchSize: number | undefined, single: boolean, project?: (d: Doc[]) => Doc[]): Buffer {
-    const cursor: Cursor = { id: Long.ZERO, ns, docs, position: 0, project };
+  cursorReply(
+    ns: string,
+    docs: Doc[],
+    batchSize: number | undefined,
+    single: boolean,
+    project?: (d: Doc[]) => Doc[],
+    noTimeout = false,
+  ): Buffer {
+    const cursor: Cursor = { id: Long.ZERO, ns, docs, position: 0, project, lastUsed: Date.now(), noTimeout };
     const batch = this.takeBatch(cursor, batchSize ?? DEFAULT_BATCH);
     if (!single && cursor.position < docs.length) {
       cursor.id = Long.fromBigInt(this.nextCursor++);
@@ -72,6 +84,7 @@ export class ServerState {
     if (cursor.ns !== `${db}.${collection}`) {
       throw commandError('Unauthorized', `Requested getMore on namespace '${db}.${collection}', but cursor belongs to a different namespace ${cursor.ns}`);
     }
+    cursor.lastUsed = Date.now();
     const batch = this.takeBatch(cursor, batchSize && batchSize > 0 ? batchSize : Infinity);
     let id = cursor.id;
     if (cursor.position >= cursor.docs.length) {
@@ -79,6 +92,18 @@ export class ServerState {
       id = Long.ZERO;
     }
     return cursorReplyBody('nextBatch', batch, id, cursor.ns);
+  }
+
+  /** Closes cursors idle for longer than the timeout, as mongod's cursor monitor does. */
+  expireCursors(now = Date.now(), timeoutMs = CURSOR_TIMEOUT_MS): number {
+    let closed = 0;
+    for (const [id, cursor] of this.cursors) {
+      if (!cursor.noTimeout && now - cursor.lastUsed > timeoutMs) {
+        this.cursors.delete(id);
+        closed++;
+      }
+    }
+    return closed;
   }
 
   private takeBatch(cursor: Cursor, batchSize: number): Buffer[] {
@@ -146,6 +171,14 @@ interface WriteError {
 function writeErrorOf(e: unknown, index: number): WriteError {
   if (e instanceof MongoCommandError) return { index, code: e.code, errmsg: e.message, ...e.extra };
   return { index, code: 1, errmsg: (e as Error).message };
+}
+
+/** Options that would change results if ignored; the server refuses them rather than answer differently. */
+function refuseUnsupportedOptions(cmd: Doc): void {
+  if (cmd.let !== undefined) throw notSupported("'let' variables");
+  for (const opt of ['min', 'max', 'returnKey', 'showRecordId']) {
+    if (cmd[opt] !== undefined && cmd[opt] !== false) throw notSupported(`find option '${opt}'`);
+  }
 }
 
 function refuseTransactions(cmd: Doc): void {
@@ -263,6 +296,7 @@ export class CommandRouter {
       const handler = name !== undefined && Object.prototype.hasOwnProperty.call(this.handlers, name) ? this.handlers[name] : undefined;
       if (!handler) throw commandError('CommandNotFound', `no such command: '${name}'`);
       refuseTransactions(body);
+      refuseUnsupportedOptions(body);
       return handler(body, db, this.state, conn);
     } catch (e) {
       if (e instanceof MongoCommandError) return e.toReply();
@@ -445,7 +479,7 @@ export class CommandRouter {
     const single = cmd.singleBatch === true;
     let first = batchSize;
     if (limit > 0 && (first === undefined || first > limit)) first = limit;
-    return this.state.cursorReply(ns, result?.docs ?? [], first, single, project);
+    return this.state.cursorReply(ns, result?.docs ?? [], first, single, project, cmd.noCursorTimeout === true);
   }
 
   private explain(cmd: Doc, db: string): Doc {

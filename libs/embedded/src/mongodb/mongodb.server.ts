@@ -39,7 +39,10 @@ const HANDSHAKE_COMMANDS = new Set(['hello', 'isMaster', 'ismaster']);
 
 export async function startMongoDbServer(options: MongoDbServerOptions = {}): Promise<EmbeddedServer> {
   const host = options.host ?? '127.0.0.1';
-  const router = new CommandRouter(new ServerState());
+  const state = new ServerState();
+  const router = new CommandRouter(state);
+  const cursorMonitor = setInterval(() => state.expireCursors(), 60_000);
+  cursorMonitor.unref();
   const sockets = new Set<net.Socket>();
   let nextConnectionId = 1;
   let nextRequestId = 1;
@@ -126,6 +129,7 @@ export async function startMongoDbServer(options: MongoDbServerOptions = {}): Pr
     port,
     close: () =>
       new Promise<void>((resolve) => {
+        clearInterval(cursorMonitor);
         for (const s of sockets) s.destroy();
         server.close(() => resolve());
       }),
