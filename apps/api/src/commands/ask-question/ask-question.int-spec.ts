@@ -22,7 +22,10 @@ describe('POST /api/v1/questions', () => {
       body: { ...valid, tags: ['TypeScript', 'event-sourcing', 'typescript'] },
     });
     expect(response.status).toBe(201);
-    expect(response.body).toEqual({ id: expect.stringMatching(/^[a-z0-9]+$/), position: expect.stringMatching(/^\d+$/) });
+    expect(response.body).toEqual({
+      id: expect.stringMatching(/^[a-z0-9]+$/),
+      position: expect.stringMatching(/^\d+$/),
+    });
     const [asked] = await api.events(`question-${response.body.id}`);
     expect(asked.type).toBe('QuestionAsked');
     expect(asked.data).toMatchObject({
@@ -64,7 +67,14 @@ describe('POST /api/v1/questions', () => {
   it('lists every bad field in one 400, wrong types included, and stores nothing', async () => {
     const before = await api.head();
     const response = await api.request('POST', '/api/v1/questions', {
-      body: { title: 'short', body: '', tags: ['ok', 'no spaces allowed'], categoryId: 'bad-id!', notify: 'yes', email: 7 },
+      body: {
+        title: 'short',
+        body: '',
+        tags: ['ok', 'no spaces allowed'],
+        categoryId: 'bad-id!',
+        notify: 'yes',
+        email: 7,
+      },
     });
     expect(response.status).toBe(400);
     expect(response.body.code).toBe('VALIDATION_FAILED');
@@ -76,7 +86,9 @@ describe('POST /api/v1/questions', () => {
     });
     expect(tooMany.status).toBe(400);
     expect(tooMany.body.errors[0].field).toBe('tags');
-    const longBody = await api.request('POST', '/api/v1/questions', { body: { ...valid, body: 'x'.repeat(12_001) } });
+    const longBody = await api.request('POST', '/api/v1/questions', {
+      body: { ...valid, body: 'x'.repeat(12_001) },
+    });
     expect(longBody.status).toBe(400);
     expect(await api.head()).toBe(before);
   });
@@ -89,7 +101,10 @@ describe('POST /api/v1/questions', () => {
     ['41 characters', ['a'.repeat(41)], null],
     ['an empty tag', [''], null],
   ])('handles a tag with %s', async (_, tags, stored) => {
-    const response = await api.request('POST', '/api/v1/questions', { token: alice.token, body: { ...valid, tags } });
+    const response = await api.request('POST', '/api/v1/questions', {
+      token: alice.token,
+      body: { ...valid, tags },
+    });
     if (stored === null) {
       expect(response.status).toBe(400);
       expect(response.body.errors[0].field).toBe('tags');
@@ -126,10 +141,18 @@ describe('POST /api/v1/questions', () => {
 
   it('answers a replayed Idempotency-Key with the same id and position, appending nothing', async () => {
     const headers = { 'idempotency-key': '0b9d7c52-6a3e-4f1b-9c2d-5e8f7a6b4c3d' };
-    const first = await api.request('POST', '/api/v1/questions', { token: alice.token, body: valid, headers });
+    const first = await api.request('POST', '/api/v1/questions', {
+      token: alice.token,
+      body: valid,
+      headers,
+    });
     expect(first.status).toBe(201);
     const head = await api.head();
-    const again = await api.request('POST', '/api/v1/questions', { token: alice.token, body: valid, headers });
+    const again = await api.request('POST', '/api/v1/questions', {
+      token: alice.token,
+      body: valid,
+      headers,
+    });
     expect(again.status).toBe(201);
     expect(again.body).toEqual(first.body);
     expect(await api.head()).toBe(head);
@@ -147,7 +170,10 @@ describe('POST /api/v1/questions', () => {
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect(Number(refused.headers.get('retry-after'))).toBeLessThanOrEqual(3600);
     expect(await api.head()).toBe(before);
-    const registered = await api.request('POST', '/api/v1/questions', { token: alice.token, body: valid });
+    const registered = await api.request('POST', '/api/v1/questions', {
+      token: alice.token,
+      body: valid,
+    });
     expect(registered.status).toBe(201);
   });
 });

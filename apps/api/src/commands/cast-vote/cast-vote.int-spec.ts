@@ -15,7 +15,10 @@ describe('PUT /api/v1/questions/:id/vote and /api/v1/answers/:id/vote', () => {
     author = await api.user('author');
     voter = await api.user('voter');
     editor = await api.user('editor');
-    await api.request('PUT', '/api/v1/users/editor/level', { token: admin.token, body: { level: 50 } });
+    await api.request('PUT', '/api/v1/users/editor/level', {
+      token: admin.token,
+      body: { level: 50 },
+    });
     questionId = (
       await api.request('POST', '/api/v1/questions', {
         token: author.token,
@@ -34,8 +37,12 @@ describe('PUT /api/v1/questions/:id/vote and /api/v1/answers/:id/vote', () => {
     await api?.close();
   });
 
-  const vote = (kind: 'questions' | 'answers', id: string, token: string | undefined, value: unknown) =>
-    api.request('PUT', `/api/v1/${kind}/${id}/vote`, { token, body: { value } });
+  const vote = (
+    kind: 'questions' | 'answers',
+    id: string,
+    token: string | undefined,
+    value: unknown,
+  ) => api.request('PUT', `/api/v1/${kind}/${id}/vote`, { token, body: { value } });
 
   it('records up, down and withdrawn votes with the previous value', async () => {
     const up = await vote('questions', questionId, voter.token, 1);
@@ -44,7 +51,12 @@ describe('PUT /api/v1/questions/:id/vote and /api/v1/answers/:id/vote', () => {
     expect((await vote('questions', questionId, voter.token, -1)).status).toBe(200);
     expect((await vote('questions', questionId, voter.token, 0)).status).toBe(200);
     const events = await api.events(`vote-${questionId}_${voter.id}`);
-    expect(events.map((e) => [(e.data as VoteCast['data']).previousValue, (e.data as VoteCast['data']).value])).toEqual([
+    expect(
+      events.map((e) => [
+        (e.data as VoteCast['data']).previousValue,
+        (e.data as VoteCast['data']).value,
+      ]),
+    ).toEqual([
       [0, 1],
       [1, -1],
       [-1, 0],

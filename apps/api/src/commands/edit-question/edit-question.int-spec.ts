@@ -69,7 +69,9 @@ describe('PATCH /api/v1/questions/:id and POST /api/v1/questions/:id/close|reope
 
   it('answers 401 without a token and 404 for an unknown or malformed id', async () => {
     const id = await ask(author.token);
-    const anonymous = await api.request('PATCH', `/api/v1/questions/${id}`, { body: { body: 'x' } });
+    const anonymous = await api.request('PATCH', `/api/v1/questions/${id}`, {
+      body: { body: 'x' },
+    });
     expect(anonymous.status).toBe(401);
     expect(anonymous.body.code).toBe('UNAUTHENTICATED');
     for (const missing of ['doesnotexist', 'BAD-ID', '..%2f..%2fuser-1']) {
@@ -101,7 +103,7 @@ describe('PATCH /api/v1/questions/:id and POST /api/v1/questions/:id/close|reope
 
     const edits = (await api.events(`question-${id}`))
       .filter((e) => e.type === 'QuestionEdited')
-      .map((e) => (e.data as QuestionEdited['data']));
+      .map((e) => e.data as QuestionEdited['data']);
     expect(edits).toHaveLength(landed);
     // Each edit replaced exactly what the one before it wrote: no lost update.
     let current = 'First version.';
@@ -113,7 +115,10 @@ describe('PATCH /api/v1/questions/:id and POST /api/v1/questions/:id/close|reope
 
   it('closes with a reason, refuses edits and answers while closed, and reopens', async () => {
     const id = await ask(author.token);
-    const noReason = await api.request('POST', `/api/v1/questions/${id}/close`, { token: author.token, body: {} });
+    const noReason = await api.request('POST', `/api/v1/questions/${id}/close`, {
+      token: author.token,
+      body: {},
+    });
     expect(noReason.status).toBe(400);
     expect(noReason.body.errors[0].field).toBe('reason');
     const byOther = await api.request('POST', `/api/v1/questions/${id}/close`, {
@@ -135,7 +140,10 @@ describe('PATCH /api/v1/questions/:id and POST /api/v1/questions/:id/close|reope
     expect(again.status).toBe(409);
     expect(again.body.code).toBe('ALREADY_CLOSED');
 
-    const edit = await api.request('PATCH', `/api/v1/questions/${id}`, { token: author.token, body: { body: 'x' } });
+    const edit = await api.request('PATCH', `/api/v1/questions/${id}`, {
+      token: author.token,
+      body: { body: 'x' },
+    });
     expect(edit.status).toBe(403);
     expect(edit.body.code).toBe('QUESTION_CLOSED');
     const answer = await api.request('POST', `/api/v1/questions/${id}/answers`, {
@@ -145,9 +153,13 @@ describe('PATCH /api/v1/questions/:id and POST /api/v1/questions/:id/close|reope
     expect(answer.status).toBe(403);
     expect(answer.body.code).toBe('QUESTION_CLOSED');
 
-    const reopened = await api.request('POST', `/api/v1/questions/${id}/reopen`, { token: editor.token });
+    const reopened = await api.request('POST', `/api/v1/questions/${id}/reopen`, {
+      token: editor.token,
+    });
     expect(reopened.status).toBe(200);
-    const reopenAgain = await api.request('POST', `/api/v1/questions/${id}/reopen`, { token: editor.token });
+    const reopenAgain = await api.request('POST', `/api/v1/questions/${id}/reopen`, {
+      token: editor.token,
+    });
     expect(reopenAgain.status).toBe(409);
     expect(reopenAgain.body.code).toBe('NOT_CLOSED');
     const types = (await api.events(`question-${id}`)).map((e) => e.type);

@@ -13,7 +13,10 @@ describe('answers, comments and the best answer', () => {
     asker = await api.user('asker');
     answerer = await api.user('answerer');
     editor = await api.user('editor');
-    await api.request('PUT', '/api/v1/users/editor/level', { token: admin.token, body: { level: 50 } });
+    await api.request('PUT', '/api/v1/users/editor/level', {
+      token: admin.token,
+      body: { level: 50 },
+    });
     const asked = await api.request('POST', '/api/v1/questions', {
       token: asker.token,
       body: { title: 'Which projection store is best?', body: 'Thoughts?' },
@@ -31,7 +34,10 @@ describe('answers, comments and the best answer', () => {
   it('POST /questions/:id/answers: 201 with the question and its author on the event', async () => {
     const response = await answer(answerer.token, { body: 'MongoDB, guarded by position.' });
     expect(response.status).toBe(201);
-    expect(response.body).toEqual({ id: expect.any(String), position: expect.stringMatching(/^\d+$/) });
+    expect(response.body).toEqual({
+      id: expect.any(String),
+      position: expect.stringMatching(/^\d+$/),
+    });
     const [posted] = await api.events(`answer-${response.body.id}`);
     expect(posted.data).toMatchObject({
       questionId,
@@ -85,7 +91,10 @@ describe('answers, comments and the best answer', () => {
     expect(missing.status).toBe(404);
     expect(missing.body.code).toBe('ANSWER_NOT_FOUND');
     const edits = (await api.events(`answer-${body.id}`)).filter((e) => e.type === 'AnswerEdited');
-    expect(edits.map((e) => (e.data as { previousBody: string }).previousBody)).toEqual(['Draft.', 'Final.']);
+    expect(edits.map((e) => (e.data as { previousBody: string }).previousBody)).toEqual([
+      'Draft.',
+      'Final.',
+    ]);
   });
 
   it('comments on questions and answers; 404 for unknown parents', async () => {
@@ -105,10 +114,14 @@ describe('answers, comments and the best answer', () => {
       parent: { type: 'answer', id: a.id, authorId: answerer.id },
       author: { kind: 'user', userId: asker.id },
     });
-    const noQuestion = await api.request('POST', '/api/v1/questions/nope/comments', { body: { body: 'x' } });
+    const noQuestion = await api.request('POST', '/api/v1/questions/nope/comments', {
+      body: { body: 'x' },
+    });
     expect(noQuestion.status).toBe(404);
     expect(noQuestion.body.code).toBe('QUESTION_NOT_FOUND');
-    const noAnswer = await api.request('POST', '/api/v1/answers/nope/comments', { body: { body: 'x' } });
+    const noAnswer = await api.request('POST', '/api/v1/answers/nope/comments', {
+      body: { body: 'x' },
+    });
     expect(noAnswer.status).toBe(404);
     expect(noAnswer.body.code).toBe('ANSWER_NOT_FOUND');
 
@@ -162,10 +175,14 @@ describe('answers, comments and the best answer', () => {
     });
     expect(unknown.status).toBe(404);
     expect(unknown.body.code).toBe('ANSWER_NOT_FOUND');
-    const missingField = await api.request('PUT', `/api/v1/questions/${questionId}/selected-answer`, {
-      token: asker.token,
-      body: {},
-    });
+    const missingField = await api.request(
+      'PUT',
+      `/api/v1/questions/${questionId}/selected-answer`,
+      {
+        token: asker.token,
+        body: {},
+      },
+    );
     expect(missingField.status).toBe(400);
   });
 
@@ -188,25 +205,40 @@ describe('answers, comments and the best answer', () => {
       token: asker.token,
       body: { title: 'A question to be hidden', body: 'Spam?' },
     });
-    const byAuthor = await api.request('POST', `/api/v1/questions/${q.id}/hide`, { token: asker.token });
+    const byAuthor = await api.request('POST', `/api/v1/questions/${q.id}/hide`, {
+      token: asker.token,
+    });
     expect(byAuthor.status).toBe(403);
-    const hidden = await api.request('POST', `/api/v1/questions/${q.id}/hide`, { token: editor.token });
+    const hidden = await api.request('POST', `/api/v1/questions/${q.id}/hide`, {
+      token: editor.token,
+    });
     expect(hidden.status).toBe(200);
     expect(hidden.body).toEqual({ id: q.id, position: expect.any(String) });
     const refused = await answer(answerer.token, { body: 'Too late.' }, q.id);
     expect(refused.status).toBe(403);
     expect(refused.body.code).toBe('QUESTION_HIDDEN');
-    const shown = await api.request('POST', `/api/v1/questions/${q.id}/show`, { token: editor.token });
+    const shown = await api.request('POST', `/api/v1/questions/${q.id}/show`, {
+      token: editor.token,
+    });
     expect(shown.status).toBe(200);
     expect((await answer(answerer.token, { body: 'Now fine.' }, q.id)).status).toBe(201);
 
     const { body: a } = await answer(answerer.token, { body: 'Hide me.' }, q.id);
-    expect((await api.request('POST', `/api/v1/answers/${a.id}/hide`, { token: editor.token })).status).toBe(200);
-    const { body: c } = await api.request('POST', `/api/v1/questions/${q.id}/comments`, { body: { body: 'Hide me too.' } });
-    expect((await api.request('POST', `/api/v1/comments/${c.id}/hide`, { token: editor.token })).status).toBe(200);
-    expect((await api.request('POST', '/api/v1/comments/nosuchcomment/hide', { token: editor.token })).body.code).toBe(
-      'COMMENT_NOT_FOUND',
-    );
-    expect((await api.request('POST', `/api/v1/users/${q.id}/hide`, { token: editor.token })).status).toBe(404);
+    expect(
+      (await api.request('POST', `/api/v1/answers/${a.id}/hide`, { token: editor.token })).status,
+    ).toBe(200);
+    const { body: c } = await api.request('POST', `/api/v1/questions/${q.id}/comments`, {
+      body: { body: 'Hide me too.' },
+    });
+    expect(
+      (await api.request('POST', `/api/v1/comments/${c.id}/hide`, { token: editor.token })).status,
+    ).toBe(200);
+    expect(
+      (await api.request('POST', '/api/v1/comments/nosuchcomment/hide', { token: editor.token }))
+        .body.code,
+    ).toBe('COMMENT_NOT_FOUND');
+    expect(
+      (await api.request('POST', `/api/v1/users/${q.id}/hide`, { token: editor.token })).status,
+    ).toBe(404);
   });
 });

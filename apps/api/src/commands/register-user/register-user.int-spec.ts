@@ -110,8 +110,16 @@ describe('POST /api/v1/users', () => {
   });
 
   it('creates one user when the same registration races itself', async () => {
-    const body = { username: 'racer', email: 'racer@example.com', password: 'correct horse battery' };
-    const results = await Promise.all([register(api, body), register(api, body), register(api, body)]);
+    const body = {
+      username: 'racer',
+      email: 'racer@example.com',
+      password: 'correct horse battery',
+    };
+    const results = await Promise.all([
+      register(api, body),
+      register(api, body),
+      register(api, body),
+    ]);
     const statuses = results.map((r) => r.status).sort();
     expect(statuses.filter((s) => s === 201)).toHaveLength(1);
     expect(statuses.filter((s) => s === 409)).toHaveLength(2);
@@ -124,7 +132,11 @@ describe('POST /api/v1/users', () => {
 
   it('answers a replayed Idempotency-Key with the same user and appends nothing', async () => {
     const key = 'b3c4a1d2-0e5f-4a6b-8c7d-9e0f1a2b3c4d';
-    const body = { username: 'careful', email: 'careful@example.com', password: 'correct horse battery' };
+    const body = {
+      username: 'careful',
+      email: 'careful@example.com',
+      password: 'correct horse battery',
+    };
     const first = await register(api, body, { 'idempotency-key': key });
     expect(first.status).toBe(201);
     const head = await api.head();
@@ -151,7 +163,11 @@ describe('POST /api/v1/sessions', () => {
 
   beforeAll(async () => {
     api = await startCommandApi();
-    await register(api, { username: 'Alice', email: 'alice@example.com', password: 'correct horse battery' });
+    await register(api, {
+      username: 'Alice',
+      email: 'alice@example.com',
+      password: 'correct horse battery',
+    });
   });
 
   afterAll(async () => {
@@ -178,7 +194,10 @@ describe('POST /api/v1/sessions', () => {
     ['a wrong password', { login: 'alice', password: 'wrong horse battery' }],
     ['an unknown username', { login: 'nobody', password: 'correct horse battery' }],
     ['an unknown email', { login: 'nobody@example.com', password: 'correct horse battery' }],
-    ['a login that cannot be a username', { login: '../../etc', password: 'correct horse battery' }],
+    [
+      'a login that cannot be a username',
+      { login: '../../etc', password: 'correct horse battery' },
+    ],
   ])('answers 401 UNAUTHENTICATED for %s', async (_, body) => {
     const response = await api.request('POST', '/api/v1/sessions', { body });
     expect(response.status).toBe(401);

@@ -27,6 +27,18 @@ describe('request schemas', () => {
     expect(wrongType.error!.issues[0].path).toEqual(['title']);
   });
 
+  it('refuses unpaired surrogates in values and keys, naming the field', () => {
+    const value = schema.safeParse({ title: 'A long enough title \ud800' });
+    expect(value.error!.issues[0]).toMatchObject({
+      path: ['title'],
+      message: expect.stringMatching(/surrogate/),
+    });
+    expect(
+      schema.safeParse({ title: 'A long enough title', extra: { ['k\udc00']: 1 } }).success,
+    ).toBe(false);
+    expect(schema.safeParse({ title: 'A long enough title 😀', extra: 'fine' }).success).toBe(true);
+  });
+
   it('refuses deep nesting anywhere in the body', () => {
     const result = schema.safeParse({ title: 'A long enough title', extra: nest(20) });
     expect(result.success).toBe(false);
