@@ -6,11 +6,16 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { ClientsModule } from '@qa/common';
 import type { Runtime } from '@qa/config';
+import { CommandsModule } from './commands/commands.module';
 import { HttpBasicsModule } from './http/http.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { QueriesModule } from './queries/queries.module';
 
-const FEATURE_MODULES: Array<Type | DynamicModule> = [NotificationsModule, QueriesModule];
+const FEATURE_MODULES: Array<Type | DynamicModule> = [
+  CommandsModule,
+  NotificationsModule,
+  QueriesModule,
+];
 
 @Module({})
 export class AppModule {

@@ -18,7 +18,6 @@ import {
 import { RateLimiter } from '../../rate-limit/rate-limiter';
 import { testRuntime, type TestRuntime } from '../../../../../test/support/test-runtime';
 import { startApi, type RunningApi } from '../../api.app';
-import { CommandsModule } from '../commands.module';
 
 export interface ApiResponse<T = any> {
   status: number;
@@ -73,7 +72,7 @@ export async function startCommandApi(): Promise<CommandApi> {
   };
   let api: RunningApi;
   try {
-    api = await startApi(runtime, { modules: [CommandsModule], prettyLogs: false });
+    api = await startApi(runtime, { prettyLogs: false });
   } catch (e) {
     await esdb.close();
     base.cleanup();
