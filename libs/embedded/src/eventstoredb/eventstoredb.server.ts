@@ -19,6 +19,7 @@ import {
 import type { Empty } from '@eventstore/db-client/generated/shared_pb';
 import { EventLog } from './event-log.store';
 import { streamsService } from './streams.service';
+import { decodeBatchAppendReq } from './batch-append.codec';
 import { authenticate, createAccess } from './access';
 
 export interface EventStoreDbServerOptions {
@@ -83,16 +84,26 @@ function pem(value: string | Buffer): Buffer {
   return value.includes('-----BEGIN') ? Buffer.from(value) : readFileSync(value);
 }
 
-/** The client's service definition, except that Read replies may be pre-encoded buffers. */
+/**
+ * The client's service definition, except on the hot paths: Read and BatchAppend replies
+ * may be pre-encoded buffers, and BatchAppend requests are decoded by hand.
+ */
 function streamsDefinition(): ServiceDefinition {
   const definition = StreamsService as unknown as ServiceDefinition;
-  const read = definition.read;
-  const serialize = read.responseSerialize as (value: unknown) => Buffer;
+  const passBuffers = (serialize: (value: unknown) => Buffer) => (value: unknown) =>
+    Buffer.isBuffer(value) ? value : serialize(value);
   return {
     ...definition,
     read: {
-      ...read,
-      responseSerialize: (value: unknown) => (Buffer.isBuffer(value) ? value : serialize(value)),
+      ...definition.read,
+      responseSerialize: passBuffers(definition.read.responseSerialize as (value: unknown) => Buffer),
+    },
+    batchAppend: {
+      ...definition.batchAppend,
+      requestDeserialize: decodeBatchAppendReq,
+      responseSerialize: passBuffers(
+        definition.batchAppend.responseSerialize as (value: unknown) => Buffer,
+      ),
     },
   };
 }

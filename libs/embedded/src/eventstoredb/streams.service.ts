@@ -14,12 +14,11 @@ import type {
   ServerWritableStream,
   UntypedServiceImplementation,
 } from '@grpc/grpc-js';
-import { Empty as ProtobufEmpty } from 'google-protobuf/google/protobuf/empty_pb';
 import * as shared from '@eventstore/db-client/generated/shared_pb';
+import type { Status as RpcStatus } from '@eventstore/db-client/generated/status_pb';
 import {
   AppendReq,
   AppendResp,
-  BatchAppendReq,
   BatchAppendResp,
   DeleteReq,
   DeleteResp,
@@ -56,6 +55,13 @@ import {
   wrongExpectedVersion,
 } from './rpc-errors';
 import type { Access } from './access';
+import {
+  encodeBatchSuccess,
+  type WireBatchAppendReq,
+  type WireExpected,
+  type WireProposedMessage,
+  type WireUuid,
+} from './batch-append.codec';
 
 /** Rows per SQLite page for plain reads: big enough to amortise the query, small enough to stream. */
 const READ_PAGE = 1024;
@@ -94,42 +100,87 @@ function streamNameOf(identifier: shared.StreamIdentifier | undefined): string {
   return Buffer.from(identifier.getStreamName_asU8()).toString('utf8');
 }
 
-function uuidText(id: shared.UUID | undefined): string {
-  if (!id) throw new RequestError(invalidArgument(' `id` is a required argument of type UUID'));
+function wireUuid(id: shared.UUID | undefined): WireUuid | undefined {
+  if (!id) return undefined;
   if (id.hasStructured()) {
     const s = id.getStructured()!;
-    const most = BigInt.asUintN(64, BigInt(s.getMostSignificantBits()));
-    const least = BigInt.asUintN(64, BigInt(s.getLeastSignificantBits()));
-    const hex = most.toString(16).padStart(16, '0') + least.toString(16).padStart(16, '0');
+    return { most: BigInt(s.getMostSignificantBits()), least: BigInt(s.getLeastSignificantBits()) };
+  }
+  return { text: id.getString() };
+}
+
+const UUID_PATTERN = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/;
+
+/** The lower-case string form of a UUID, as the server stores and returns it. */
+function uuidText(id: WireUuid | undefined): string {
+  if (!id) throw new RequestError(invalidArgument(' `id` is a required argument of type UUID'));
+  if ('most' in id) {
+    const hex =
+      BigInt.asUintN(64, id.most).toString(16).padStart(16, '0') +
+      BigInt.asUintN(64, id.least).toString(16).padStart(16, '0');
     return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
   }
-  const text = id.getString().toLowerCase();
-  if (!/^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/.test(text)) {
-    throw new RequestError(invalidArgument(`'${id.getString()}' is not a valid UUID`));
+  const text = id.text.toLowerCase();
+  if (text.length === 36 && UUID_PATTERN.test(text)) return text;
+  if (!UUID_PATTERN.test(text)) {
+    throw new RequestError(invalidArgument(`'${id.text}' is not a valid UUID`));
   }
-  return text.length === 36
-    ? text
-    : `${text.slice(0, 8)}-${text.slice(8, 12)}-${text.slice(12, 16)}-${text.slice(16, 20)}-${text.slice(20)}`;
+  const hex = text.replace(/-/g, '');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-/** A proposed message as the real server converts it, or a RequestError for missing metadata. */
-function toProposed(message: AppendReq.ProposedMessage | BatchAppendReq.ProposedMessage): ProposedEvent {
+/** A unary Append's proposed message as the real server converts it. */
+function toProposed(message: AppendReq.ProposedMessage): ProposedEvent {
   const map = message.getMetadataMap();
   const type = map.get('type');
   if (type === undefined) throw new RequestError(requiredMetadataMissing('type'));
   const contentType = map.get('content-type');
   if (contentType === undefined) throw new RequestError(requiredMetadataMissing('content-type'));
   return {
-    id: uuidText(message.getId()),
+    id: uuidText(wireUuid(message.getId())),
     type,
     isJson: contentType === 'application/json',
     data: asBuffer(message.getData_asU8()),
     metadata: asBuffer(message.getCustomMetadata_asU8()),
   };
+}
+
+/**
+ * A BatchAppend proposed message: the real server indexes the metadata dictionary
+ * directly, so a missing key is a bad request carrying .NET's message.
+ */
+function fromWire(message: WireProposedMessage): ProposedEvent {
+  const type = message.metadata.get('type');
+  if (type === undefined) throw new Error("The given key 'type' was not present in the dictionary.");
+  const contentType = message.metadata.get('content-type');
+  if (contentType === undefined) {
+    throw new Error("The given key 'content-type' was not present in the dictionary.");
+  }
+  return {
+    id: uuidText(message.id),
+    type,
+    isJson: contentType === 'application/json',
+    data: message.data,
+    metadata: message.customMetadata,
+  };
+}
+
+function expectedFromWire(expected: WireExpected): number {
+  if (!expected) throw new RequestError(invalidArgument("'None' is not a valid ExpectedStreamPositionOneofCase"));
+  switch (expected.kind) {
+    case 'any':
+      return EXPECTED_ANY;
+    case 'no_stream':
+      return EXPECTED_NO_STREAM;
+    case 'stream_exists':
+      return EXPECTED_STREAM_EXISTS;
+    default:
+      return parseRevision(expected.value.toString());
+  }
 }
 
 function sizeOf(event: ProposedEvent): number {
@@ -400,12 +451,12 @@ export function streamsService(log: EventLog, access: Access): UntypedServiceImp
     });
   };
 
-  const batchAppend: handleBidiStreamingCall<BatchAppendReq, BatchAppendResp> = (
-    call: ServerDuplexStream<BatchAppendReq, BatchAppendResp>,
+  const batchAppend: handleBidiStreamingCall<WireBatchAppendReq, BatchAppendResp | Buffer> = (
+    call: ServerDuplexStream<WireBatchAppendReq, BatchAppendResp | Buffer>,
   ) => {
     interface Pending {
       streamName: string;
-      identifier: shared.StreamIdentifier;
+      nameBytes: Buffer;
       expected: number;
       events: ProposedEvent[];
       size: number;
@@ -418,88 +469,75 @@ export function streamsService(log: EventLog, access: Access): UntypedServiceImp
       return;
     }
     const pending = new Map<string, Pending>();
-    const reply = (
-      correlation: shared.UUID | undefined,
-      identifier: shared.StreamIdentifier | undefined,
-      fill: (resp: BatchAppendResp) => void,
-    ) => {
+    const send = (reply: BatchAppendResp | Buffer) => {
+      if (!call.writableEnded && !call.destroyed) call.write(reply);
+    };
+    const fail = (correlation: Buffer | undefined, streamName: Buffer | undefined, error: RpcStatus) => {
       const resp = new BatchAppendResp();
-      if (correlation) resp.setCorrelationId(correlation);
-      if (identifier) resp.setStreamIdentifier(identifier);
-      fill(resp);
-      if (!call.writableEnded && !call.destroyed) call.write(resp);
+      if (correlation) resp.setCorrelationId(shared.UUID.deserializeBinary(new Uint8Array(correlation)));
+      if (streamName) {
+        const identifier = new shared.StreamIdentifier();
+        identifier.setStreamName(new Uint8Array(streamName));
+        resp.setStreamIdentifier(identifier);
+      }
+      resp.setError(error);
+      send(resp);
     };
 
-    call.on('data', (request: BatchAppendReq) => {
-      const correlation = request.getCorrelationId();
+    call.on('data', (request: WireBatchAppendReq) => {
+      const correlation = request.correlationBytes;
       let key = '';
-      let identifier: shared.StreamIdentifier | undefined;
+      let nameBytes = request.options?.streamName;
       try {
-        key = uuidText(correlation);
-        const options = request.getOptions();
+        key = uuidText(request.correlationId);
+        const options = request.options;
         if (options) {
-          identifier = options.getStreamIdentifier();
-          if (!identifier) {
-            reply(correlation, identifier, (r) =>
-              r.setError(batchBadRequest('Required field StreamIdentifier not set.')),
-            );
-            return;
+          if (!options.streamName) {
+            return fail(correlation, undefined, batchBadRequest('Required field StreamIdentifier not set.'));
           }
-          const streamName = streamNameOf(identifier);
+          const streamName = options.streamName.toString('utf8');
           if (access.check(call.metadata, streamName, 'write')) {
-            reply(correlation, identifier, (r) => r.setError(batchAccessDenied()));
-            return;
+            return fail(correlation, options.streamName, batchAccessDenied());
           }
-          const deadline = options.getDeadline();
-          if (deadline && deadline.toDate().getTime() <= Date.now()) {
-            reply(correlation, identifier, (r) => r.setError(batchTimeout()));
-            return;
+          if (options.deadline !== undefined && options.deadline <= Date.now()) {
+            return fail(correlation, options.streamName, batchTimeout());
           }
           if (!pending.has(key)) {
-            pending.set(key, { streamName, identifier, expected: expectedOf(options), events: [], size: 0 });
+            pending.set(key, {
+              streamName,
+              nameBytes: options.streamName,
+              expected: expectedFromWire(options.expected),
+              events: [],
+              size: 0,
+            });
           }
         }
         const write = pending.get(key);
         if (!write) return;
-        identifier = write.identifier;
-        for (const message of request.getProposedMessagesList()) {
-          const event = toProposed(message);
+        nameBytes = write.nameBytes;
+        for (const message of request.messages) {
+          const event = fromWire(message);
           write.size += sizeOf(event);
           write.events.push(event);
         }
         if (write.size > MAX_APPEND_SIZE) {
           pending.delete(key);
-          reply(correlation, identifier, (r) => r.setError(batchMaxAppendSizeExceeded()));
-          return;
+          return fail(correlation, write.nameBytes, batchMaxAppendSizeExceeded());
         }
-        if (!request.getIsFinal()) return;
+        if (!request.isFinal) return;
         pending.delete(key);
         const outcome = log.append(write.streamName, write.expected, write.events);
-        reply(correlation, write.identifier, (r) => {
-          if (outcome.kind === 'stream-deleted') {
-            r.setError(batchStreamDeleted(write.identifier.getStreamName_asU8()));
-          } else if (outcome.kind === 'wrong-expected-version') {
-            r.setError(batchWrongExpectedVersion(outcome.current, write.expected));
-          } else {
-            const success = new BatchAppendResp.Success();
-            if (outcome.revision < 0) success.setNoStream(new ProtobufEmpty());
-            else success.setCurrentRevision(String(outcome.revision));
-            if (outcome.position < 0) success.setNoPosition(new ProtobufEmpty());
-            else {
-              const position = new shared.AllStreamPosition();
-              position.setCommitPosition(String(outcome.position));
-              position.setPreparePosition(String(outcome.position));
-              success.setPosition(position);
-            }
-            r.setSuccess(success);
-          }
-        });
+        if (outcome.kind === 'stream-deleted') {
+          fail(correlation, write.nameBytes, batchStreamDeleted(write.nameBytes));
+        } else if (outcome.kind === 'wrong-expected-version') {
+          fail(correlation, write.nameBytes, batchWrongExpectedVersion(outcome.current, write.expected));
+        } else {
+          send(encodeBatchSuccess(correlation!, write.nameBytes, outcome.revision, outcome.position));
+        }
       } catch (error) {
         if (key) pending.delete(key);
-        const message = error instanceof Error ? error.message : String(error);
-        reply(correlation, identifier ?? request.getOptions()?.getStreamIdentifier(), (r) =>
-          r.setError(batchBadRequest(message)),
-        );
+        const message = error instanceof RequestError ? error.rpc.details : error instanceof Error ? error.message : String(error);
+        fail(correlation, nameBytes, batchBadRequest(message));
       }
     });
     call.on('end', () => {
