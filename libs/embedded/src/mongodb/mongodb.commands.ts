@@ -847,7 +847,6 @@ export class CommandRouter {
 function checkId(id: unknown): void {
   if (Array.isArray(id)) throw commandError('BadValue', "can't use an array for _id");
   if (id instanceof RegExp) throw commandError('BadValue', "can't use a regex for _id");
-  if (id === undefined) throw commandError('BadValue', "can't use undefined for _id");
 }
 
 const INDEX_OPTIONS = new Set(['key', 'name', 'unique', 'sparse', 'partialFilterExpression', 'expireAfterSeconds', 'v', 'background', 'ns', 'hidden']);

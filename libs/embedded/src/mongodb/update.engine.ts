@@ -325,7 +325,7 @@ export function applyReplacement(original: Doc, replacement: Doc): UpdateResult 
       `After applying the update, the (immutable) field '_id' was found to have been altered to _id: ${formatValue(replacement._id)}`,
     );
   }
-  const doc: Doc = '_id' in original ? { _id: original._id } : {};
+  const doc: Doc = '_id' in original ? { _id: original._id } : '_id' in replacement ? { _id: replacement._id } : {};
   for (const k of Object.keys(replacement)) if (k !== '_id') doc[k] = cloneDoc(replacement[k]);
   return { doc, changed: keyString(doc) !== keyString(original) };
 }
@@ -347,6 +347,8 @@ export function applyPipeline(original: Doc, pipeline: Doc[]): UpdateResult {
     throw commandError('BadValue', (e as Error).message);
   }
   const doc = out[0] ?? {};
+  // A pipeline that drops _id (e.g. $replaceRoot) keeps the document's own, as mongod does.
+  if ('_id' in original && !('_id' in doc)) doc._id = original._id;
   if ('_id' in original) assertSameId(original, doc);
   const ordered: Doc = '_id' in doc ? { _id: doc._id } : {};
   for (const k of Object.keys(doc)) if (k !== '_id') ordered[k] = doc[k];
