@@ -7,6 +7,7 @@ import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { ClientsModule } from '@qa/common';
 import type { Runtime } from '@qa/config';
 import { CommandsModule } from './commands/commands.module';
+import { AuditModule } from './audit/audit.module';
 import { HttpBasicsModule } from './http/http.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { QueriesModule } from './queries/queries.module';
@@ -15,6 +16,7 @@ const FEATURE_MODULES: Array<Type | DynamicModule> = [
   CommandsModule,
   NotificationsModule,
   QueriesModule,
+  AuditModule,
 ];
 
 @Module({})
