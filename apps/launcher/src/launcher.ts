@@ -67,8 +67,10 @@ export async function startLauncher(io: LauncherIo): Promise<RunningLauncher> {
   const cleanups: Array<{ name: string; stop: () => Promise<void> }> = [];
   const stopAll = async () => {
     for (const c of cleanups.reverse()) {
+      const started = Date.now();
       try {
         await c.stop();
+        io.out(`stopped ${c.name} (${Date.now() - started} ms)`);
       } catch (err) {
         io.err(`while stopping ${c.name}: ${(err as Error).message}`);
       }
@@ -121,7 +123,7 @@ export async function startLauncher(io: LauncherIo): Promise<RunningLauncher> {
       pathVariable: io.env.PATH,
       log: io.out,
     });
-    cleanups.push({ name: 'Redis', stop: () => redis.stop() });
+    if (redis.started) cleanups.push({ name: 'Redis', stop: () => redis.stop() });
 
     const runtime: Runtime = {
       config: { ...config, dataDir },

@@ -43,14 +43,14 @@ export class HealthController {
           this.indicators
             .check('eventstoredb')
             .attempt(async () => {
-              // The smallest real read: the last event of $all.
-              for await (const _ of this.esdb.readAll({
+              // The smallest real read: the last event of $all. Read to its end rather than
+              // breaking out, so the call completes instead of being cancelled.
+              const events = this.esdb.readAll({
                 direction: BACKWARDS,
                 fromPosition: END,
                 maxCount: 1,
-              })) {
-                break;
-              }
+              });
+              for await (const _ of events) void _;
             })
             .withTimeout(TIMEOUT_MS),
         () =>

@@ -22,6 +22,9 @@ export function mongoDbName(url: string): string {
   return name || 'qa';
 }
 
+const CLOSE_WAIT_MS = 2000;
+const delay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
+
 class ClientsCloser implements OnApplicationShutdown {
   constructor(
     @Inject(EVENTSTORE_CLIENT) private readonly esdb: EventStoreDBClient,
@@ -31,7 +34,9 @@ class ClientsCloser implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     await Promise.allSettled([
-      this.esdb.dispose(),
+      // dispose() waits for every open call to finish; a call stuck on the server side must
+      // not hold the whole shutdown, so it gets a bounded wait.
+      Promise.race([this.esdb.dispose(), delay(CLOSE_WAIT_MS)]),
       this.mongo.close(),
       this.redis.quit().catch(() => this.redis.disconnect()),
     ]);
@@ -61,8 +66,8 @@ export class ClientsModule {
           useFactory: () => {
             const redis = new Redis(runtime.redisUrl, {
               lazyConnect: true,
-              // Fail fast instead of queueing while Redis is away; callers see the error.
-              enableOfflineQueue: false,
+              // While Redis is away a command fails after one reconnection attempt instead
+              // of waiting indefinitely; callers (and /health/ready) see the error.
               maxRetriesPerRequest: 1,
             });
             // Reconnects are automatic; without a listener a down Redis crashes the process.
