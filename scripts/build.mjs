@@ -101,7 +101,45 @@ function rewriteRequires(code, sourceFile, outFile, aliases) {
   });
 }
 
-export async function build({ force = false, quiet = false } = {}) {
+const lockFile = path.join(dist, '.build-lock');
+
+/** One build at a time (tests and `npm start` in two terminals may both ask for one). */
+async function withLock(fn) {
+  await fs.mkdir(dist, { recursive: true });
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    try {
+      await fs.writeFile(lockFile, String(process.pid), { flag: 'wx' });
+      break;
+    } catch (err) {
+      if (err.code !== 'EEXIST') throw err;
+      const holder = Number(await fs.readFile(lockFile, 'utf8').catch(() => '0'));
+      // An empty file is a lock being written right now: wait for it.
+      let alive = !(holder > 0);
+      if (holder > 0) {
+        try {
+          process.kill(holder, 0);
+          alive = true;
+        } catch (e) {
+          alive = e.code === 'EPERM';
+        }
+      }
+      if (!alive || Date.now() > deadline) await fs.rm(lockFile, { force: true });
+      else await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    await fs.rm(lockFile, { force: true });
+  }
+}
+
+export function build(options = {}) {
+  return withLock(() => buildUnlocked(options));
+}
+
+async function buildUnlocked({ force = false, quiet = false } = {}) {
   const files = await sources();
   const configFiles = ['tsconfig.json', 'package-lock.json', 'scripts/build.mjs'].map((f) =>
     path.join(root, f),
