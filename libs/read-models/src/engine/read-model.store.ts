@@ -37,6 +37,7 @@ export const INDEXES: { [C in CollectionName]: IndexDescription[] } = {
 export const collectionName = (collection: CollectionName, version: number) => `${collection}_v${version}`;
 
 const DUPLICATE_KEY = 11000;
+const LOAD_CHUNK = 250;
 
 export class ReadModelStore {
   constructor(
@@ -54,29 +55,35 @@ export class ReadModelStore {
     }
   }
 
-  /** Documents by id, per collection. */
+  /** Documents by id, per collection (in chunks: long `$in` lists cost more than several short ones). */
   async load<C extends CollectionName>(collection: C, ids: string[]): Promise<DocTypes[C][]> {
-    if (ids.length === 0) return [];
-    const docs = await this.db
-      .collection(collectionName(collection, this.version))
-      .find({ _id: { $in: ids } } as Document)
-      .toArray();
-    return docs as unknown as DocTypes[C][];
+    const chunks: string[][] = [];
+    for (let i = 0; i < ids.length; i += LOAD_CHUNK) chunks.push(ids.slice(i, i + LOAD_CHUNK));
+    const found = await Promise.all(
+      chunks.map((chunk) =>
+        this.db
+          .collection(collectionName(collection, this.version))
+          .find({ _id: { $in: chunk } } as Document)
+          .toArray(),
+      ),
+    );
+    return found.flat() as unknown as DocTypes[C][];
   }
 
-  /** Writes changed documents collection by collection in WRITE_ORDER, each step durable before the next. */
-  async write(changes: { [C in CollectionName]?: DocTypes[C][] }): Promise<void> {
+  /**
+   * Writes changed documents collection by collection in WRITE_ORDER, each step durable
+   * before the next. A document new to the writer is inserted, and one it loaded is replaced
+   * only while the stored `pos` is older; either way a duplicate key means "already there".
+   */
+  async write(changes: { [C in CollectionName]?: DocTypes[C][] }, created?: { [C in CollectionName]?: Set<string> }): Promise<void> {
     for (const c of WRITE_ORDER) {
       const docs = changes[c] as Array<DocTypes[CollectionName]> | undefined;
       if (!docs || docs.length === 0) continue;
-      const ops = (
-        INSERT_ONCE.has(c)
-          ? docs.map(({ _id, ...rest }) => ({
-              updateOne: { filter: { _id }, update: { $setOnInsert: rest }, upsert: true },
-            }))
-          : docs.map((doc) => ({
-              replaceOne: { filter: { _id: doc._id, pos: { $lt: doc.pos } }, replacement: doc, upsert: true },
-            }))
+      const isNew = (id: string) => INSERT_ONCE.has(c) || (created?.[c]?.has(id) ?? false);
+      const ops = docs.map((doc) =>
+        isNew(doc._id)
+          ? { insertOne: { document: doc } }
+          : { replaceOne: { filter: { _id: doc._id, pos: { $lt: doc.pos } }, replacement: doc, upsert: true } },
       ) as unknown as AnyBulkWriteOperation<Document>[];
       await bulkWriteTolerant(this.db.collection(collectionName(c, this.version)), ops);
     }

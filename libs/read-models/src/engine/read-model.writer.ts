@@ -54,8 +54,13 @@ export class ReadModelWriter {
         },
       };
       for (const event of events) this.projection.apply(docs, event);
+      // Documents MongoDB did not have when loaded are inserted rather than replaced.
+      const created = Object.fromEntries(
+        WRITE_ORDER.map((c) => [c, new Set([...dirty.get(c)!.keys()].filter((id) => this.cache.get(c)!.get(id) === null))]),
+      );
       await this.store.write(
         Object.fromEntries(WRITE_ORDER.map((c) => [c, [...dirty.get(c)!.values()]])) as Parameters<ReadModelStore['write']>[0],
+        created,
       );
       for (const c of WRITE_ORDER) {
         if (INSERT_ONCE.has(c)) continue;

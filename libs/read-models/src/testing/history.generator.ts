@@ -34,6 +34,16 @@ interface Q {
 }
 
 export function generateHistory(seed: number, count: number, start = Date.UTC(2024, 0, 1)): GeneratedEvent[] {
+  const out: GeneratedEvent[] = [];
+  for (const event of historyStream(seed, start)) {
+    if (out.length >= count) break;
+    out.push(event);
+  }
+  return out;
+}
+
+/** The same history as an endless stream, for histories too long to hold in memory. */
+export function* historyStream(seed: number, start = Date.UTC(2024, 0, 1)): Generator<GeneratedEvent> {
   const rnd = seededRandom(seed);
   const pick = <T>(xs: T[]): T => xs[Math.floor(rnd() * xs.length)];
   const out: GeneratedEvent[] = [];
@@ -76,7 +86,8 @@ export function generateHistory(seed: number, count: number, start = Date.UTC(20
   const tags = () => Array.from({ length: Math.floor(rnd() * 4) }, () => pick(['sql', 'js', 'ts', 'node', 'mongo', 'c++', 'c#']))
     .filter((t, i, all) => all.indexOf(t) === i);
 
-  for (let i = 0; out.length < count; i += 1) {
+  for (let i = 0; ; i += 1) {
+    yield* out.splice(0);
     const r = rnd();
     if (users.length < 3 || r < 0.05) { register(); continue; }
     if (categories.length < 3 || r < 0.06) { category(); continue; }
@@ -159,5 +170,4 @@ export function generateHistory(seed: number, count: number, start = Date.UTC(20
       emit(`user-${u.id}`, 'UserLevelChanged', { userId: u.id, level: pick([0, 10, 20, 50]) as 0, previousLevel: 0, changedBy: users[0].id, at: at() });
     }
   }
-  return out;
 }

@@ -1,0 +1,140 @@
+/**
+ * Replay and live projection of the read models on the embedded servers (each in its own
+ * process, EventStoreDB on a SQLite file as `npm start` runs it):
+ *   npm run bench:replay                       (--events=1000000 by default)
+ *   npm run bench:replay -- --events=200000 --lag-seconds=20 --write-rate=300
+ * 1. appends a seeded random history (users, questions, answers, comments, votes, edits...),
+ * 2. replays it into fresh read models as `npm run replay` does: events/s (target 20,000),
+ * 3. runs the projector live while writers append at a steady rate and measures the lag from
+ *    each append's acknowledgement to the checkpoint reaching it: p99 (target 200 ms).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { EventStoreDbAdapter, type EventMetadata, type Position } from '@qa/event-store';
+import { CHECKPOINTS_COLLECTION, activeVersion, checkpointName } from '@qa/read-models';
+import { MongoClient } from 'mongodb';
+import { historyStream, type GeneratedEvent } from '../libs/read-models/src/testing/history.generator';
+import { buildOnce, percentile, startEmbedded } from '../libs/read-models/src/testing/embedded-processes';
+import { formatProgress, replayReadModels } from '../apps/projector/src/read-model.replay';
+import { ReadModelProjector } from '../apps/projector/src/read-model.projector';
+
+const arg = (name: string, fallback: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
+const EVENTS = arg('events', 1_000_000);
+const LAG_SECONDS = arg('lag-seconds', 20);
+const WRITE_RATE = arg('write-rate', 200);
+const metadata: EventMetadata = { correlationId: 'bench', causationId: 'bench', actor: 'bench', at: new Date().toISOString(), schemaVersion: 1 };
+
+/**
+ * Appends in windows of events of distinct streams, in parallel inside a window and in order
+ * between windows, so each stream's events keep their order.
+ */
+async function appendHistory(store: EventStoreDbAdapter, events: Iterator<GeneratedEvent>, count: number, onProgress: (n: number) => void): Promise<void> {
+  let done = 0;
+  let pending: GeneratedEvent | null = null;
+  while (done < count) {
+    const window: GeneratedEvent[] = [];
+    const streams = new Set<string>();
+    while (window.length < 64 && done + window.length < count) {
+      const next: GeneratedEvent = pending ?? (events.next().value as GeneratedEvent);
+      pending = null;
+      if (streams.has(next.stream)) {
+        pending = next;
+        break;
+      }
+      streams.add(next.stream);
+      window.push(next);
+    }
+    await Promise.all(window.map((e) => store.appendToStream(e.stream, [{ id: randomUUID(), type: e.type, data: e.data }], { expectedRevision: 'any', metadata })));
+    done += window.length;
+    onProgress(done);
+  }
+}
+
+async function main(): Promise<void> {
+  console.log(`bench:replay: ${EVENTS} events; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  buildOnce();
+  const dir = mkdtempSync(path.join(tmpdir(), 'bench-replay-'));
+  const esdb = await startEmbedded('eventstoredb', ['--data', path.join(dir, 'eventstore.sqlite')]);
+  const mongoServer = await startEmbedded('mongodb');
+  const store = new EventStoreDbAdapter(esdb.url);
+  const mongo = await new MongoClient(`${mongoServer.url}/qa`).connect();
+  const db = mongo.db('qa');
+  try {
+    const history = historyStream(20251125);
+    let started = Date.now();
+    let lastPrint = 0;
+    await appendHistory(store, history, EVENTS, (n) => {
+      if (Date.now() - lastPrint > 5000 || n === EVENTS) {
+        lastPrint = Date.now();
+        console.log(`  appended ${n} events (${Math.round(n / ((Date.now() - started) / 1000))} events/s)`);
+      }
+    });
+
+    const result = await replayReadModels({ db, eventStore: store, batchSize: 1000, graceMs: 0, onProgress: (p) => console.log(`  ${formatProgress(p)}`) });
+    console.log(`replay: ${result.events} events in ${result.seconds.toFixed(1)} s = ${result.eventsPerSecond} events/s (target >= 20000) ${result.eventsPerSecond >= 20000 ? 'ok' : 'MISSED'}`);
+
+    // Live: the projector follows the replayed version while writers append at a steady pace.
+    const projector = new ReadModelProjector({ db, eventStore: store, batchSize: 500 });
+    await projector.start();
+    await projector.waitUntilCaughtUp(600_000);
+    const version = await activeVersion(db);
+    const checkpoints = db.collection<{ _id: string; commit: string }>(CHECKPOINTS_COLLECTION);
+    const waiting: Array<{ position: Position; at: number }> = [];
+    const lags: number[] = [];
+    let polling = true;
+    const poller = (async () => {
+      while (polling || waiting.length > 0) {
+        const doc = await checkpoints.findOne({ _id: checkpointName(version) });
+        const reached = doc ? BigInt(doc.commit) : -1n;
+        const now = performance.now();
+        for (let i = waiting.length - 1; i >= 0; i -= 1) {
+          if (waiting[i].position.commit <= reached) {
+            lags.push(now - waiting[i].at);
+            waiting.splice(i, 1);
+          }
+        }
+        await new Promise((r) => setTimeout(r, 2));
+      }
+    })();
+    started = Date.now();
+    const interval = 1000 / WRITE_RATE;
+    let next = performance.now();
+    const inflight = new Set<Promise<void>>();
+    while (Date.now() - started < LAG_SECONDS * 1000) {
+      const e = history.next().value!;
+      const p = store
+        .appendToStream(e.stream, [{ id: randomUUID(), type: e.type, data: e.data }], { expectedRevision: 'any', metadata })
+        .then((r) => {
+          waiting.push({ position: r.position, at: performance.now() });
+        })
+        .finally(() => inflight.delete(p));
+      inflight.add(p);
+      next += interval;
+      const wait = next - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    }
+    await Promise.all(inflight);
+    polling = false;
+    await poller;
+    await projector.stop();
+    lags.sort((a, b) => a - b);
+    const p99 = percentile(lags, 99);
+    console.log(
+      `live projection lag at ${WRITE_RATE} appends/s for ${LAG_SECONDS} s (${lags.length} events): ` +
+        `p50 ${percentile(lags, 50).toFixed(1)} ms, p99 ${p99.toFixed(1)} ms (target < 200) ${p99 < 200 ? 'ok' : 'MISSED'}`,
+    );
+  } finally {
+    await store.close();
+    await mongo.close();
+    await mongoServer.stop();
+    await esdb.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

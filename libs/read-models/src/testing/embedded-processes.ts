@@ -1,0 +1,50 @@
+/**
+ * The embedded servers each in its own process, started from the build as
+ * `npm run embedded -- <server>` starts them, for the read-side benchmarks: the figures then
+ * include real sockets and a server that does not share the benchmark's event loop.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+
+const root = path.resolve(__dirname, '../../../..');
+
+export interface ServerProcess {
+  child: ChildProcess;
+  url: string;
+  stop(): Promise<void>;
+}
+
+export function buildOnce(): void {
+  execFileSync(process.execPath, [path.join(root, 'scripts/build.mjs'), '--quiet'], { cwd: root, stdio: 'inherit' });
+}
+
+export async function startEmbedded(server: 'mongodb' | 'eventstoredb', args: string[] = []): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [path.join(root, 'dist/libs/embedded/cli.js'), server, '--port', '0', ...args], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once('line', (line) => {
+      const match = /listening on (\S+)/.exec(line);
+      if (match) resolve(match[1]);
+      else reject(new Error(line));
+    });
+    child.once('exit', (code) => reject(new Error(`${server} exited with ${code}`)));
+  });
+  return {
+    child,
+    url,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
