@@ -30,11 +30,18 @@ interface ServerProcess {
  * figure does not include the TypeScript compiler that the require hook would load.
  */
 async function startServer(): Promise<ServerProcess> {
-  execFileSync(process.execPath, [path.join(root, 'scripts/build.mjs'), '--quiet'], { cwd: root, stdio: 'inherit' });
-  const child = spawn(process.execPath, [path.join(root, 'dist/libs/embedded/cli.js'), 'mongodb', '--port', '0'], {
+  execFileSync(process.execPath, [path.join(root, 'scripts/build.mjs'), '--quiet'], {
     cwd: root,
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: 'inherit',
   });
+  const child = spawn(
+    process.execPath,
+    [path.join(root, 'dist/libs/embedded/cli.js'), 'mongodb', '--port', '0'],
+    {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const url = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', (line) => {
       const match = /listening on (\S+)/.exec(line);
@@ -60,7 +67,9 @@ function rssMb(pid: number): number {
 }
 
 function report(name: string, value: number, unit: string, target: string, ok: boolean): void {
-  console.log(`${name.padEnd(56)} ${value.toFixed(unit === 'ms' ? 3 : 0).padStart(12)} ${unit.padEnd(7)} target ${target.padEnd(10)} ${ok ? 'ok' : 'MISSED'}`);
+  console.log(
+    `${name.padEnd(56)} ${value.toFixed(unit === 'ms' ? 3 : 0).padStart(12)} ${unit.padEnd(7)} target ${target.padEnd(10)} ${ok ? 'ok' : 'MISSED'}`,
+  );
 }
 
 function median(xs: number[]): number {
@@ -68,12 +77,24 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
-const WORDS = ['question', 'answer', 'vote', 'comment', 'category', 'points', 'edit', 'user', 'tag', 'close'];
+const WORDS = [
+  'question',
+  'answer',
+  'vote',
+  'comment',
+  'category',
+  'points',
+  'edit',
+  'user',
+  'tag',
+  'close',
+];
 
 /** A document of about 1 KB, shaped like a question page read model. */
 function questionDoc(i: number) {
   let body = '';
-  for (let w = 0; body.length < 760; w++) body += `${WORDS[(i * 7 + w * 3) % WORDS.length]}${(i + w) % 97} `;
+  for (let w = 0; body.length < 760; w++)
+    body += `${WORDS[(i * 7 + w * 3) % WORDS.length]}${(i + w) % 97} `;
   return {
     _id: `q-${i}`,
     slug: `question-number-${i}`,
@@ -90,7 +111,11 @@ function questionDoc(i: number) {
 }
 
 async function main(): Promise<void> {
-  console.log(`load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${cpus().length} cores`);
+  console.log(
+    `load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')} on ${cpus().length} cores`,
+  );
   const server = await startServer();
   const client = new MongoClient(server.url);
   await client.connect();
@@ -98,7 +123,8 @@ async function main(): Promise<void> {
   try {
     // Each figure is the median of three runs after a warm-up, so the JIT of both processes is warm.
     const counters = db.collection<{ _id: number; n?: number }>('counters');
-    for (let i = 0; i < 2000; i++) await counters.updateOne({ _id: i % 100 }, { $inc: { n: 1 } }, { upsert: true });
+    for (let i = 0; i < 2000; i++)
+      await counters.updateOne({ _id: i % 100 }, { $inc: { n: 1 } }, { upsert: true });
     const updateRates: number[] = [];
     for (let run = 0; run < 3; run++) {
       const started = process.hrtime.bigint();
@@ -108,24 +134,42 @@ async function main(): Promise<void> {
       updateRates.push(SEQUENTIAL_UPDATES / (Number(process.hrtime.bigint() - started) / 1e9));
     }
     const updateRate = median(updateRates);
-    report('updateOne({_id}, {$inc}, {upsert}) sequential', updateRate, 'ops/s', '>= 5000', updateRate >= 5000);
+    report(
+      'updateOne({_id}, {$inc}, {upsert}) sequential',
+      updateRate,
+      'ops/s',
+      '>= 5000',
+      updateRate >= 5000,
+    );
 
     type Upserted = { _id: string; v?: number; n?: number };
     const upsertOps = (): AnyBulkWriteOperation<Upserted>[] =>
       Array.from({ length: BULK_UPSERTS }, (_, i) => ({
-        updateOne: { filter: { _id: `k-${i}` }, update: { $set: { v: i }, $inc: { n: 1 } }, upsert: true },
+        updateOne: {
+          filter: { _id: `k-${i}` },
+          update: { $set: { v: i }, $inc: { n: 1 } },
+          upsert: true,
+        },
       }));
-    for (let run = 0; run < 2; run++) await db.collection<Upserted>(`warm-${run}`).bulkWrite(upsertOps());
+    for (let run = 0; run < 2; run++)
+      await db.collection<Upserted>(`warm-${run}`).bulkWrite(upsertOps());
     const bulkRates: number[] = [];
     for (let run = 0; run < 3; run++) {
       const ops = upsertOps();
       const started = process.hrtime.bigint();
       const bulk = await db.collection<Upserted>(`upserts-${run}`).bulkWrite(ops);
       bulkRates.push(BULK_UPSERTS / (Number(process.hrtime.bigint() - started) / 1e9));
-      if (bulk.upsertedCount !== BULK_UPSERTS) throw new Error(`bulkWrite upserted ${bulk.upsertedCount}`);
+      if (bulk.upsertedCount !== BULK_UPSERTS)
+        throw new Error(`bulkWrite upserted ${bulk.upsertedCount}`);
     }
     const bulkRate = median(bulkRates);
-    report(`bulkWrite of ${BULK_UPSERTS} upserts`, bulkRate, 'ops/s', '>= 30000', bulkRate >= 30000);
+    report(
+      `bulkWrite of ${BULK_UPSERTS} upserts`,
+      bulkRate,
+      'ops/s',
+      '>= 30000',
+      bulkRate >= 30000,
+    );
     for (let run = 0; run < 3; run++) await db.collection(`upserts-${run}`).drop();
     for (let run = 0; run < 2; run++) await db.collection(`warm-${run}`).drop();
 
@@ -134,11 +178,15 @@ async function main(): Promise<void> {
     await questions.createIndex({ createdAt: -1 });
     const before = rssMb(server.child.pid!);
     for (let i = 0; i < DOCS; i += 1000) {
-      await questions.insertMany(Array.from({ length: Math.min(1000, DOCS - i) }, (_, j) => questionDoc(i + j)));
+      await questions.insertMany(
+        Array.from({ length: Math.min(1000, DOCS - i) }, (_, j) => questionDoc(i + j)),
+      );
     }
     const loaded = rssMb(server.child.pid!);
     const size = Buffer.byteLength(JSON.stringify(questionDoc(1)));
-    console.log(`loaded ${DOCS} documents of ~${size} bytes (server RSS ${before.toFixed(0)} MB before, ${loaded.toFixed(0)} MB after)`);
+    console.log(
+      `loaded ${DOCS} documents of ~${size} bytes (server RSS ${before.toFixed(0)} MB before, ${loaded.toFixed(0)} MB after)`,
+    );
 
     const lookups: number[] = [];
     for (let i = 0; i < LOOKUPS; i++) {
@@ -154,7 +202,9 @@ async function main(): Promise<void> {
     const pages: number[] = [];
     for (let i = 0; i < PAGES; i++) {
       const t = process.hrtime.bigint();
-      const page = await questions.find({}, { sort: { createdAt: -1 }, skip: 1000, limit: 20 }).toArray();
+      const page = await questions
+        .find({}, { sort: { createdAt: -1 }, skip: 1000, limit: 20 })
+        .toArray();
       pages.push(Number(process.hrtime.bigint() - t) / 1e6);
       if (page.length !== 20 || page[0]._id !== `q-${DOCS - 1001}`) throw new Error('wrong page');
     }

@@ -5,7 +5,7 @@
  * whole collection.
  */
 import { Query } from 'mingo';
-import { compareValues, isPlainObject, keyString, pathValues, typeRank } from './bson-order';
+import { compareValues, isPlainObject, keyString, pathValues, typeRank } from './bson.order';
 import { commandError } from './mongo.errors';
 
 export type Doc = Record<string, unknown>;
@@ -272,8 +272,10 @@ export class CollectionIndex {
     const out: Doc = { v: 2, key: { ...this.spec.key }, name: this.name };
     if (this.spec.unique && !this.isId) out.unique = true;
     if (this.spec.sparse) out.sparse = true;
-    if (this.spec.partialFilterExpression) out.partialFilterExpression = this.spec.partialFilterExpression;
-    if (this.spec.expireAfterSeconds !== undefined) out.expireAfterSeconds = this.spec.expireAfterSeconds;
+    if (this.spec.partialFilterExpression)
+      out.partialFilterExpression = this.spec.partialFilterExpression;
+    if (this.spec.expireAfterSeconds !== undefined)
+      out.expireAfterSeconds = this.spec.expireAfterSeconds;
     return out;
   }
 }

@@ -11,7 +11,7 @@ import {
   parseSort,
   typeRank,
   type SortSpec,
-} from './bson-order';
+} from './bson.order';
 import {
   BracketBound,
   CollectionIndex,
@@ -60,7 +60,10 @@ function indexable(v: unknown): boolean {
   return t !== 'BSONRegExp' && t !== 'MinKey' && t !== 'MaxKey';
 }
 
-function analyze(filter: Doc, into = new Map<string, FieldCondition>()): Map<string, FieldCondition> {
+function analyze(
+  filter: Doc,
+  into = new Map<string, FieldCondition>(),
+): Map<string, FieldCondition> {
   for (const [field, value] of Object.entries(filter)) {
     if (field === '$and' && Array.isArray(value)) {
       for (const sub of value) if (isPlainObject(sub)) analyze(sub, into);
@@ -136,7 +139,8 @@ export class Collection {
       const idx = this.indexes[i];
       const before = idx.keysFor(rec.doc);
       const after = idx.keysFor(doc);
-      if (before.length === after.length && before.every((k, j) => compareKeys(k, after[j]))) continue;
+      if (before.length === after.length && before.every((k, j) => compareKeys(k, after[j])))
+        continue;
       idx.checkUnique(rec, after);
       changes.push([idx, before, after]);
     }
@@ -179,14 +183,16 @@ export class Collection {
     if (hint === undefined || hint === null) return undefined;
     if (typeof hint === 'string') {
       const idx = this.findIndexByName(hint);
-      if (!idx) throw commandError('BadValue', 'hint provided does not correspond to an existing index');
+      if (!idx)
+        throw commandError('BadValue', 'hint provided does not correspond to an existing index');
       return idx;
     }
     if (isPlainObject(hint)) {
       if (Object.keys(hint).length === 0) return undefined;
       if ('$natural' in hint) return 'natural';
       const idx = this.findIndexByKey(hint);
-      if (!idx) throw commandError('BadValue', 'hint provided does not correspond to an existing index');
+      if (!idx)
+        throw commandError('BadValue', 'hint provided does not correspond to an existing index');
       return idx;
     }
     throw commandError('FailedToParse', 'hint must be a string or an object');
@@ -217,7 +223,9 @@ export class Collection {
       const rangeField = m < idx.fields.length ? idx.fields[m] : undefined;
       const range = rangeField ? conds.get(rangeField.path) : undefined;
       const useRange = !!range && (!!range.lo || !!range.hi);
-      const intervals = prefixes.map((p) => this.interval(p, useRange ? range : undefined, rangeField?.dir ?? 1, idx.multikey));
+      const intervals = prefixes.map((p) =>
+        this.interval(p, useRange ? range : undefined, rangeField?.dir ?? 1, idx.multikey),
+      );
       let sortCovered = false;
       let reverse = false;
       if (sort.length > 0 && intervals.length === 1 && !idx.multikey) {
@@ -226,8 +234,12 @@ export class Collection {
         const tail = idx.fields.slice(m);
         if (rest.length === 0) sortCovered = true;
         else if (rest.length <= tail.length) {
-          const forward = rest.every(([parts, dir], j) => parts.join('.') === tail[j].path && dir === tail[j].dir);
-          const backward = rest.every(([parts, dir], j) => parts.join('.') === tail[j].path && dir === -tail[j].dir);
+          const forward = rest.every(
+            ([parts, dir], j) => parts.join('.') === tail[j].path && dir === tail[j].dir,
+          );
+          const backward = rest.every(
+            ([parts, dir], j) => parts.join('.') === tail[j].path && dir === -tail[j].dir,
+          );
           if (forward || backward) {
             sortCovered = true;
             reverse = backward && !forward;
@@ -235,7 +247,11 @@ export class Collection {
         }
       }
       let score = m * 10 + (useRange ? 5 : 0) + (sortCovered && sort.length > 0 ? 3 : 0);
-      const exactUnique = (idx.spec.unique || idx.isId) && m === idx.fields.length && prefixes.length === 1 && !useRange;
+      const exactUnique =
+        (idx.spec.unique || idx.isId) &&
+        m === idx.fields.length &&
+        prefixes.length === 1 &&
+        !useRange;
       if (exactUnique) score += 100;
       if (hinted) score += 1;
       if (score > bestScore) {
@@ -258,14 +274,23 @@ export class Collection {
     return best ?? noIndex;
   }
 
-  private interval(prefix: unknown[], range: FieldCondition | undefined, dir: number, multikey: boolean): Interval {
+  private interval(
+    prefix: unknown[],
+    range: FieldCondition | undefined,
+    dir: number,
+    multikey: boolean,
+  ): Interval {
     if (!range) return { lo: prefix, loInclusive: true, hi: prefix, hiInclusive: true };
-    let lo = range.lo;
+    const lo = range.lo;
     let hi = range.hi;
     if (lo && hi && (multikey || typeRank(lo.v) !== typeRank(hi.v))) hi = undefined;
     const rank = typeRank((lo ?? hi)!.v);
-    const low = lo ? { v: lo.v, inclusive: lo.inclusive } : { v: new BracketBound(rank, false), inclusive: true };
-    const high = hi ? { v: hi.v, inclusive: hi.inclusive } : { v: new BracketBound(rank, true), inclusive: true };
+    const low = lo
+      ? { v: lo.v, inclusive: lo.inclusive }
+      : { v: new BracketBound(rank, false), inclusive: true };
+    const high = hi
+      ? { v: hi.v, inclusive: hi.inclusive }
+      : { v: new BracketBound(rank, true), inclusive: true };
     const [first, last] = dir > 0 ? [low, high] : [high, low];
     return {
       lo: [...prefix, first.v],
@@ -280,7 +305,8 @@ export class Collection {
     const byId = this.findById(filter, options);
     if (byId) return byId;
     const sort = parseSort(options.sort);
-    const naturalReverse = sort.length === 1 && sort[0][0].join('.') === '$natural' && sort[0][1] < 0;
+    const naturalReverse =
+      sort.length === 1 && sort[0][0].join('.') === '$natural' && sort[0][1] < 0;
     const realSort = sort.filter(([parts]) => parts.join('.') !== '$natural');
     const plan = this.plan(filter, realSort, options.hint);
     const empty = Object.keys(filter).length === 0;
@@ -292,7 +318,10 @@ export class Collection {
     const out: DocRecord[] = [];
     let examined = 0;
     let skipped = 0;
-    const seen = plan.index && (plan.index.multikey || plan.intervals.length > 1) ? new Set<DocRecord>() : undefined;
+    const seen =
+      plan.index && (plan.index.multikey || plan.intervals.length > 1)
+        ? new Set<DocRecord>()
+        : undefined;
     const candidates = plan.index
       ? this.scanIntervals(plan, counter)
       : naturalReverse
@@ -345,7 +374,13 @@ export class Collection {
       sortCovered: true,
       exact: true,
     };
-    return { records, docs: records.map((r) => r.doc), docsExamined: records.length, keysExamined: records.length, plan };
+    return {
+      records,
+      docs: records.map((r) => r.doc),
+      docsExamined: records.length,
+      keysExamined: records.length,
+      plan,
+    };
   }
 
   private *scanIntervals(plan: Plan, counter: { keys: number }): Generator<DocRecord> {

@@ -54,14 +54,21 @@ it('$match, $group, $sort, $skip and $limit', async () => {
 
 it('$project computes and hides fields', async () => {
   const out = await rows('questions')
-    .aggregate([{ $match: { _id: 'q1' } }, { $project: { _id: 0, author: 1, double: { $multiply: ['$votes', 2] } } }])
+    .aggregate([
+      { $match: { _id: 'q1' } },
+      { $project: { _id: 0, author: 1, double: { $multiply: ['$votes', 2] } } },
+    ])
     .toArray();
   expect(out).toEqual([{ author: 'u1', double: 10 }]);
 });
 
 it('$unwind emits one document per array element', async () => {
   const out = await rows('questions')
-    .aggregate([{ $unwind: '$tags' }, { $group: { _id: '$tags', n: { $sum: 1 } } }, { $sort: { _id: 1 } }])
+    .aggregate([
+      { $unwind: '$tags' },
+      { $group: { _id: '$tags', n: { $sum: 1 } } },
+      { $sort: { _id: 1 } },
+    ])
     .toArray();
   expect(out).toEqual([
     { _id: 'x', n: 1 },
@@ -112,14 +119,24 @@ it('$facet runs several pipelines over the same input', async () => {
 
 it('returns big aggregation results through getMore', async () => {
   await rows('big').insertMany(Array.from({ length: 300 }, (_, i) => ({ _id: i, v: i })));
-  const out = await rows('big').aggregate([{ $sort: { v: -1 } }], { batchSize: 50 }).toArray();
+  const out = await rows('big')
+    .aggregate([{ $sort: { v: -1 } }], { batchSize: 50 })
+    .toArray();
   expect(out).toHaveLength(300);
   expect(out[0]).toEqual({ _id: 299, v: 299 });
 });
 
 it('refuses $out and $merge instead of ignoring them', async () => {
-  await expect(rows('questions').aggregate([{ $out: 'copy' }]).toArray()).rejects.toThrow(/not supported by the embedded server/);
-  await expect(rows('questions').aggregate([{ $merge: { into: 'copy' } }]).toArray()).rejects.toThrow(/not supported/);
+  await expect(
+    rows('questions')
+      .aggregate([{ $out: 'copy' }])
+      .toArray(),
+  ).rejects.toThrow(/not supported by the embedded server/);
+  await expect(
+    rows('questions')
+      .aggregate([{ $merge: { into: 'copy' } }])
+      .toArray(),
+  ).rejects.toThrow(/not supported/);
 });
 
 it('refuses change streams as a standalone server does', async () => {
@@ -129,8 +146,16 @@ it('refuses change streams as a standalone server does', async () => {
 });
 
 it('refuses collations other than simple', async () => {
-  await expect(rows('questions').find({}, { collation: { locale: 'fr' } }).toArray()).rejects.toThrow(/collation .* not supported/);
-  expect(await rows('questions').find({ _id: 'q1' }, { collation: { locale: 'simple' } }).toArray()).toHaveLength(1);
+  await expect(
+    rows('questions')
+      .find({}, { collation: { locale: 'fr' } })
+      .toArray(),
+  ).rejects.toThrow(/collation .* not supported/);
+  expect(
+    await rows('questions')
+      .find({ _id: 'q1' }, { collation: { locale: 'simple' } })
+      .toArray(),
+  ).toHaveLength(1);
 });
 
 it('$sort follows BSON order at the top level and inside $facet', async () => {
@@ -144,7 +169,9 @@ it('$sort follows BSON order at the top level and inside $facet', async () => {
     { _id: 4, v: 7 },
     { _id: 5, v: [3, 10] },
   ]);
-  const top = await rows('order').aggregate([{ $sort: { v: 1 } }, { $project: { _id: 1 } }]).toArray();
+  const top = await rows('order')
+    .aggregate([{ $sort: { v: 1 } }, { $project: { _id: 1 } }])
+    .toArray();
   expect(top.map((d) => d._id)).toEqual([5, 4, 2, 3, 1]);
   const [faceted] = await rows('order')
     .aggregate([{ $facet: { desc: [{ $sort: { v: -1 } }, { $project: { _id: 1 } }] } }])
@@ -154,7 +181,11 @@ it('$sort follows BSON order at the top level and inside $facet', async () => {
 
 it('$match inside a pipeline uses BSON type names', async () => {
   const out = await rows('questions')
-    .aggregate([{ $project: { votes: 1 } }, { $match: { votes: { $type: 'int' } } }, { $count: 'n' }])
+    .aggregate([
+      { $project: { votes: 1 } },
+      { $match: { votes: { $type: 'int' } } },
+      { $count: 'n' },
+    ])
     .toArray();
   expect(out).toEqual([{ n: 4 }]);
 });

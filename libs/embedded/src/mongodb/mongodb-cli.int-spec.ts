@@ -14,7 +14,13 @@ afterAll(() => {
 it('prints its URL once ready, serves the driver and stops cleanly on SIGTERM', async () => {
   child = spawn(
     process.execPath,
-    ['-r', path.join(root, 'scripts/register.js'), path.join(root, 'libs/embedded/src/mongodb/main.ts'), '--port', '0'],
+    [
+      '-r',
+      path.join(root, 'scripts/register.js'),
+      path.join(root, 'libs/embedded/src/mongodb/main.ts'),
+      '--port',
+      '0',
+    ],
     { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const running = child;
@@ -31,7 +37,9 @@ it('prints its URL once ready, serves the driver and stops cleanly on SIGTERM', 
   } finally {
     await client.close();
   }
-  const exited = new Promise<number | null>((resolve) => running.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    running.once('exit', (code) => resolve(code)),
+  );
   running.kill('SIGTERM');
   expect(await exited).toBe(0);
 });
@@ -39,7 +47,14 @@ it('prints its URL once ready, serves the driver and stops cleanly on SIGTERM', 
 it('refuses an unknown option', async () => {
   const proc = spawn(
     process.execPath,
-    ['-r', path.join(root, 'scripts/register.js'), path.join(root, 'libs/embedded/src/cli.ts'), 'mongodb', '--bogus', '1'],
+    [
+      '-r',
+      path.join(root, 'scripts/register.js'),
+      path.join(root, 'libs/embedded/src/cli.ts'),
+      'mongodb',
+      '--bogus',
+      '1',
+    ],
     { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stderr = '';

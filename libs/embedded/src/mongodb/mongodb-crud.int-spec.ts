@@ -37,7 +37,11 @@ describe('handshake', () => {
   it('answers ping and reports a standalone 7.0 server', async () => {
     expect(await db.command({ ping: 1 })).toEqual({ ok: 1 });
     const hello = await db.admin().command({ hello: 1 });
-    expect(hello).toMatchObject({ isWritablePrimary: true, maxWireVersion: 21, logicalSessionTimeoutMinutes: 30 });
+    expect(hello).toMatchObject({
+      isWritablePrimary: true,
+      maxWireVersion: 21,
+      logicalSessionTimeoutMinutes: 30,
+    });
     expect(hello.setName).toBeUndefined();
     expect(hello.topologyVersion).toBeUndefined();
     const info = await db.admin().command({ buildInfo: 1 });
@@ -50,7 +54,10 @@ describe('insert and find', () => {
     const coll = db.collection('items');
     const one = await coll.insertOne({ name: 'a', n: 1 });
     expect(one.insertedId).toBeInstanceOf(ObjectId);
-    const many = await coll.insertMany([{ name: 'b', n: 2 }, { name: 'c', n: 3 }]);
+    const many = await coll.insertMany([
+      { name: 'b', n: 2 },
+      { name: 'c', n: 3 },
+    ]);
     expect(many.insertedCount).toBe(2);
     const found = await coll.findOne({ _id: one.insertedId });
     expect(found).toEqual({ _id: one.insertedId, name: 'a', n: 1 });
@@ -61,7 +68,9 @@ describe('insert and find', () => {
     const coll = db.collection<{ _id: number; v: string; k: number }>('page');
     await coll.insertMany([3, 1, 2, 5, 4].map((i) => ({ _id: i, v: `v${i}`, k: i % 2 })));
     expect((await coll.find().toArray()).map((d) => d._id)).toEqual([3, 1, 2, 5, 4]);
-    const page = await coll.find({}, { sort: { _id: -1 }, skip: 1, limit: 2, projection: { v: 1, _id: 0 } }).toArray();
+    const page = await coll
+      .find({}, { sort: { _id: -1 }, skip: 1, limit: 2, projection: { v: 1, _id: 0 } })
+      .toArray();
     expect(page).toEqual([{ v: 'v4' }, { v: 'v3' }]);
     const twoKeys = await coll.find({}, { sort: { k: 1, _id: -1 } }).toArray();
     expect(twoKeys.map((d) => d._id)).toEqual([4, 2, 5, 3, 1]);
@@ -83,7 +92,10 @@ describe('insert and find', () => {
     await cursor.next();
     const id = cursor.id!;
     await cursor.close();
-    await expect(db.command({ getMore: id, collection: 'kill' })).rejects.toMatchObject({ code: 43, codeName: 'CursorNotFound' });
+    await expect(db.command({ getMore: id, collection: 'kill' })).rejects.toMatchObject({
+      code: 43,
+      codeName: 'CursorNotFound',
+    });
   });
 
   it('sorts mixed types in BSON order', async () => {
@@ -107,9 +119,27 @@ describe('insert and find', () => {
 
 describe('updates', () => {
   it('applies the operators the read models use', async () => {
-    type Ops = { _id: number; count: number; tags: string[]; nested: object; gone?: boolean; lo: number; hi: number; title?: string; set?: string[] };
+    type Ops = {
+      _id: number;
+      count: number;
+      tags: string[];
+      nested: object;
+      gone?: boolean;
+      lo: number;
+      hi: number;
+      title?: string;
+      set?: string[];
+    };
     const coll = db.collection<Ops>('ops');
-    await coll.insertOne({ _id: 1, count: 1, tags: ['a'], nested: { x: 1 }, gone: true, lo: 5, hi: 5 });
+    await coll.insertOne({
+      _id: 1,
+      count: 1,
+      tags: ['a'],
+      nested: { x: 1 },
+      gone: true,
+      lo: 5,
+      hi: 5,
+    });
     const r = await coll.updateOne(
       { _id: 1 },
       {
@@ -134,23 +164,47 @@ describe('updates', () => {
       set: ['x'],
     });
     await coll.updateOne({ _id: 1 }, { $pull: { tags: 'a' }, $rename: { title: 'heading' } });
-    expect(await coll.findOne({ _id: 1 }, { projection: { tags: 1, heading: 1 } })).toEqual({ _id: 1, tags: ['b'], heading: 't' });
+    expect(await coll.findOne({ _id: 1 }, { projection: { tags: 1, heading: 1 } })).toEqual({
+      _id: 1,
+      tags: ['b'],
+      heading: 't',
+    });
   });
 
   it('reports an unchanged document as matched but not modified', async () => {
     const coll = rows('same');
     await coll.insertOne({ _id: 1, a: 1 });
-    expect(await coll.updateOne({ _id: 1 }, { $set: { a: 1 } })).toMatchObject({ matchedCount: 1, modifiedCount: 0 });
+    expect(await coll.updateOne({ _id: 1 }, { $set: { a: 1 } })).toMatchObject({
+      matchedCount: 1,
+      modifiedCount: 0,
+    });
   });
 
   it('upserts with $setOnInsert only on insert', async () => {
     const coll = db.collection('ups');
-    const first = await coll.updateOne({ key: 'k' }, { $inc: { n: 1 }, $setOnInsert: { created: 1 } }, { upsert: true });
+    const first = await coll.updateOne(
+      { key: 'k' },
+      { $inc: { n: 1 }, $setOnInsert: { created: 1 } },
+      { upsert: true },
+    );
     expect(first).toMatchObject({ matchedCount: 0, modifiedCount: 0, upsertedCount: 1 });
     expect(first.upsertedId).toBeInstanceOf(ObjectId);
-    const second = await coll.updateOne({ key: 'k' }, { $inc: { n: 1 }, $setOnInsert: { created: 2 } }, { upsert: true });
-    expect(second).toMatchObject({ matchedCount: 1, modifiedCount: 1, upsertedCount: 0, upsertedId: null });
-    expect(await coll.findOne({ key: 'k' }, { projection: { _id: 0 } })).toEqual({ key: 'k', n: 2, created: 1 });
+    const second = await coll.updateOne(
+      { key: 'k' },
+      { $inc: { n: 1 }, $setOnInsert: { created: 2 } },
+      { upsert: true },
+    );
+    expect(second).toMatchObject({
+      matchedCount: 1,
+      modifiedCount: 1,
+      upsertedCount: 0,
+      upsertedId: null,
+    });
+    expect(await coll.findOne({ key: 'k' }, { projection: { _id: 0 } })).toEqual({
+      key: 'k',
+      n: 2,
+      created: 1,
+    });
   });
 
   it('upserts by _id taking the _id from the filter', async () => {
@@ -162,17 +216,39 @@ describe('updates', () => {
 
   it('updates array elements chosen by arrayFilters and by the positional operator', async () => {
     const coll = rows('arr');
-    await coll.insertOne({ _id: 1, items: [{ id: 'a', v: 1 }, { id: 'b', v: 1 }, { id: 'c', v: 5 }] });
-    await coll.updateOne({ _id: 1 }, { $set: { 'items.$[e].v': 9 } }, { arrayFilters: [{ 'e.v': { $lt: 5 } }] });
+    await coll.insertOne({
+      _id: 1,
+      items: [
+        { id: 'a', v: 1 },
+        { id: 'b', v: 1 },
+        { id: 'c', v: 5 },
+      ],
+    });
+    await coll.updateOne(
+      { _id: 1 },
+      { $set: { 'items.$[e].v': 9 } },
+      { arrayFilters: [{ 'e.v': { $lt: 5 } }] },
+    );
     await coll.updateOne({ _id: 1, 'items.id': 'c' }, { $inc: { 'items.$.v': 1 } });
     const doc = await coll.findOne({ _id: 1 });
-    expect(doc!.items).toEqual([{ id: 'a', v: 9 }, { id: 'b', v: 9 }, { id: 'c', v: 6 }]);
+    expect(doc!.items).toEqual([
+      { id: 'a', v: 9 },
+      { id: 'b', v: 9 },
+      { id: 'c', v: 6 },
+    ]);
   });
 
   it('updates many documents and replaces one keeping its _id', async () => {
     const coll = db.collection('multi');
-    await coll.insertMany([{ g: 1, v: 0 }, { g: 1, v: 0 }, { g: 2, v: 0 }]);
-    expect(await coll.updateMany({ g: 1 }, { $set: { v: 1 } })).toMatchObject({ matchedCount: 2, modifiedCount: 2 });
+    await coll.insertMany([
+      { g: 1, v: 0 },
+      { g: 1, v: 0 },
+      { g: 2, v: 0 },
+    ]);
+    expect(await coll.updateMany({ g: 1 }, { $set: { v: 1 } })).toMatchObject({
+      matchedCount: 2,
+      modifiedCount: 2,
+    });
     const target = await coll.findOne({ g: 2 });
     const r = await coll.replaceOne({ g: 2 }, { replaced: true });
     expect(r).toMatchObject({ matchedCount: 1, modifiedCount: 1 });
@@ -189,7 +265,9 @@ describe('updates', () => {
   it('refuses to change _id', async () => {
     const coll = rows('immutable');
     await coll.insertOne({ _id: 1, a: 1 });
-    await expect(coll.updateOne({ _id: 1 }, { $set: { _id: 2 } })).rejects.toMatchObject({ code: 66 });
+    await expect(coll.updateOne({ _id: 1 }, { $set: { _id: 2 } })).rejects.toMatchObject({
+      code: 66,
+    });
     await expect(coll.replaceOne({ _id: 1 }, { _id: 3, a: 2 })).rejects.toMatchObject({ code: 66 });
   });
 });
@@ -205,12 +283,27 @@ describe('deletes and findAndModify', () => {
 
   it('findOneAndUpdate returns the document before or after, and upserts', async () => {
     const coll = rows('fam');
-    await coll.insertMany([{ _id: 1, v: 1, q: 'x' }, { _id: 2, v: 2, q: 'x' }]);
-    const before = await coll.findOneAndUpdate({ q: 'x' }, { $inc: { v: 10 } }, { sort: { v: -1 } });
+    await coll.insertMany([
+      { _id: 1, v: 1, q: 'x' },
+      { _id: 2, v: 2, q: 'x' },
+    ]);
+    const before = await coll.findOneAndUpdate(
+      { q: 'x' },
+      { $inc: { v: 10 } },
+      { sort: { v: -1 } },
+    );
     expect(before).toEqual({ _id: 2, v: 2, q: 'x' });
-    const after = await coll.findOneAndUpdate({ _id: 1 }, { $inc: { v: 10 } }, { returnDocument: 'after', projection: { v: 1 } });
+    const after = await coll.findOneAndUpdate(
+      { _id: 1 },
+      { $inc: { v: 10 } },
+      { returnDocument: 'after', projection: { v: 1 } },
+    );
     expect(after).toEqual({ _id: 1, v: 11 });
-    const up = await coll.findOneAndUpdate({ _id: 3 }, { $set: { v: 3 } }, { upsert: true, returnDocument: 'after', includeResultMetadata: true });
+    const up = await coll.findOneAndUpdate(
+      { _id: 3 },
+      { $set: { v: 3 } },
+      { upsert: true, returnDocument: 'after', includeResultMetadata: true },
+    );
     expect(up.value).toEqual({ _id: 3, v: 3 });
     expect(up.lastErrorObject).toMatchObject({ n: 1, updatedExisting: false, upserted: 3 });
     expect(await coll.findOneAndUpdate({ _id: 99 }, { $set: { v: 1 } })).toBeNull();
@@ -218,10 +311,15 @@ describe('deletes and findAndModify', () => {
 
   it('findOneAndDelete and findOneAndReplace', async () => {
     const coll = rows('famd');
-    await coll.insertMany([{ _id: 1, v: 1 }, { _id: 2, v: 2 }]);
+    await coll.insertMany([
+      { _id: 1, v: 1 },
+      { _id: 2, v: 2 },
+    ]);
     expect(await coll.findOneAndDelete({ v: { $gt: 1 } })).toEqual({ _id: 2, v: 2 });
     expect(await coll.countDocuments()).toBe(1);
-    expect(await coll.findOneAndReplace({ _id: 1 }, { w: 1 }, { returnDocument: 'after' })).toEqual({ _id: 1, w: 1 });
+    expect(await coll.findOneAndReplace({ _id: 1 }, { w: 1 }, { returnDocument: 'after' })).toEqual(
+      { _id: 1, w: 1 },
+    );
   });
 });
 
@@ -284,7 +382,11 @@ describe('bulkWrite', () => {
 describe('counting and distinct', () => {
   it('countDocuments, estimatedDocumentCount and distinct', async () => {
     const coll = db.collection('cnt');
-    await coll.insertMany([{ t: ['a', 'b'], g: 1 }, { t: ['b'], g: 2 }, { t: 'c', g: 2 }]);
+    await coll.insertMany([
+      { t: ['a', 'b'], g: 1 },
+      { t: ['b'], g: 2 },
+      { t: 'c', g: 2 },
+    ]);
     expect(await coll.countDocuments({ g: 2 })).toBe(2);
     expect(await coll.countDocuments({}, { skip: 1, limit: 1 })).toBe(1);
     expect(await coll.estimatedDocumentCount()).toBe(3);

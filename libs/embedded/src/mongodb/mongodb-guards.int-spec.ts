@@ -28,15 +28,31 @@ afterAll(async () => {
 
 beforeEach(async () => {
   db = client.db(`guard${++n}`);
-  await rows('docs').insertOne({ _id: 1, name: 'str', count: 1, scalar: 5, list: [1, 2], obj: { a: 1 } });
+  await rows('docs').insertOne({
+    _id: 1,
+    name: 'str',
+    count: 1,
+    scalar: 5,
+    list: [1, 2],
+    obj: { a: 1 },
+  });
 });
 
 const unchanged = async () =>
-  expect(await rows('docs').findOne({ _id: 1 })).toEqual({ _id: 1, name: 'str', count: 1, scalar: 5, list: [1, 2], obj: { a: 1 } });
+  expect(await rows('docs').findOne({ _id: 1 })).toEqual({
+    _id: 1,
+    name: 'str',
+    count: 1,
+    scalar: 5,
+    list: [1, 2],
+    obj: { a: 1 },
+  });
 
 describe('update guards', () => {
   it('$inc on a string fails with TypeMismatch (14)', async () => {
-    const err = await rows('docs').updateOne({ _id: 1 }, { $inc: { name: 1 } }).catch((e: unknown) => e);
+    const err = await rows('docs')
+      .updateOne({ _id: 1 }, { $inc: { name: 1 } })
+      .catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 14 });
     expect((err as Error).message).toBe(
       "Cannot apply $inc to a value of non-numeric type. {_id: 1} has the field 'name' of non-numeric type string",
@@ -45,38 +61,52 @@ describe('update guards', () => {
   });
 
   it('$inc with a non-number argument fails with TypeMismatch (14)', async () => {
-    await expect(rows('docs').updateOne({ _id: 1 }, { $inc: { count: 'x' as never } })).rejects.toMatchObject({ code: 14 });
+    await expect(
+      rows('docs').updateOne({ _id: 1 }, { $inc: { count: 'x' as never } }),
+    ).rejects.toMatchObject({ code: 14 });
     await unchanged();
   });
 
   it('$mul on a string fails with TypeMismatch (14)', async () => {
-    await expect(rows('docs').updateOne({ _id: 1 }, { $mul: { name: 2 } })).rejects.toMatchObject({ code: 14 });
+    await expect(rows('docs').updateOne({ _id: 1 }, { $mul: { name: 2 } })).rejects.toMatchObject({
+      code: 14,
+    });
   });
 
   it('a path through a scalar fails with PathNotViable (28)', async () => {
-    const err = await rows('docs').updateOne({ _id: 1 }, { $set: { 'scalar.x': 1 } }).catch((e: unknown) => e);
+    const err = await rows('docs')
+      .updateOne({ _id: 1 }, { $set: { 'scalar.x': 1 } })
+      .catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 28 });
     expect((err as Error).message).toBe("Cannot create field 'x' in element {scalar: 5}");
     await unchanged();
   });
 
   it('a named field through an array fails with PathNotViable (28)', async () => {
-    await expect(rows('docs').updateOne({ _id: 1 }, { $set: { 'list.x': 1 } })).rejects.toMatchObject({ code: 28 });
+    await expect(
+      rows('docs').updateOne({ _id: 1 }, { $set: { 'list.x': 1 } }),
+    ).rejects.toMatchObject({ code: 28 });
     await unchanged();
   });
 
   it('$push onto a non-array fails with BadValue (2)', async () => {
-    await expect(rows('docs').updateOne({ _id: 1 }, { $push: { name: 'x' } } as never)).rejects.toMatchObject({ code: 2 });
+    await expect(
+      rows('docs').updateOne({ _id: 1 }, { $push: { name: 'x' } } as never),
+    ).rejects.toMatchObject({ code: 2 });
     await unchanged();
   });
 
   it('two operators on one path fail with ConflictingUpdateOperators (40)', async () => {
-    await expect(rows('docs').updateOne({ _id: 1 }, { $set: { count: 5 }, $inc: { count: 1 } })).rejects.toMatchObject({ code: 40 });
+    await expect(
+      rows('docs').updateOne({ _id: 1 }, { $set: { count: 5 }, $inc: { count: 1 } }),
+    ).rejects.toMatchObject({ code: 40 });
     await unchanged();
   });
 
   it('an unknown update operator fails with FailedToParse (9)', async () => {
-    await expect(db.command({ update: 'docs', updates: [{ q: { _id: 1 }, u: { $frob: { a: 1 } } }] })).resolves.toMatchObject({
+    await expect(
+      db.command({ update: 'docs', updates: [{ q: { _id: 1 }, u: { $frob: { a: 1 } } }] }),
+    ).resolves.toMatchObject({
       writeErrors: [{ index: 0, code: 9 }],
     });
   });
@@ -103,7 +133,12 @@ describe('query fidelity', () => {
       { _id: 4, v: new Date() },
       { _id: 5, v: [1] },
     ]);
-    const ids = async (t: unknown) => (await rows('types').find({ v: { $type: t as never } }).toArray()).map((d) => d._id);
+    const ids = async (t: unknown) =>
+      (
+        await rows('types')
+          .find({ v: { $type: t as never } })
+          .toArray()
+      ).map((d) => d._id);
     expect(await ids('int')).toEqual([1, 5]);
     expect(await ids('double')).toEqual([2]);
     expect(await ids('number')).toEqual([1, 2, 5]);
@@ -116,13 +151,28 @@ describe('query fidelity', () => {
   });
 
   it('comparisons match only values of the same type bracket', async () => {
-    await rows('brackets').insertMany([{ _id: 1, v: 5 }, { _id: 2, v: 'zzz' }, { _id: 3, v: null }, { _id: 4 }]);
-    expect((await rows('brackets').find({ v: { $gt: 1 } }).toArray()).map((d) => d._id)).toEqual([1]);
+    await rows('brackets').insertMany([
+      { _id: 1, v: 5 },
+      { _id: 2, v: 'zzz' },
+      { _id: 3, v: null },
+      { _id: 4 },
+    ]);
+    expect(
+      (
+        await rows('brackets')
+          .find({ v: { $gt: 1 } })
+          .toArray()
+      ).map((d) => d._id),
+    ).toEqual([1]);
     expect((await rows('brackets').find({ v: null }).toArray()).map((d) => d._id)).toEqual([3, 4]);
   });
 
   it('$text without a text index fails as on a real server', async () => {
-    await expect(rows('docs').find({ $text: { $search: 'x' } }).toArray()).rejects.toMatchObject({ code: 27 });
+    await expect(
+      rows('docs')
+        .find({ $text: { $search: 'x' } })
+        .toArray(),
+    ).rejects.toMatchObject({ code: 27 });
   });
 });
 
@@ -147,9 +197,12 @@ describe('sessions and transactions', () => {
         .catch((e: unknown) => e);
       // The driver rewords code 20 from a standalone into advice about retryable writes.
       expect((err as Error).message).toMatch(/does not support retryable writes/);
-      const original = (err as MongoServerError).errorResponse.originalError as unknown as MongoServerError;
+      const original = (err as MongoServerError).errorResponse
+        .originalError as unknown as MongoServerError;
       expect(original).toMatchObject({ code: 20, codeName: 'IllegalOperation' });
-      expect(original.message).toBe('Transaction numbers are only allowed on a replica set member or mongos');
+      expect(original.message).toBe(
+        'Transaction numbers are only allowed on a replica set member or mongos',
+      );
     } finally {
       await session.endSession();
     }
@@ -161,7 +214,9 @@ describe('collections and databases', () => {
   it('creates, lists, renames and drops collections', async () => {
     await db.createCollection('made');
     await expect(db.createCollection('made')).rejects.toMatchObject({ code: 48 });
-    expect((await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name).sort()).toEqual(['docs', 'made']);
+    expect(
+      (await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name).sort(),
+    ).toEqual(['docs', 'made']);
     await rows('made').insertOne({ _id: 1 });
     await rows('made').createIndex({ k: 1 }, { unique: true });
     await db.renameCollection('made', 'renamed');

@@ -32,7 +32,14 @@ beforeEach(() => {
 
 async function seeded(name: string, count: number) {
   const coll = rows(name);
-  await coll.insertMany(Array.from({ length: count }, (_, i) => ({ _id: i, email: `u${i}@x`, score: i % 50, group: i % 7 })));
+  await coll.insertMany(
+    Array.from({ length: count }, (_, i) => ({
+      _id: i,
+      email: `u${i}@x`,
+      score: i % 50,
+      group: i % 7,
+    })),
+  );
   return coll;
 }
 
@@ -50,21 +57,33 @@ describe('index management', () => {
     ]);
     await coll.dropIndex('email_1');
     expect((await coll.indexes()).map((i) => i.name)).toEqual(['_id_', 'group_1_score_-1']);
-    await expect(coll.dropIndex('nope')).rejects.toMatchObject({ code: 27, codeName: 'IndexNotFound' });
+    await expect(coll.dropIndex('nope')).rejects.toMatchObject({
+      code: 27,
+      codeName: 'IndexNotFound',
+    });
     await expect(coll.dropIndex('_id_')).rejects.toMatchObject({ code: 72 });
   });
 
   it('refuses an index with the same name and other keys', async () => {
     const coll = rows('conflict');
     await coll.createIndex({ a: 1 }, { name: 'x' });
-    await expect(coll.createIndex({ b: 1 }, { name: 'x' })).rejects.toMatchObject({ code: 86, codeName: 'IndexKeySpecsConflict' });
-    await expect(coll.createIndex({ a: 1 }, { name: 'x', unique: true })).rejects.toMatchObject({ code: 85 });
+    await expect(coll.createIndex({ b: 1 }, { name: 'x' })).rejects.toMatchObject({
+      code: 86,
+      codeName: 'IndexKeySpecsConflict',
+    });
+    await expect(coll.createIndex({ a: 1 }, { name: 'x', unique: true })).rejects.toMatchObject({
+      code: 85,
+    });
   });
 
   it('refuses index kinds it does not implement instead of ignoring them', async () => {
     const coll = rows('kinds');
-    await expect(coll.createIndex({ body: 'text' })).rejects.toThrow(/not supported by the embedded server/);
-    await expect(coll.createIndex({ at: 1 }, { expireAfterSeconds: 60 })).rejects.toThrow(/not supported/);
+    await expect(coll.createIndex({ body: 'text' })).rejects.toThrow(
+      /not supported by the embedded server/,
+    );
+    await expect(coll.createIndex({ at: 1 }, { expireAfterSeconds: 60 })).rejects.toThrow(
+      /not supported/,
+    );
   });
 });
 
@@ -73,10 +92,14 @@ describe('unique indexes', () => {
     const coll = rows('uniq');
     await coll.createIndex({ name: 1 }, { unique: true });
     await coll.insertOne({ _id: 1, name: 'x' });
-    const err = (await coll.insertOne({ _id: 2, name: 'x' }).catch((e: unknown) => e)) as MongoServerError;
+    const err = (await coll
+      .insertOne({ _id: 2, name: 'x' })
+      .catch((e: unknown) => e)) as MongoServerError;
     expect(err).toBeInstanceOf(MongoServerError);
     expect(err.code).toBe(11000);
-    expect(err.message).toBe(`E11000 duplicate key error collection: ${db.databaseName}.uniq index: name_1 dup key: { name: "x" }`);
+    expect(err.message).toBe(
+      `E11000 duplicate key error collection: ${db.databaseName}.uniq index: name_1 dup key: { name: "x" }`,
+    );
     expect(err.keyPattern).toEqual({ name: 1 });
     expect(err.keyValue).toEqual({ name: 'x' });
   });
@@ -94,7 +117,10 @@ describe('unique indexes', () => {
   it('are enforced for compound keys', async () => {
     const coll = rows('compound');
     await coll.createIndex({ post: 1, voter: 1 }, { unique: true });
-    await coll.insertMany([{ _id: 1, post: 'p', voter: 'a' }, { _id: 2, post: 'p', voter: 'b' }]);
+    await coll.insertMany([
+      { _id: 1, post: 'p', voter: 'a' },
+      { _id: 2, post: 'p', voter: 'b' },
+    ]);
     await expect(coll.insertOne({ _id: 3, post: 'p', voter: 'a' })).rejects.toMatchObject({
       code: 11000,
       keyPattern: { post: 1, voter: 1 },
@@ -105,12 +131,25 @@ describe('unique indexes', () => {
   it('are enforced on update, upsert, replace and findAndModify', async () => {
     const coll = rows('paths');
     await coll.createIndex({ slug: 1 }, { unique: true });
-    await coll.insertMany([{ _id: 1, slug: 'a' }, { _id: 2, slug: 'b' }]);
-    await expect(coll.updateOne({ _id: 2 }, { $set: { slug: 'a' } })).rejects.toMatchObject({ code: 11000 });
-    await expect(coll.updateOne({ _id: 3 }, { $set: { slug: 'a' } }, { upsert: true })).rejects.toMatchObject({ code: 11000 });
+    await coll.insertMany([
+      { _id: 1, slug: 'a' },
+      { _id: 2, slug: 'b' },
+    ]);
+    await expect(coll.updateOne({ _id: 2 }, { $set: { slug: 'a' } })).rejects.toMatchObject({
+      code: 11000,
+    });
+    await expect(
+      coll.updateOne({ _id: 3 }, { $set: { slug: 'a' } }, { upsert: true }),
+    ).rejects.toMatchObject({ code: 11000 });
     await expect(coll.replaceOne({ _id: 2 }, { slug: 'a' })).rejects.toMatchObject({ code: 11000 });
-    await expect(coll.findOneAndUpdate({ _id: 2 }, { $set: { slug: 'a' } })).rejects.toMatchObject({ code: 11000, keyValue: { slug: 'a' } });
-    expect(await coll.find({}, { sort: { _id: 1 } }).toArray()).toEqual([{ _id: 1, slug: 'a' }, { _id: 2, slug: 'b' }]);
+    await expect(coll.findOneAndUpdate({ _id: 2 }, { $set: { slug: 'a' } })).rejects.toMatchObject({
+      code: 11000,
+      keyValue: { slug: 'a' },
+    });
+    expect(await coll.find({}, { sort: { _id: 1 } }).toArray()).toEqual([
+      { _id: 1, slug: 'a' },
+      { _id: 2, slug: 'b' },
+    ]);
     await coll.updateOne({ _id: 1 }, { $set: { slug: 'c' } });
     await coll.updateOne({ _id: 2 }, { $set: { slug: 'a' } });
     expect(await coll.findOne({ slug: 'a' })).toEqual({ _id: 2, slug: 'a' });
@@ -120,7 +159,10 @@ describe('unique indexes', () => {
     const coll = rows('missing');
     await coll.createIndex({ email: 1 }, { unique: true });
     await coll.insertOne({ _id: 1 });
-    await expect(coll.insertOne({ _id: 2 })).rejects.toMatchObject({ code: 11000, keyValue: { email: null } });
+    await expect(coll.insertOne({ _id: 2 })).rejects.toMatchObject({
+      code: 11000,
+      keyValue: { email: null },
+    });
   });
 
   it('allow documents without the field when sparse', async () => {
@@ -132,10 +174,17 @@ describe('unique indexes', () => {
 
   it('fail to build over existing duplicates and leave no index behind', async () => {
     const coll = rows('build');
-    await coll.insertMany([{ _id: 1, k: 'x' }, { _id: 2, k: 'x' }]);
-    const err = (await coll.createIndex({ k: 1 }, { unique: true }).catch((e: unknown) => e)) as MongoServerError;
+    await coll.insertMany([
+      { _id: 1, k: 'x' },
+      { _id: 2, k: 'x' },
+    ]);
+    const err = (await coll
+      .createIndex({ k: 1 }, { unique: true })
+      .catch((e: unknown) => e)) as MongoServerError;
     expect(err.code).toBe(11000);
-    expect(err.message).toMatch(/E11000 duplicate key error collection: .*\.build index: k_1 dup key: \{ k: "x" \}/);
+    expect(err.message).toMatch(
+      /E11000 duplicate key error collection: .*\.build index: k_1 dup key: \{ k: "x" \}/,
+    );
     expect((await coll.indexes()).map((i) => i.name)).toEqual(['_id_']);
   });
 
@@ -143,7 +192,10 @@ describe('unique indexes', () => {
     const coll = rows('multikey');
     await coll.createIndex({ tags: 1 }, { unique: true });
     await coll.insertOne({ _id: 1, tags: ['a', 'b'] });
-    await expect(coll.insertOne({ _id: 2, tags: ['c', 'b'] })).rejects.toMatchObject({ code: 11000, keyValue: { tags: 'b' } });
+    await expect(coll.insertOne({ _id: 2, tags: ['c', 'b'] })).rejects.toMatchObject({
+      code: 11000,
+      keyValue: { tags: 'b' },
+    });
   });
 });
 
@@ -182,7 +234,11 @@ describe('query planning', () => {
     const plan = await cursor.explain('executionStats');
     expect(plan.executionStats.totalDocsExamined).toBe(5);
     const page = await coll.find({ group: 3 }, { sort: { score: -1 }, limit: 5 }).toArray();
-    const expected = Array.from({ length: 500 }, (_, i) => ({ _id: i, score: i % 50, group: i % 7 }))
+    const expected = Array.from({ length: 500 }, (_, i) => ({
+      _id: i,
+      score: i % 50,
+      group: i % 7,
+    }))
       .filter((d) => d.group === 3)
       .sort((a, b) => b.score - a.score || a._id - b._id)
       .slice(0, 5);
@@ -191,16 +247,23 @@ describe('query planning', () => {
 
   it('walks the index backwards for the opposite sort', async () => {
     const coll = await seeded('backwards', 200);
-    const plan = await coll.find({}, { sort: { _id: -1 }, skip: 10, limit: 3 }).explain('executionStats');
+    const plan = await coll
+      .find({}, { sort: { _id: -1 }, skip: 10, limit: 3 })
+      .explain('executionStats');
     expect(plan.executionStats.totalDocsExamined).toBe(13);
-    expect((await coll.find({}, { sort: { _id: -1 }, skip: 10, limit: 3 }).toArray()).map((d) => d._id)).toEqual([189, 188, 187]);
+    expect(
+      (await coll.find({}, { sort: { _id: -1 }, skip: 10, limit: 3 }).toArray()).map((d) => d._id),
+    ).toEqual([189, 188, 187]);
   });
 
   it('updates by an indexed field without scanning', async () => {
     const coll = await seeded('upd', 300);
     await coll.createIndex({ email: 1 });
     await coll.updateOne({ email: 'u10@x' }, { $set: { seen: true } });
-    const plan = await db.command({ explain: { update: 'upd', updates: [{ q: { email: 'u10@x' }, u: { $set: { seen: true } } }] }, verbosity: 'executionStats' });
+    const plan = await db.command({
+      explain: { update: 'upd', updates: [{ q: { email: 'u10@x' }, u: { $set: { seen: true } } }] },
+      verbosity: 'executionStats',
+    });
     expect(plan.executionStats.totalDocsExamined).toBe(1);
     expect(await coll.findOne({ seen: true })).toMatchObject({ _id: 10 });
   });
@@ -208,9 +271,13 @@ describe('query planning', () => {
   it('answers $in through the index', async () => {
     const coll = await seeded('in', 300);
     await coll.createIndex({ email: 1 });
-    const plan = await coll.find({ email: { $in: ['u1@x', 'u2@x', 'nope'] } }).explain('executionStats');
+    const plan = await coll
+      .find({ email: { $in: ['u1@x', 'u2@x', 'nope'] } })
+      .explain('executionStats');
     expect(plan.executionStats.totalDocsExamined).toBe(2);
-    expect((await coll.find({ email: { $in: ['u1@x', 'u2@x'] } }).toArray()).map((d) => d._id).sort()).toEqual([1, 2]);
+    expect(
+      (await coll.find({ email: { $in: ['u1@x', 'u2@x'] } }).toArray()).map((d) => d._id).sort(),
+    ).toEqual([1, 2]);
   });
 
   it('keeps query results right when indexed values change', async () => {

@@ -50,7 +50,10 @@ function opMsg(sections: Buffer[], flags = 0, requestId = 1, checksum = false): 
 const kind0 = (doc: Document) => Buffer.concat([Buffer.from([0]), Buffer.from(serialize(doc))]);
 
 function kind1(name: string, docs: Document[]): Buffer {
-  const payload = Buffer.concat([Buffer.from(`${name}\0`), ...docs.map((d) => Buffer.from(serialize(d)))]);
+  const payload = Buffer.concat([
+    Buffer.from(`${name}\0`),
+    ...docs.map((d) => Buffer.from(serialize(d))),
+  ]);
   const size = Buffer.alloc(4);
   size.writeInt32LE(4 + payload.length);
   return Buffer.concat([Buffer.from([1]), size, payload]);
@@ -90,7 +93,9 @@ it('answers the legacy OP_QUERY isMaster handshake with OP_REPLY', async () => {
     Buffer.alloc(4),
     Buffer.from('admin.$cmd\0'),
     Buffer.from([0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff]),
-    Buffer.from(serialize({ isMaster: 1, helloOk: true, client: { driver: { name: 'raw', version: '0' } } })),
+    Buffer.from(
+      serialize({ isMaster: 1, helloOk: true, client: { driver: { name: 'raw', version: '0' } } }),
+    ),
   ]);
   s.write(Buffer.concat([header(16 + query.length, 7, 2004), query]));
   const reply = await readReply(s);
@@ -113,7 +118,17 @@ it('refuses other commands over OP_QUERY as mongod 7 does', async () => {
 
 it('merges kind-1 document sequences into the command and skips a checksum', async () => {
   const s = await connect();
-  s.write(opMsg([kind0({ insert: 'seq', $db: 'proto', ordered: true }), kind1('documents', [{ _id: 1 }, { _id: 2 }, { _id: 3 }])], 0, 2, true));
+  s.write(
+    opMsg(
+      [
+        kind0({ insert: 'seq', $db: 'proto', ordered: true }),
+        kind1('documents', [{ _id: 1 }, { _id: 2 }, { _id: 3 }]),
+      ],
+      0,
+      2,
+      true,
+    ),
+  );
   expect((await readReply(s)).doc).toEqual({ n: 3, ok: 1 });
   expect(await client.db('proto').collection('seq').countDocuments()).toBe(3);
 });
@@ -141,7 +156,12 @@ it('accepts unacknowledged writes from the driver', async () => {
 it('answers an unknown command with CommandNotFound', async () => {
   const s = await connect();
   s.write(opMsg([kind0({ frobnicate: 1, $db: 'admin' })]));
-  expect((await readReply(s)).doc).toEqual({ ok: 0, errmsg: "no such command: 'frobnicate'", code: 59, codeName: 'CommandNotFound' });
+  expect((await readReply(s)).doc).toEqual({
+    ok: 0,
+    errmsg: "no such command: 'frobnicate'",
+    code: 59,
+    codeName: 'CommandNotFound',
+  });
 });
 
 it('answers bad BSON with InvalidBSON and keeps the connection', async () => {

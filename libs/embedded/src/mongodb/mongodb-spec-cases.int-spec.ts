@@ -14,7 +14,10 @@ let n = 0;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Row = { _id: number | null; [field: string]: any };
 const coll = () => db.collection<Row>('coll');
-const contents = () => coll().find({}, { sort: { _id: 1 } }).toArray();
+const contents = () =>
+  coll()
+    .find({}, { sort: { _id: 1 } })
+    .toArray();
 
 beforeAll(async () => {
   server = await startMongoDbServer({ port: 0 });
@@ -29,7 +32,10 @@ afterAll(async () => {
 
 beforeEach(async () => {
   db = client.db(`spec${++n}`);
-  await coll().insertMany([{ _id: 1, x: 11 }, { _id: 2, x: 22 }]);
+  await coll().insertMany([
+    { _id: 1, x: 11 },
+    { _id: 2, x: 22 },
+  ]);
 });
 
 describe('bulkWrite.yml', () => {
@@ -43,8 +49,19 @@ describe('bulkWrite.yml', () => {
       ],
       { ordered: true },
     );
-    expect(r).toMatchObject({ deletedCount: 0, insertedCount: 0, matchedCount: 2, modifiedCount: 1, upsertedCount: 1, upsertedIds: { 3: 3 } });
-    expect(await contents()).toEqual([{ _id: 1, x: 11 }, { _id: 2, x: 23 }, { _id: 3, x: 33 }]);
+    expect(r).toMatchObject({
+      deletedCount: 0,
+      insertedCount: 0,
+      matchedCount: 2,
+      modifiedCount: 1,
+      upsertedCount: 1,
+      upsertedIds: { 3: 3 },
+    });
+    expect(await contents()).toEqual([
+      { _id: 1, x: 11 },
+      { _id: 2, x: 23 },
+      { _id: 3, x: 33 },
+    ]);
   });
 
   it('BulkWrite with updateMany operations', async () => {
@@ -54,8 +71,17 @@ describe('bulkWrite.yml', () => {
       { updateMany: { filter: { x: { $lte: 22 } }, update: { $inc: { x: 1 } } } },
       { updateMany: { filter: { _id: 3 }, update: { $set: { x: 33 } }, upsert: true } },
     ]);
-    expect(r).toMatchObject({ matchedCount: 4, modifiedCount: 2, upsertedCount: 1, upsertedIds: { 3: 3 } });
-    expect(await contents()).toEqual([{ _id: 1, x: 12 }, { _id: 2, x: 23 }, { _id: 3, x: 33 }]);
+    expect(r).toMatchObject({
+      matchedCount: 4,
+      modifiedCount: 2,
+      upsertedCount: 1,
+      upsertedIds: { 3: 3 },
+    });
+    expect(await contents()).toEqual([
+      { _id: 1, x: 12 },
+      { _id: 2, x: 23 },
+      { _id: 3, x: 33 },
+    ]);
   });
 
   it('BulkWrite with replaceOne operations', async () => {
@@ -64,8 +90,17 @@ describe('bulkWrite.yml', () => {
       { replaceOne: { filter: { _id: 1 }, replacement: { x: 12 } } },
       { replaceOne: { filter: { _id: 3 }, replacement: { x: 33 }, upsert: true } },
     ]);
-    expect(r).toMatchObject({ matchedCount: 1, modifiedCount: 1, upsertedCount: 1, upsertedIds: { 2: 3 } });
-    expect(await contents()).toEqual([{ _id: 1, x: 12 }, { _id: 2, x: 22 }, { _id: 3, x: 33 }]);
+    expect(r).toMatchObject({
+      matchedCount: 1,
+      modifiedCount: 1,
+      upsertedCount: 1,
+      upsertedIds: { 2: 3 },
+    });
+    expect(await contents()).toEqual([
+      { _id: 1, x: 12 },
+      { _id: 2, x: 22 },
+      { _id: 3, x: 33 },
+    ]);
   });
 
   it('BulkWrite with mixed ordered operations', async () => {
@@ -77,8 +112,19 @@ describe('bulkWrite.yml', () => {
       { deleteMany: { filter: { x: { $nin: [24, 34] } } } },
       { replaceOne: { filter: { _id: 4 }, replacement: { _id: 4, x: 44 }, upsert: true } },
     ]);
-    expect(r).toMatchObject({ deletedCount: 2, insertedCount: 2, matchedCount: 3, modifiedCount: 3, upsertedCount: 1, upsertedIds: { 5: 4 } });
-    expect(await contents()).toEqual([{ _id: 2, x: 24 }, { _id: 3, x: 34 }, { _id: 4, x: 44 }]);
+    expect(r).toMatchObject({
+      deletedCount: 2,
+      insertedCount: 2,
+      matchedCount: 3,
+      modifiedCount: 3,
+      upsertedCount: 1,
+      upsertedIds: { 5: 4 },
+    });
+    expect(await contents()).toEqual([
+      { _id: 2, x: 24 },
+      { _id: 3, x: 34 },
+      { _id: 4, x: 44 },
+    ]);
   });
 
   it('BulkWrite continue-on-error behavior with unordered (preexisting duplicate key)', async () => {
@@ -92,15 +138,26 @@ describe('bulkWrite.yml', () => {
         { ordered: false },
       )
       .catch((e: { result: unknown }) => e);
-    expect((err as { result: unknown }).result).toMatchObject({ insertedCount: 2, matchedCount: 0, upsertedCount: 0 });
-    expect(await contents()).toEqual([{ _id: 1, x: 11 }, { _id: 2, x: 22 }, { _id: 3, x: 33 }, { _id: 4, x: 44 }]);
+    expect((err as { result: unknown }).result).toMatchObject({
+      insertedCount: 2,
+      matchedCount: 0,
+      upsertedCount: 0,
+    });
+    expect(await contents()).toEqual([
+      { _id: 1, x: 11 },
+      { _id: 2, x: 22 },
+      { _id: 3, x: 33 },
+      { _id: 4, x: 44 },
+    ]);
   });
 });
 
 describe('find.yml', () => {
   it('find with multiple batches works', async () => {
     await coll().insertMany([3, 4, 5, 6, 7, 8].map((i) => ({ _id: i, x: i * 11 })));
-    const docs = await coll().find({ _id: { $gt: 1 } }, { batchSize: 2 }).toArray();
+    const docs = await coll()
+      .find({ _id: { $gt: 1 } }, { batchSize: 2 })
+      .toArray();
     expect(docs).toEqual([2, 3, 4, 5, 6, 7, 8].map((i) => ({ _id: i, x: i * 11 })));
   });
 });
@@ -130,23 +187,38 @@ describe('create-null-ids.yml', () => {
 describe('updateWithPipelines.yml', () => {
   beforeEach(async () => {
     await coll().drop();
-    await coll().insertMany([{ _id: 1, x: 1, y: 1, t: { u: { v: 1 } } }, { _id: 2, x: 2, y: 1 }]);
+    await coll().insertMany([
+      { _id: 1, x: 1, y: 1, t: { u: { v: 1 } } },
+      { _id: 2, x: 2, y: 1 },
+    ]);
   });
 
   it('UpdateOne using pipelines', async () => {
-    const r = await coll().updateOne({ _id: 1 }, [{ $replaceRoot: { newRoot: '$t' } }, { $addFields: { foo: 1 } }]);
+    const r = await coll().updateOne({ _id: 1 }, [
+      { $replaceRoot: { newRoot: '$t' } },
+      { $addFields: { foo: 1 } },
+    ]);
     expect(r).toMatchObject({ matchedCount: 1, modifiedCount: 1, upsertedCount: 0 });
-    expect(await contents()).toEqual([{ _id: 1, u: { v: 1 }, foo: 1 }, { _id: 2, x: 2, y: 1 }]);
+    expect(await contents()).toEqual([
+      { _id: 1, u: { v: 1 }, foo: 1 },
+      { _id: 2, x: 2, y: 1 },
+    ]);
   });
 
   it('UpdateMany using pipelines', async () => {
     const r = await coll().updateMany({}, [{ $project: { x: 1 } }, { $addFields: { foo: 1 } }]);
     expect(r).toMatchObject({ matchedCount: 2, modifiedCount: 2, upsertedCount: 0 });
-    expect(await contents()).toEqual([{ _id: 1, x: 1, foo: 1 }, { _id: 2, x: 2, foo: 1 }]);
+    expect(await contents()).toEqual([
+      { _id: 1, x: 1, foo: 1 },
+      { _id: 2, x: 2, foo: 1 },
+    ]);
   });
 
   it('FindOneAndUpdate using pipelines', async () => {
     await coll().findOneAndUpdate({ _id: 1 }, [{ $project: { x: 1 } }, { $addFields: { foo: 1 } }]);
-    expect(await contents()).toEqual([{ _id: 1, x: 1, foo: 1 }, { _id: 2, x: 2, y: 1 }]);
+    expect(await contents()).toEqual([
+      { _id: 1, x: 1, foo: 1 },
+      { _id: 2, x: 2, y: 1 },
+    ]);
   });
 });

@@ -20,6 +20,8 @@ describe('cursors', () => {
     expect(state.expireCursors(Date.now() + CURSOR_TIMEOUT_MS - 1000)).toBe(0);
     expect(state.expireCursors(Date.now() + CURSOR_TIMEOUT_MS + 1000)).toBe(1);
     expect(state.cursors.size).toBe(1);
-    expect(() => state.getMore(Long.fromString(idle), 'c', 'db', undefined)).toThrow(MongoCommandError);
+    expect(() => state.getMore(Long.fromString(idle), 'c', 'db', undefined)).toThrow(
+      MongoCommandError,
+    );
   });
 });

@@ -5,7 +5,7 @@
  */
 import { Aggregator, Query } from 'mingo';
 import { Long, serialize } from 'bson';
-import { compareValues, isPlainObject, keyString, parseSort, pathValues } from './bson-order';
+import { compareValues, isPlainObject, keyString, parseSort, pathValues } from './bson.order';
 import { CollectionIndex, type Doc, type DocRecord, type IndexSpec } from './collection.index';
 import { Collection, Database, type FindResult } from './collection.store';
 import { commandError, MongoCommandError, notSupported } from './mongo.errors';
@@ -51,7 +51,8 @@ export class ServerState {
   private nextCursor = BigInt(Math.floor(Math.random() * 2 ** 40)) + 1n;
 
   db(name: string): Database {
-    if (!name || /[/\\. "$]/.test(name)) throw commandError('InvalidNamespace', `Invalid database name: '${name}'`);
+    if (!name || /[/\\. "$]/.test(name))
+      throw commandError('InvalidNamespace', `Invalid database name: '${name}'`);
     let db = this.databases.get(name);
     if (!db) {
       db = new Database(name);
@@ -69,7 +70,15 @@ export class ServerState {
     project?: (d: Doc[]) => Doc[],
     noTimeout = false,
   ): Buffer {
-    const cursor: Cursor = { id: Long.ZERO, ns, docs, position: 0, project, lastUsed: Date.now(), noTimeout };
+    const cursor: Cursor = {
+      id: Long.ZERO,
+      ns,
+      docs,
+      position: 0,
+      project,
+      lastUsed: Date.now(),
+      noTimeout,
+    };
     const batch = this.takeBatch(cursor, batchSize ?? DEFAULT_BATCH);
     if (!single && cursor.position < docs.length) {
       cursor.id = Long.fromBigInt(this.nextCursor++);
@@ -82,7 +91,10 @@ export class ServerState {
     const cursor = this.cursors.get(cursorId.toString());
     if (!cursor) throw commandError('CursorNotFound', `cursor id ${cursorId.toString()} not found`);
     if (cursor.ns !== `${db}.${collection}`) {
-      throw commandError('Unauthorized', `Requested getMore on namespace '${db}.${collection}', but cursor belongs to a different namespace ${cursor.ns}`);
+      throw commandError(
+        'Unauthorized',
+        `Requested getMore on namespace '${db}.${collection}', but cursor belongs to a different namespace ${cursor.ns}`,
+      );
     }
     cursor.lastUsed = Date.now();
     const batch = this.takeBatch(cursor, batchSize && batchSize > 0 ? batchSize : Infinity);
@@ -126,7 +138,8 @@ export class ServerState {
 function asNumber(v: unknown, name: string, fallback?: number): number | undefined {
   if (v === undefined || v === null) return fallback;
   const n = typeof v === 'number' ? v : (v as { toNumber?: () => number }).toNumber?.();
-  if (typeof n !== 'number' || Number.isNaN(n)) throw commandError('TypeMismatch', `Field '${name}' must be numeric.`);
+  if (typeof n !== 'number' || Number.isNaN(n))
+    throw commandError('TypeMismatch', `Field '${name}' must be numeric.`);
   return n;
 }
 
@@ -182,13 +195,21 @@ function refuseUnsupportedOptions(cmd: Doc): void {
 }
 
 function refuseTransactions(cmd: Doc): void {
-  if (cmd.txnNumber !== undefined || cmd.startTransaction !== undefined || cmd.autocommit !== undefined) {
-    throw commandError('IllegalOperation', 'Transaction numbers are only allowed on a replica set member or mongos');
+  if (
+    cmd.txnNumber !== undefined ||
+    cmd.startTransaction !== undefined ||
+    cmd.autocommit !== undefined
+  ) {
+    throw commandError(
+      'IllegalOperation',
+      'Transaction numbers are only allowed on a replica set member or mongos',
+    );
   }
 }
 
 const UNSUPPORTED_STAGES: Record<string, () => Error> = {
-  $changeStream: () => commandError('Location40573', 'The $changeStream stage is only supported on replica sets'),
+  $changeStream: () =>
+    commandError('Location40573', 'The $changeStream stage is only supported on replica sets'),
   $out: () => notSupported('$out'),
   $merge: () => notSupported('$merge'),
   $geoNear: () => notSupported('$geoNear'),
@@ -209,20 +230,22 @@ export class CommandRouter {
   private readonly handlers: Record<string, Handler>;
 
   constructor(readonly state: ServerState) {
-    const hello = (legacy: boolean): Handler => (_cmd, _db, _state, conn) => ({
-      helloOk: true,
-      ...(legacy ? { ismaster: true } : { isWritablePrimary: true }),
-      maxBsonObjectSize: MAX_BSON_OBJECT_SIZE,
-      maxMessageSizeBytes: MAX_MESSAGE_SIZE,
-      maxWriteBatchSize: 100000,
-      localTime: new Date(),
-      logicalSessionTimeoutMinutes: 30,
-      connectionId: conn.id,
-      minWireVersion: 0,
-      maxWireVersion: WIRE_VERSION,
-      readOnly: false,
-      ok: 1,
-    });
+    const hello =
+      (legacy: boolean): Handler =>
+      (_cmd, _db, _state, conn) => ({
+        helloOk: true,
+        ...(legacy ? { ismaster: true } : { isWritablePrimary: true }),
+        maxBsonObjectSize: MAX_BSON_OBJECT_SIZE,
+        maxMessageSizeBytes: MAX_MESSAGE_SIZE,
+        maxWriteBatchSize: 100000,
+        localTime: new Date(),
+        logicalSessionTimeoutMinutes: 30,
+        connectionId: conn.id,
+        minWireVersion: 0,
+        maxWireVersion: WIRE_VERSION,
+        readOnly: false,
+        ok: 1,
+      });
     this.handlers = {
       hello: hello(false),
       isMaster: hello(true),
@@ -232,15 +255,24 @@ export class CommandRouter {
       buildinfo: () => this.buildInfo(),
       endSessions: () => ({ ok: 1 }),
       killAllSessions: () => ({ ok: 1 }),
-      connectionStatus: () => ({ authInfo: { authenticatedUsers: [], authenticatedUserRoles: [] }, ok: 1 }),
+      connectionStatus: () => ({
+        authInfo: { authenticatedUsers: [], authenticatedUserRoles: [] },
+        ok: 1,
+      }),
       getParameter: () => ({ ok: 1 }),
       whatsmyuri: () => ({ you: '127.0.0.1:0', ok: 1 }),
       hostInfo: () => ({ system: { currentTime: new Date(), hostname: 'localhost' }, ok: 1 }),
       commitTransaction: () => {
-        throw commandError('IllegalOperation', 'Transaction numbers are only allowed on a replica set member or mongos');
+        throw commandError(
+          'IllegalOperation',
+          'Transaction numbers are only allowed on a replica set member or mongos',
+        );
       },
       abortTransaction: () => {
-        throw commandError('IllegalOperation', 'Transaction numbers are only allowed on a replica set member or mongos');
+        throw commandError(
+          'IllegalOperation',
+          'Transaction numbers are only allowed on a replica set member or mongos',
+        );
       },
       insert: (cmd, db) => this.insert(cmd, db),
       update: (cmd, db) => this.update(cmd, db),
@@ -249,12 +281,19 @@ export class CommandRouter {
       getMore: (cmd, db) => {
         const id = cmd.getMore;
         const cursorId = typeof id === 'number' ? Long.fromNumber(id) : (id as Long);
-        if (!(cursorId instanceof Long)) throw commandError('TypeMismatch', "Field 'getMore' must be of type long");
-        return this.state.getMore(cursorId, collectionName(cmd, 'collection'), db, asNumber(cmd.batchSize, 'batchSize'));
+        if (!(cursorId instanceof Long))
+          throw commandError('TypeMismatch', "Field 'getMore' must be of type long");
+        return this.state.getMore(
+          cursorId,
+          collectionName(cmd, 'collection'),
+          db,
+          asNumber(cmd.batchSize, 'batchSize'),
+        );
       },
       killCursors: (cmd) => this.killCursors(cmd),
       findAndModify: (cmd, db) => this.findAndModify(cmd, db),
-      findandmodify: (cmd, db) => this.findAndModify({ ...cmd, findAndModify: cmd.findandmodify }, db),
+      findandmodify: (cmd, db) =>
+        this.findAndModify({ ...cmd, findAndModify: cmd.findandmodify }, db),
       aggregate: (cmd, db) => this.aggregate(cmd, db),
       count: (cmd, db) => this.count(cmd, db),
       distinct: (cmd, db) => this.distinct(cmd, db),
@@ -292,8 +331,12 @@ export class CommandRouter {
     const name = Object.keys(body)[0];
     try {
       const db = body.$db;
-      if (typeof db !== 'string') throw commandError('BadValue' , 'OP_MSG requests require a $db argument');
-      const handler = name !== undefined && Object.prototype.hasOwnProperty.call(this.handlers, name) ? this.handlers[name] : undefined;
+      if (typeof db !== 'string')
+        throw commandError('BadValue', 'OP_MSG requests require a $db argument');
+      const handler =
+        name !== undefined && Object.prototype.hasOwnProperty.call(this.handlers, name)
+          ? this.handlers[name]
+          : undefined;
       if (!handler) throw commandError('CommandNotFound', `no such command: '${name}'`);
       refuseTransactions(body);
       refuseUnsupportedOptions(body);
@@ -329,7 +372,11 @@ export class CommandRouter {
   private insert(cmd: Doc, db: string): Doc {
     const name = collectionName(cmd, 'insert');
     const docs = cmd.documents;
-    if (!Array.isArray(docs)) throw commandError('TypeMismatch', "BSON field 'insert.documents' is missing but a required field");
+    if (!Array.isArray(docs))
+      throw commandError(
+        'TypeMismatch',
+        "BSON field 'insert.documents' is missing but a required field",
+      );
     const ordered = cmd.ordered !== false;
     const coll = this.collectionForWrite(db, name);
     const writeErrors: WriteError[] = [];
@@ -353,7 +400,11 @@ export class CommandRouter {
   private update(cmd: Doc, db: string): Doc {
     const name = collectionName(cmd, 'update');
     const updates = cmd.updates;
-    if (!Array.isArray(updates)) throw commandError('TypeMismatch', "BSON field 'update.updates' is missing but a required field");
+    if (!Array.isArray(updates))
+      throw commandError(
+        'TypeMismatch',
+        "BSON field 'update.updates' is missing but a required field",
+      );
     const ordered = cmd.ordered !== false;
     const coll = this.collectionForWrite(db, name);
     const writeErrors: WriteError[] = [];
@@ -381,16 +432,24 @@ export class CommandRouter {
     return out;
   }
 
-  private updateOne(coll: Collection, stmt: Doc): { matched: number; modified: number; upsertedId?: unknown } {
-    if (!isPlainObject(stmt)) throw commandError('TypeMismatch', 'update statement must be an object');
+  private updateOne(
+    coll: Collection,
+    stmt: Doc,
+  ): { matched: number; modified: number; upsertedId?: unknown } {
+    if (!isPlainObject(stmt))
+      throw commandError('TypeMismatch', 'update statement must be an object');
     checkCollation(stmt.collation);
     const filter = (stmt.q ?? {}) as Doc;
-    if (!isPlainObject(filter)) throw commandError('TypeMismatch', "BSON field 'q' must be an object");
+    if (!isPlainObject(filter))
+      throw commandError('TypeMismatch', "BSON field 'q' must be an object");
     const u = stmt.u;
     const kind = updateKind(u);
     const multi = stmt.multi === true;
     if (multi && kind === 'replacement') {
-      throw commandError('FailedToParse', 'multi update is not supported for replacement-style update');
+      throw commandError(
+        'FailedToParse',
+        'multi update is not supported for replacement-style update',
+      );
     }
     const arrayFilters = stmt.arrayFilters as Doc[] | undefined;
     const found = coll.find(filter, {
@@ -425,7 +484,11 @@ export class CommandRouter {
   private delete(cmd: Doc, db: string): Doc {
     const name = collectionName(cmd, 'delete');
     const deletes = cmd.deletes;
-    if (!Array.isArray(deletes)) throw commandError('TypeMismatch', "BSON field 'delete.deletes' is missing but a required field");
+    if (!Array.isArray(deletes))
+      throw commandError(
+        'TypeMismatch',
+        "BSON field 'delete.deletes' is missing but a required field",
+      );
     const ordered = cmd.ordered !== false;
     const coll = this.collection(db, name);
     const writeErrors: WriteError[] = [];
@@ -435,7 +498,11 @@ export class CommandRouter {
         const stmt = deletes[i] as Doc;
         checkCollation(stmt.collation);
         const limit = asNumber(stmt.limit, 'limit', 0);
-        if (limit !== 0 && limit !== 1) throw commandError('FailedToParse', 'The limit field in delete objects must be 0 or 1. Got ' + limit);
+        if (limit !== 0 && limit !== 1)
+          throw commandError(
+            'FailedToParse',
+            'The limit field in delete objects must be 0 or 1. Got ' + limit,
+          );
         if (!coll) continue;
         const found = coll.find((stmt.q ?? {}) as Doc, { limit: limit ?? 0, hint: stmt.hint });
         for (const rec of found.records) coll.remove(rec);
@@ -453,13 +520,18 @@ export class CommandRouter {
     checkCollation(cmd.collation);
     if (cmd.tailable || cmd.awaitData) throw notSupported('tailable cursors');
     const filter = (cmd.filter ?? {}) as Doc;
-    if (!isPlainObject(filter)) throw commandError('TypeMismatch', "BSON field 'FindCommandRequest.filter' is the wrong type, expected type 'object'");
+    if (!isPlainObject(filter))
+      throw commandError(
+        'TypeMismatch',
+        "BSON field 'FindCommandRequest.filter' is the wrong type, expected type 'object'",
+      );
     const skip = asNumber(cmd.skip, 'skip', 0)!;
     if (skip < 0) throw commandError('BadValue', 'skip value must be non-negative');
     const limit = asNumber(cmd.limit, 'limit', 0)!;
     if (limit < 0) throw commandError('BadValue', 'limit value must be non-negative');
     const sort = cmd.sort as Doc | undefined;
-    if (sort !== undefined && !isPlainObject(sort)) throw commandError('TypeMismatch', 'sort must be an object');
+    if (sort !== undefined && !isPlainObject(sort))
+      throw commandError('TypeMismatch', 'sort must be an object');
     const coll = this.collection(db, name);
     const ns = `${db}.${name}`;
     if (!coll) {
@@ -474,17 +546,26 @@ export class CommandRouter {
     const { result, ns, filter } = this.runFind(cmd, db);
     const project = projector(filter, cmd.projection);
     const batchSize = asNumber(cmd.batchSize, 'batchSize');
-    if (batchSize !== undefined && batchSize < 0) throw commandError('BadValue', 'batchSize value must be non-negative');
+    if (batchSize !== undefined && batchSize < 0)
+      throw commandError('BadValue', 'batchSize value must be non-negative');
     const limit = asNumber(cmd.limit, 'limit', 0)!;
     const single = cmd.singleBatch === true;
     let first = batchSize;
     if (limit > 0 && (first === undefined || first > limit)) first = limit;
-    return this.state.cursorReply(ns, result?.docs ?? [], first, single, project, cmd.noCursorTimeout === true);
+    return this.state.cursorReply(
+      ns,
+      result?.docs ?? [],
+      first,
+      single,
+      project,
+      cmd.noCursorTimeout === true,
+    );
   }
 
   private explain(cmd: Doc, db: string): Doc {
     const inner = cmd.explain;
-    if (!isPlainObject(inner)) throw commandError('BadValue', 'explain command requires a nested object');
+    if (!isPlainObject(inner))
+      throw commandError('BadValue', 'explain command requires a nested object');
     const verb = Object.keys(inner)[0];
     let result: FindResult | undefined;
     let ns: string;
@@ -492,21 +573,36 @@ export class CommandRouter {
       const r = this.runFind({ ...inner, $db: db }, db);
       result = r.result;
       ns = r.ns;
-    } else if (verb === 'count' || verb === 'distinct' || verb === 'update' || verb === 'delete' || verb === 'findAndModify') {
+    } else if (
+      verb === 'count' ||
+      verb === 'distinct' ||
+      verb === 'update' ||
+      verb === 'delete' ||
+      verb === 'findAndModify'
+    ) {
       const name = collectionName(inner, verb);
       ns = `${db}.${name}`;
       const coll = this.collection(db, name);
       const filter =
         verb === 'count' || verb === 'distinct' || verb === 'findAndModify'
           ? ((inner.query ?? {}) as Doc)
-          : (((inner[verb === 'update' ? 'updates' : 'deletes'] as Doc[] | undefined)?.[0]?.q ?? {}) as Doc);
+          : (((inner[verb === 'update' ? 'updates' : 'deletes'] as Doc[] | undefined)?.[0]?.q ??
+              {}) as Doc);
       result = coll?.find(filter);
     } else {
       throw notSupported(`explain of ${verb}`);
     }
     const plan = result?.plan;
     const winningPlan = plan?.index
-      ? { stage: 'FETCH', inputStage: { stage: 'IXSCAN', indexName: plan.index.name, keyPattern: plan.index.spec.key, direction: plan.reverse ? 'backward' : 'forward' } }
+      ? {
+          stage: 'FETCH',
+          inputStage: {
+            stage: 'IXSCAN',
+            indexName: plan.index.name,
+            keyPattern: plan.index.spec.key,
+            direction: plan.reverse ? 'backward' : 'forward',
+          },
+        }
       : { stage: 'COLLSCAN', direction: 'forward' };
     return {
       queryPlanner: { namespace: ns, winningPlan, rejectedPlans: [] },
@@ -531,24 +627,42 @@ export class CommandRouter {
       if (this.state.cursors.delete(id.toString())) killed.push(id);
       else notFound.push(id);
     }
-    return { cursorsKilled: killed, cursorsNotFound: notFound, cursorsAlive: [], cursorsUnknown: [], ok: 1 };
+    return {
+      cursorsKilled: killed,
+      cursorsNotFound: notFound,
+      cursorsAlive: [],
+      cursorsUnknown: [],
+      ok: 1,
+    };
   }
 
   private findAndModify(cmd: Doc, db: string): Doc {
     const name = collectionName(cmd, 'findAndModify');
     checkCollation(cmd.collation);
     const filter = (cmd.query ?? {}) as Doc;
-    if (!isPlainObject(filter)) throw commandError('TypeMismatch', "BSON field 'query' must be an object");
+    if (!isPlainObject(filter))
+      throw commandError('TypeMismatch', "BSON field 'query' must be an object");
     const remove = cmd.remove === true;
     const u = cmd.update;
-    if (remove && u !== undefined) throw commandError('FailedToParse', 'Cannot specify both an update and remove=true');
-    if (!remove && u === undefined) throw commandError('FailedToParse', 'Either an update or remove=true must be specified');
-    if (remove && cmd.upsert === true) throw commandError('FailedToParse', 'Cannot specify both upsert=true and remove=true');
-    if (remove && cmd.new === true) throw commandError('FailedToParse', 'Cannot specify both new=true and remove=true; \'remove\' always returns the deleted document');
+    if (remove && u !== undefined)
+      throw commandError('FailedToParse', 'Cannot specify both an update and remove=true');
+    if (!remove && u === undefined)
+      throw commandError('FailedToParse', 'Either an update or remove=true must be specified');
+    if (remove && cmd.upsert === true)
+      throw commandError('FailedToParse', 'Cannot specify both upsert=true and remove=true');
+    if (remove && cmd.new === true)
+      throw commandError(
+        'FailedToParse',
+        "Cannot specify both new=true and remove=true; 'remove' always returns the deleted document",
+      );
     const project = projector(filter, cmd.fields);
     const shape = (doc: Doc | null) => (doc && project ? project([doc])[0] : doc);
     const coll = remove ? this.collection(db, name) : this.collectionForWrite(db, name);
-    const found = coll?.find(filter, { sort: cmd.sort as Doc | undefined, limit: 1, hint: cmd.hint });
+    const found = coll?.find(filter, {
+      sort: cmd.sort as Doc | undefined,
+      limit: 1,
+      hint: cmd.hint,
+    });
     const rec = found?.records[0];
     if (remove) {
       if (!rec || !coll) return { lastErrorObject: { n: 0 }, value: null, ok: 1 };
@@ -558,7 +672,8 @@ export class CommandRouter {
     const kind = updateKind(u);
     const arrayFilters = cmd.arrayFilters as Doc[] | undefined;
     if (!rec) {
-      if (cmd.upsert !== true) return { lastErrorObject: { n: 0, updatedExisting: false }, value: null, ok: 1 };
+      if (cmd.upsert !== true)
+        return { lastErrorObject: { n: 0, updatedExisting: false }, value: null, ok: 1 };
       const doc = upsertDocument(filter, u, arrayFilters);
       checkId(doc._id);
       coll!.insert(doc);
@@ -580,14 +695,21 @@ export class CommandRouter {
 
   private aggregate(cmd: Doc, db: string): Reply {
     const pipeline = cmd.pipeline;
-    if (!Array.isArray(pipeline)) throw commandError('TypeMismatch', "'pipeline' option must be specified as an array");
+    if (!Array.isArray(pipeline))
+      throw commandError('TypeMismatch', "'pipeline' option must be specified as an array");
     checkCollation(cmd.collation);
     if (!isPlainObject(cmd.cursor) && cmd.explain !== true) {
-      throw commandError('FailedToParse', "The 'cursor' option is required, except for aggregate with the explain argument");
+      throw commandError(
+        'FailedToParse',
+        "The 'cursor' option is required, except for aggregate with the explain argument",
+      );
     }
     for (const stage of pipeline) {
       if (!isPlainObject(stage) || Object.keys(stage).length !== 1) {
-        throw commandError('Location40324', 'A pipeline stage specification object must contain exactly one field.');
+        throw commandError(
+          'Location40324',
+          'A pipeline stage specification object must contain exactly one field.',
+        );
       }
       const stageName = Object.keys(stage)[0];
       if (UNSUPPORTED_STAGES[stageName]) throw UNSUPPORTED_STAGES[stageName]();
@@ -603,7 +725,6 @@ export class CommandRouter {
       const matchFilter = first.$match as Doc;
       const rest = stages.slice(1);
       let sort: Doc | undefined;
-      let skip = 0;
       let limit = 0;
       let consumed = 0;
       if (rest[0] && '$sort' in rest[0] && isPlainObject(rest[0].$sort)) {
@@ -614,7 +735,7 @@ export class CommandRouter {
           consumed = 2;
         }
       }
-      input = coll ? coll.find(matchFilter, { sort, skip, limit, hint: cmd.hint }).docs : [];
+      input = coll ? coll.find(matchFilter, { sort, limit, hint: cmd.hint }).docs : [];
       stages = rest.slice(consumed);
     } else {
       input = coll ? Array.from(coll.records.values(), (r) => r.doc) : [];
@@ -628,14 +749,21 @@ export class CommandRouter {
     if (stages.length > 0) {
       const rewritten = rewritePipeline(stages);
       try {
-        docs = new Aggregator(rewritten, { ...queryOptions(), collectionResolver: resolver }).run(docs) as Doc[];
+        docs = new Aggregator(rewritten, { ...queryOptions(), collectionResolver: resolver }).run(
+          docs,
+        ) as Doc[];
       } catch (e) {
         if (e instanceof MongoCommandError) throw e;
         throw commandError('BadValue', (e as Error).message);
       }
     }
     const cursor = cmd.cursor as Doc;
-    return this.state.cursorReply(`${db}.${name}`, docs, asNumber(cursor?.batchSize, 'batchSize'), false);
+    return this.state.cursorReply(
+      `${db}.${name}`,
+      docs,
+      asNumber(cursor?.batchSize, 'batchSize'),
+      false,
+    );
   }
 
   private count(cmd: Doc, db: string): Doc {
@@ -656,7 +784,11 @@ export class CommandRouter {
     const name = collectionName(cmd, 'distinct');
     checkCollation(cmd.collation);
     const key = cmd.key;
-    if (typeof key !== 'string') throw commandError('TypeMismatch', "BSON field 'distinct.key' is missing but a required field");
+    if (typeof key !== 'string')
+      throw commandError(
+        'TypeMismatch',
+        "BSON field 'distinct.key' is missing but a required field",
+      );
     const coll = this.collection(db, name);
     const query = (cmd.query ?? {}) as Doc;
     if (!coll) {
@@ -679,28 +811,42 @@ export class CommandRouter {
   private createIndexes(cmd: Doc, db: string): Doc {
     const name = collectionName(cmd, 'createIndexes');
     const specs = cmd.indexes;
-    if (!Array.isArray(specs) || specs.length === 0) throw commandError('BadValue', 'Must specify at least one index to create');
+    if (!Array.isArray(specs) || specs.length === 0)
+      throw commandError('BadValue', 'Must specify at least one index to create');
     const { coll, created } = this.state.db(db).getOrCreate(name);
     const before = coll.indexes.length;
     const toBuild: IndexSpec[] = [];
     for (const raw of specs as Doc[]) {
       const spec = validateIndexSpec(raw);
-      const existing = coll.findIndexByName(spec.name)?.spec ?? toBuild.find((t) => t.name === spec.name);
+      const existing =
+        coll.findIndexByName(spec.name)?.spec ?? toBuild.find((t) => t.name === spec.name);
       const sameKey = coll.findIndexByKey(spec.key);
       if (existing) {
         if (keyString(existing.key) !== keyString(spec.key)) {
-          throw commandError('IndexKeySpecsConflict', `An existing index has the same name as the requested index. When index names are not specified, they are auto generated and can cause conflicts. Please refer to our documentation. Requested index: ${describeSpec(spec)}, existing index: ${describeSpec(existing)}`);
+          throw commandError(
+            'IndexKeySpecsConflict',
+            `An existing index has the same name as the requested index. When index names are not specified, they are auto generated and can cause conflicts. Please refer to our documentation. Requested index: ${describeSpec(spec)}, existing index: ${describeSpec(existing)}`,
+          );
         }
         if (!sameOptions(existing, spec)) {
-          throw commandError('IndexOptionsConflict', `An equivalent index already exists with the same name but different options. Requested index: ${describeSpec(spec)}, existing index: ${describeSpec(existing)}`);
+          throw commandError(
+            'IndexOptionsConflict',
+            `An equivalent index already exists with the same name but different options. Requested index: ${describeSpec(spec)}, existing index: ${describeSpec(existing)}`,
+          );
         }
         continue;
       }
       if (sameKey) {
         if (sameOptions(sameKey.spec, spec)) {
-          throw commandError('IndexOptionsConflict', `Index already exists with a different name: ${sameKey.name}`);
+          throw commandError(
+            'IndexOptionsConflict',
+            `Index already exists with a different name: ${sameKey.name}`,
+          );
         }
-        throw commandError('IndexOptionsConflict', `An equivalent index already exists with a different name and options. Requested index: ${describeSpec(spec)}, existing index: ${describeSpec(sameKey.spec)}`);
+        throw commandError(
+          'IndexOptionsConflict',
+          `An equivalent index already exists with a different name and options. Requested index: ${describeSpec(spec)}, existing index: ${describeSpec(sameKey.spec)}`,
+        );
       }
       toBuild.push(spec);
     }
@@ -732,7 +878,12 @@ export class CommandRouter {
     const coll = this.collection(db, name);
     if (!coll) throw commandError('NamespaceNotFound', `ns does not exist: ${db}.${name}`);
     const cursor = (cmd.cursor ?? {}) as Doc;
-    return this.state.cursorReply(`${db}.${name}`, coll.indexes.map((i) => i.describe()), asNumber(cursor.batchSize, 'batchSize'), false);
+    return this.state.cursorReply(
+      `${db}.${name}`,
+      coll.indexes.map((i) => i.describe()),
+      asNumber(cursor.batchSize, 'batchSize'),
+      false,
+    );
   }
 
   private dropIndexes(cmd: Doc, db: string, verb: string): Doc {
@@ -751,11 +902,14 @@ export class CommandRouter {
       for (const idx of coll.indexes.slice(1)) coll.dropIndex(idx);
     } else if (typeof which === 'string') drop(which);
     else if (Array.isArray(which)) {
-      for (const n of which) if (!coll.findIndexByName(String(n))) throw commandError('IndexNotFound', `index not found with name [${n}]`);
+      for (const n of which)
+        if (!coll.findIndexByName(String(n)))
+          throw commandError('IndexNotFound', `index not found with name [${n}]`);
       for (const n of which) drop(String(n));
     } else if (isPlainObject(which)) {
       const idx = coll.findIndexByKey(which);
-      if (!idx) throw commandError('IndexNotFound', `can't find index with key: ${JSON.stringify(which)}`);
+      if (!idx)
+        throw commandError('IndexNotFound', `can't find index with key: ${JSON.stringify(which)}`);
       if (idx.name === '_id_') throw commandError('InvalidOptions', 'cannot drop _id index');
       coll.dropIndex(idx);
     } else throw commandError('TypeMismatch', "BSON field 'dropIndexes.index' is the wrong type");
@@ -781,12 +935,24 @@ export class CommandRouter {
       if (query.test(info)) infos.push(info);
     }
     const cursor = (cmd.cursor ?? {}) as Doc;
-    return this.state.cursorReply(`${db}.$cmd.listCollections`, infos, asNumber(cursor.batchSize, 'batchSize'), false);
+    return this.state.cursorReply(
+      `${db}.$cmd.listCollections`,
+      infos,
+      asNumber(cursor.batchSize, 'batchSize'),
+      false,
+    );
   }
 
   private create(cmd: Doc, db: string): Doc {
     const name = collectionName(cmd, 'create');
-    for (const opt of ['capped', 'viewOn', 'timeseries', 'clusteredIndex', 'validator', 'changeStreamPreAndPostImages']) {
+    for (const opt of [
+      'capped',
+      'viewOn',
+      'timeseries',
+      'clusteredIndex',
+      'validator',
+      'changeStreamPreAndPostImages',
+    ]) {
       if (cmd[opt] !== undefined && cmd[opt] !== false) throw notSupported(`create with '${opt}'`);
     }
     checkCollation(cmd.collation);
@@ -801,7 +967,8 @@ export class CommandRouter {
     const coll = database?.get(name);
     if (!coll) return { ok: 1 };
     database!.collections.delete(name);
-    for (const [id, cursor] of this.state.cursors) if (cursor.ns === coll.ns) this.state.cursors.delete(id);
+    for (const [id, cursor] of this.state.cursors)
+      if (cursor.ns === coll.ns) this.state.cursors.delete(id);
     return { ns: coll.ns, nIndexesWas: coll.indexes.length, ok: 1 };
   }
 
@@ -810,7 +977,8 @@ export class CommandRouter {
     const to = String(cmd.to ?? '');
     const split = (ns: string) => {
       const dot = ns.indexOf('.');
-      if (dot <= 0 || dot === ns.length - 1) throw commandError('InvalidNamespace', `Invalid namespace specified '${ns}'`);
+      if (dot <= 0 || dot === ns.length - 1)
+        throw commandError('InvalidNamespace', `Invalid namespace specified '${ns}'`);
       return [ns.slice(0, dot), ns.slice(dot + 1)];
     };
     const [fromDb, fromName] = split(from);
@@ -818,7 +986,8 @@ export class CommandRouter {
     if (fromDb !== toDb) throw notSupported('renameCollection across databases');
     const database = this.state.databases.get(fromDb);
     const source = database?.get(fromName);
-    if (!source) throw commandError('NamespaceNotFound', `Source collection ${from} does not exist`);
+    if (!source)
+      throw commandError('NamespaceNotFound', `Source collection ${from} does not exist`);
     if (from === to) throw commandError('IllegalOperation', "Can't rename a collection to itself");
     if (database!.get(toName)) {
       if (cmd.dropTarget !== true) throw commandError('NamespaceExists', 'target namespace exists');
@@ -839,7 +1008,8 @@ export class CommandRouter {
     const databases = Array.from(this.state.databases.values())
       .filter((d) => d.collections.size > 0)
       .map((d) => ({ name: d.name, sizeOnDisk: 0, empty: false }));
-    if (cmd.nameOnly === true) return { databases: databases.map((d) => ({ name: d.name })), ok: 1 };
+    if (cmd.nameOnly === true)
+      return { databases: databases.map((d) => ({ name: d.name })), ok: 1 };
     return { databases, totalSize: 0, totalSizeMb: 0, ok: 1 };
   }
 }
@@ -849,25 +1019,46 @@ function checkId(id: unknown): void {
   if (id instanceof RegExp) throw commandError('BadValue', "can't use a regex for _id");
 }
 
-const INDEX_OPTIONS = new Set(['key', 'name', 'unique', 'sparse', 'partialFilterExpression', 'expireAfterSeconds', 'v', 'background', 'ns', 'hidden']);
+const INDEX_OPTIONS = new Set([
+  'key',
+  'name',
+  'unique',
+  'sparse',
+  'partialFilterExpression',
+  'expireAfterSeconds',
+  'v',
+  'background',
+  'ns',
+  'hidden',
+]);
 
 function validateIndexSpec(raw: Doc): IndexSpec {
-  if (!isPlainObject(raw)) throw commandError('TypeMismatch', 'index specification must be an object');
+  if (!isPlainObject(raw))
+    throw commandError('TypeMismatch', 'index specification must be an object');
   const key = raw.key;
   if (!isPlainObject(key) || Object.keys(key).length === 0) {
-    throw commandError('CannotCreateIndex', "Error in specification { ... } :: caused by :: The 'key' field must be a non-empty object");
+    throw commandError(
+      'CannotCreateIndex',
+      "Error in specification { ... } :: caused by :: The 'key' field must be a non-empty object",
+    );
   }
   const normalized: Record<string, number> = {};
   for (const [field, dir] of Object.entries(key)) {
     if (typeof dir === 'string') throw notSupported(`${dir} indexes`);
     const d = typeof dir === 'number' ? dir : Number((dir as { valueOf(): unknown })?.valueOf?.());
     if (!Number.isFinite(d) || d === 0) {
-      throw commandError('CannotCreateIndex', `Values in the index key pattern can't be 0 or non-numeric: ${field}`);
+      throw commandError(
+        'CannotCreateIndex',
+        `Values in the index key pattern can't be 0 or non-numeric: ${field}`,
+      );
     }
     normalized[field] = d;
   }
   if (typeof raw.name !== 'string' || raw.name.length === 0) {
-    throw commandError('FailedToParse', "The 'name' field is a required property of an index specification");
+    throw commandError(
+      'FailedToParse',
+      "The 'name' field is a required property of an index specification",
+    );
   }
   if (raw.collation !== undefined) checkCollation(raw.collation);
   for (const opt of Object.keys(raw)) {
@@ -881,7 +1072,9 @@ function validateIndexSpec(raw: Doc): IndexSpec {
     key: normalized,
     unique: raw.unique === true || raw.unique === 1 ? true : undefined,
     sparse: raw.sparse === true || raw.sparse === 1 ? true : undefined,
-    partialFilterExpression: isPlainObject(raw.partialFilterExpression) ? raw.partialFilterExpression : undefined,
+    partialFilterExpression: isPlainObject(raw.partialFilterExpression)
+      ? raw.partialFilterExpression
+      : undefined,
   };
 }
 
@@ -899,4 +1092,3 @@ function describeSpec(s: IndexSpec): string {
   if (s.sparse) parts.push('sparse: true');
   return `{ v: 2, ${parts.join(', ')} }`;
 }
-

@@ -37,7 +37,9 @@ export interface EmbeddedServer {
 
 const HANDSHAKE_COMMANDS = new Set(['hello', 'isMaster', 'ismaster']);
 
-export async function startMongoDbServer(options: MongoDbServerOptions = {}): Promise<EmbeddedServer> {
+export async function startMongoDbServer(
+  options: MongoDbServerOptions = {},
+): Promise<EmbeddedServer> {
   const host = options.host ?? '127.0.0.1';
   const state = new ServerState();
   const router = new CommandRouter(state);
@@ -80,18 +82,21 @@ export async function startMongoDbServer(options: MongoDbServerOptions = {}): Pr
       const requestId = nextRequestId++ & 0x7fffffff;
       if (msg.opCode === OP_MSG) {
         let body: Doc;
-        let flags = 0;
+        let flags: number;
         try {
-          const parsed = parseOpMsg(msg.payload);
-          body = parsed.body;
-          flags = parsed.flags;
+          ({ body, flags } = parseOpMsg(msg.payload));
         } catch (e) {
-          if (e instanceof MongoCommandError) return encodeOpMsg(requestId, msg.requestId, asBuffer(serialize(e.toReply())));
+          if (e instanceof MongoCommandError)
+            return encodeOpMsg(requestId, msg.requestId, asBuffer(serialize(e.toReply())));
           throw e;
         }
         const reply = router.run(body, conn);
         if (flags & MORE_TO_COME) return undefined;
-        return encodeOpMsg(requestId, msg.requestId, Buffer.isBuffer(reply) ? reply : asBuffer(serialize(reply)));
+        return encodeOpMsg(
+          requestId,
+          msg.requestId,
+          Buffer.isBuffer(reply) ? reply : asBuffer(serialize(reply)),
+        );
       }
       if (msg.opCode === OP_QUERY) {
         let reply: Doc;

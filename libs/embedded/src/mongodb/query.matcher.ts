@@ -4,7 +4,7 @@
  * operators that need indexes or engines this server does not have fail loudly.
  */
 import { Context, Query } from 'mingo';
-import { compareBySort, isNumeric, isPlainObject, parseSort } from './bson-order';
+import { compareBySort, isNumeric, isPlainObject, parseSort } from './bson.order';
 import type { Doc } from './collection.index';
 import { commandError, notSupported } from './mongo.errors';
 import { bsonTypeName } from './update.engine';
@@ -36,7 +36,8 @@ function typeNameOf(t: unknown): string {
     if (!name) throw commandError('BadValue', `Invalid numerical type code: ${t}`);
     return name;
   }
-  if (typeof t !== 'string') throw commandError('TypeMismatch', 'type must be represented as a number or a string');
+  if (typeof t !== 'string')
+    throw commandError('TypeMismatch', 'type must be represented as a number or a string');
   if (t !== 'number' && !Object.values(TYPE_NUMBERS).includes(t)) {
     throw commandError('BadValue', `Unknown type name alias: ${t}`);
   }
@@ -55,7 +56,8 @@ function reach(doc: unknown, parts: string[], i: number, out: unknown[]): void {
   }
   if (Array.isArray(doc)) {
     if (/^\d+$/.test(parts[i])) reach(doc[Number(parts[i])], parts, i + 1, out);
-    for (const e of doc) if (isPlainObject(e) && e[parts[i]] !== undefined) reach(e[parts[i]], parts, i + 1, out);
+    for (const e of doc)
+      if (isPlainObject(e) && e[parts[i]] !== undefined) reach(e[parts[i]], parts, i + 1, out);
     return;
   }
   if (isPlainObject(doc) && doc[parts[i]] !== undefined) reach(doc[parts[i]], parts, i + 1, out);
@@ -109,7 +111,10 @@ const $bsonSort = (coll: LazyIterator, spec: unknown) => {
  * mingo merges contexts giving its own operators precedence, so `$type` and `$sort` cannot be
  * replaced; queries and pipelines are rewritten to use these under names mingo does not have.
  */
-const context = Context.init({ query: { $bsonType: $type } as never, pipeline: { $bsonSort } as never });
+const context = Context.init({
+  query: { $bsonType: $type } as never,
+  pipeline: { $bsonSort } as never,
+});
 
 export function queryOptions(): Partial<Options> {
   return { context };
@@ -161,7 +166,8 @@ export function checkCollation(collation: unknown): void {
 /** Rewrites a pipeline so its `$match` filters and `$sort` stages follow MongoDB, at every level. */
 export function rewritePipeline(stages: unknown[]): Doc[] {
   return stages.map((stage) => {
-    if (!isPlainObject(stage)) throw commandError('TypeMismatch', 'Each element of the pipeline array must be an object');
+    if (!isPlainObject(stage))
+      throw commandError('TypeMismatch', 'Each element of the pipeline array must be an object');
     const name = Object.keys(stage)[0];
     const arg = stage[name];
     switch (name) {
@@ -172,12 +178,14 @@ export function rewritePipeline(stages: unknown[]): Doc[] {
       case '$facet': {
         if (!isPlainObject(arg)) return stage;
         const out: Doc = {};
-        for (const [k, v] of Object.entries(arg)) out[k] = Array.isArray(v) ? rewritePipeline(v) : v;
+        for (const [k, v] of Object.entries(arg))
+          out[k] = Array.isArray(v) ? rewritePipeline(v) : v;
         return { $facet: out };
       }
       case '$lookup':
       case '$unionWith':
-        if (isPlainObject(arg) && Array.isArray(arg.pipeline)) return { [name]: { ...arg, pipeline: rewritePipeline(arg.pipeline) } };
+        if (isPlainObject(arg) && Array.isArray(arg.pipeline))
+          return { [name]: { ...arg, pipeline: rewritePipeline(arg.pipeline) } };
         return stage;
       default:
         return stage;

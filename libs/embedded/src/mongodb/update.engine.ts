@@ -6,7 +6,7 @@
  */
 import { Aggregator, update as mingoUpdate } from 'mingo';
 import { ObjectId } from 'bson';
-import { compareValues, isNumeric, isPlainObject, keyString } from './bson-order';
+import { compareValues, isNumeric, isPlainObject, keyString } from './bson.order';
 import type { Doc } from './collection.index';
 import { formatValue } from './collection.index';
 import { commandError, notSupported } from './mongo.errors';
@@ -94,7 +94,8 @@ export type UpdateKind = 'operators' | 'replacement' | 'pipeline';
 
 export function updateKind(u: unknown): UpdateKind {
   if (Array.isArray(u)) return 'pipeline';
-  if (!isPlainObject(u)) throw commandError('FailedToParse', 'Update argument must be either an object or an array');
+  if (!isPlainObject(u))
+    throw commandError('FailedToParse', 'Update argument must be either an object or an array');
   const keys = Object.keys(u);
   if (keys.length > 0 && keys[0].startsWith('$')) {
     for (const k of keys) {
@@ -115,7 +116,10 @@ export function updateKind(u: unknown): UpdateKind {
   }
   for (const k of keys) {
     if (k.startsWith('$')) {
-      throw commandError('BadValue', `The dollar ($) prefixed field '${k}' in '${k}' is not allowed in the context of an update's replacement document. Consider using an aggregation pipeline with $replaceWith.`);
+      throw commandError(
+        'BadValue',
+        `The dollar ($) prefixed field '${k}' in '${k}' is not allowed in the context of an update's replacement document. Consider using an aggregation pipeline with $replaceWith.`,
+      );
     }
   }
   return 'replacement';
@@ -156,12 +160,18 @@ function idText(doc: Doc): string {
 function guardPath(doc: Doc, op: string, path: string, arg: unknown): void {
   const parts = path.split('.');
   if (parts.some((p) => p === '')) {
-    throw commandError('BadValue', `The update path '${path}' contains an empty field name, which is not allowed.`);
+    throw commandError(
+      'BadValue',
+      `The update path '${path}' contains an empty field name, which is not allowed.`,
+    );
   }
   if (op === '$inc' || op === '$mul') {
     if (!isNumeric(arg)) {
       const verb = op === '$inc' ? 'increment' : 'multiply';
-      throw commandError('TypeMismatch', `Cannot ${verb} with non-numeric argument: {${path}: ${formatValue(arg)}}`);
+      throw commandError(
+        'TypeMismatch',
+        `Cannot ${verb} with non-numeric argument: {${path}: ${formatValue(arg)}}`,
+      );
     }
     if (typeof arg !== 'number') throw notSupported(`${op} with a 64-bit or decimal argument`);
   }
@@ -215,12 +225,16 @@ function guardPath(doc: Doc, op: string, path: string, arg: unknown): void {
         break;
       case '$pop':
         if (!Array.isArray(next)) {
-          throw commandError('TypeMismatch', `Path '${path}' contains an element of non-array type '${bsonTypeName(next)}'`);
+          throw commandError(
+            'TypeMismatch',
+            `Path '${path}' contains an element of non-array type '${bsonTypeName(next)}'`,
+          );
         }
         break;
       case '$pull':
       case '$pullAll':
-        if (!Array.isArray(next)) throw commandError('BadValue', `Cannot apply ${op} to a non-array value`);
+        if (!Array.isArray(next))
+          throw commandError('BadValue', `Cannot apply ${op} to a non-array value`);
         break;
       case '$bit':
         if (typeof next !== 'number' || !Number.isInteger(next)) {
@@ -235,8 +249,15 @@ function guardPath(doc: Doc, op: string, path: string, arg: unknown): void {
 }
 
 function assertSameId(before: Doc, after: Doc): void {
-  if (!('_id' in after) || compareValues(before._id, after._id) !== 0 || keyString(before._id) !== keyString(after._id)) {
-    throw commandError('ImmutableField', "Performing an update on the path '_id' would modify the immutable field '_id'");
+  if (
+    !('_id' in after) ||
+    compareValues(before._id, after._id) !== 0 ||
+    keyString(before._id) !== keyString(after._id)
+  ) {
+    throw commandError(
+      'ImmutableField',
+      "Performing an update on the path '_id' would modify the immutable field '_id'",
+    );
   }
 }
 
@@ -276,9 +297,16 @@ export function applyOperators(
     const args = u[op] as Doc;
     for (const path of Object.keys(args)) {
       if (path === '_id' || path.startsWith('_id.')) {
-        const unchanged = (op === '$set' || op === '$setOnInsert') && path === '_id' && '_id' in original && keyString(args[path]) === keyString(original._id);
+        const unchanged =
+          (op === '$set' || op === '$setOnInsert') &&
+          path === '_id' &&
+          '_id' in original &&
+          keyString(args[path]) === keyString(original._id);
         if (!unchanged && '_id' in original) {
-          throw commandError('ImmutableField', "Performing an update on the path '_id' would modify the immutable field '_id'");
+          throw commandError(
+            'ImmutableField',
+            "Performing an update on the path '_id' would modify the immutable field '_id'",
+          );
         }
       }
       guardPath(doc, op === '$setOnInsert' ? '$set' : op, path, args[path]);
@@ -319,13 +347,22 @@ export function applyOperators(
 }
 
 export function applyReplacement(original: Doc, replacement: Doc): UpdateResult {
-  if ('_id' in replacement && '_id' in original && keyString(replacement._id) !== keyString(original._id)) {
+  if (
+    '_id' in replacement &&
+    '_id' in original &&
+    keyString(replacement._id) !== keyString(original._id)
+  ) {
     throw commandError(
       'ImmutableField',
       `After applying the update, the (immutable) field '_id' was found to have been altered to _id: ${formatValue(replacement._id)}`,
     );
   }
-  const doc: Doc = '_id' in original ? { _id: original._id } : '_id' in replacement ? { _id: replacement._id } : {};
+  const doc: Doc =
+    '_id' in original
+      ? { _id: original._id }
+      : '_id' in replacement
+        ? { _id: replacement._id }
+        : {};
   for (const k of Object.keys(replacement)) if (k !== '_id') doc[k] = cloneDoc(replacement[k]);
   return { doc, changed: keyString(doc) !== keyString(original) };
 }
@@ -397,9 +434,15 @@ export function upsertDocument(filter: Doc, u: unknown, arrayFilters?: Doc[]): D
   } else {
     const seed: Doc = {};
     collectEqualities(filter, seed);
-    doc = kind === 'operators' ? applyOperators(seed, u as Doc, { arrayFilters, inserting: true }).doc : applyPipeline(seed, u as Doc[]).doc;
+    doc =
+      kind === 'operators'
+        ? applyOperators(seed, u as Doc, { arrayFilters, inserting: true }).doc
+        : applyPipeline(seed, u as Doc[]).doc;
     if ('_id' in seed && '_id' in doc && keyString(seed._id) !== keyString(doc._id)) {
-      throw commandError('ImmutableField', "Performing an update on the path '_id' would modify the immutable field '_id'");
+      throw commandError(
+        'ImmutableField',
+        "Performing an update on the path '_id' would modify the immutable field '_id'",
+      );
     }
   }
   return withId(doc);

@@ -49,7 +49,9 @@ export class MessageReader {
       const head = this.chunks.length === 1 ? this.chunks[0] : this.flatten();
       const length = head.readInt32LE(0);
       if (length < 16 || length > MAX_MESSAGE_SIZE) {
-        throw new FramingError(`message length ${length} is invalid or larger than ${MAX_MESSAGE_SIZE}`);
+        throw new FramingError(
+          `message length ${length} is invalid or larger than ${MAX_MESSAGE_SIZE}`,
+        );
       }
       if (this.buffered < length) break;
       const all = this.chunks.length === 1 ? this.chunks[0] : this.flatten();
@@ -76,9 +78,13 @@ export class MessageReader {
 function readDoc(buf: Buffer, at: number, end: number): { doc: Doc; next: number } {
   if (at + 5 > end) throw commandError('InvalidBSON', 'BSON document is truncated');
   const size = buf.readInt32LE(at);
-  if (size < 5 || at + size > end) throw commandError('InvalidBSON', `BSON document size ${size} is invalid`);
+  if (size < 5 || at + size > end)
+    throw commandError('InvalidBSON', `BSON document size ${size} is invalid`);
   if (size > MAX_BSON_OBJECT_SIZE + 16 * 1024) {
-    throw commandError('BSONObjectTooLarge', `BSONObj size: ${size} is invalid. Size must be between 0 and 16793600(16MB)`);
+    throw commandError(
+      'BSONObjectTooLarge',
+      `BSONObj size: ${size} is invalid. Size must be between 0 and 16793600(16MB)`,
+    );
   }
   try {
     const doc = deserialize(buf.subarray(at, at + size), { validation: { utf8: true } }) as Doc;
@@ -115,9 +121,11 @@ export function parseOpMsg(payload: Buffer): OpMsgRequest {
       if (at + 4 > end) throw commandError('InvalidBSON', 'document sequence is truncated');
       const size = payload.readInt32LE(at);
       const seqEnd = at + size;
-      if (size < 5 || seqEnd > end) throw commandError('InvalidBSON', 'document sequence size is invalid');
+      if (size < 5 || seqEnd > end)
+        throw commandError('InvalidBSON', 'document sequence size is invalid');
       const nameEnd = payload.indexOf(0, at + 4);
-      if (nameEnd < 0 || nameEnd >= seqEnd) throw commandError('InvalidBSON', 'document sequence identifier is invalid');
+      if (nameEnd < 0 || nameEnd >= seqEnd)
+        throw commandError('InvalidBSON', 'document sequence identifier is invalid');
       const name = payload.toString('utf8', at + 4, nameEnd);
       const docs: Doc[] = [];
       let p = nameEnd + 1;
@@ -134,7 +142,11 @@ export function parseOpMsg(payload: Buffer): OpMsgRequest {
   }
   if (!body) throw commandError('InvalidBSON', 'OP_MSG has no body section');
   for (const [name, docs] of sequences) {
-    if (name in body) throw commandError('InvalidBSON', `duplicate field '${name}' in OP_MSG body and document sequence`);
+    if (name in body)
+      throw commandError(
+        'InvalidBSON',
+        `duplicate field '${name}' in OP_MSG body and document sequence`,
+      );
     body[name] = docs;
   }
   return { flags: flags & ~EXHAUST_ALLOWED, body };
@@ -210,7 +222,12 @@ function documentOf(elements: Buffer[]): Buffer {
   return out;
 }
 
-export function cursorReplyBody(field: 'firstBatch' | 'nextBatch', docs: Buffer[], id: Long, ns: string): Buffer {
+export function cursorReplyBody(
+  field: 'firstBatch' | 'nextBatch',
+  docs: Buffer[],
+  id: Long,
+  ns: string,
+): Buffer {
   const arrayElements = docs.map((d, i) => element(0x03, String(i), d));
   const idBytes = Buffer.allocUnsafe(8);
   idBytes.writeBigInt64LE(id.toBigInt());

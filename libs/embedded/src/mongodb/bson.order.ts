@@ -80,7 +80,9 @@ function compareStrings(a: string, b: string): number {
   const cb = b.charCodeAt(i);
   // MongoDB compares strings as UTF-8 bytes; UTF-16 code units order differently only from U+D800 on.
   if (ca < 0xd800 && cb < 0xd800) return ca < cb ? -1 : 1;
-  return Math.sign(Buffer.compare(Buffer.from(a.slice(i), 'utf8'), Buffer.from(b.slice(i), 'utf8')));
+  return Math.sign(
+    Buffer.compare(Buffer.from(a.slice(i), 'utf8'), Buffer.from(b.slice(i), 'utf8')),
+  );
 }
 
 function bytesOf(v: unknown): Uint8Array {
@@ -225,7 +227,13 @@ export function isPlainObject(v: unknown): v is Record<string, unknown> {
  * Values a dotted path reaches in a document, descending into arrays the way MongoDB's
  * multikey indexes and sorts do. `arrays` reports whether an array was met on the way.
  */
-export function pathValues(doc: unknown, parts: string[], out: unknown[] = [], i = 0, arrays = { seen: false }): unknown[] {
+export function pathValues(
+  doc: unknown,
+  parts: string[],
+  out: unknown[] = [],
+  i = 0,
+  arrays = { seen: false },
+): unknown[] {
   if (i === parts.length) {
     if (Array.isArray(doc)) {
       arrays.seen = true;
@@ -277,7 +285,11 @@ export function parseSort(sort: Record<string, unknown> | undefined): SortSpec {
       throw notSupported(`$meta sort on '${field}'`);
     }
     const d = Number(dir);
-    if (d !== 1 && d !== -1) throw commandError('BadValue', `$sort key ordering must be 1 (for ascending) or -1 (for descending)`);
+    if (d !== 1 && d !== -1)
+      throw commandError(
+        'BadValue',
+        `$sort key ordering must be 1 (for ascending) or -1 (for descending)`,
+      );
     return [field.split('.'), d] as [string[], number];
   });
 }
