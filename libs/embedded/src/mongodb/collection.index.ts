@@ -78,7 +78,8 @@ export class CollectionIndex {
   readonly fields: Array<{ path: string; parts: string[]; dir: number }>;
   readonly entries: Entry[] = [];
   readonly uniqueKeys?: Map<string, DocRecord>;
-  multikey = false;
+  /** Fields where some document holds an array (so it has several keys in this index). */
+  readonly multikeyPaths = new Set<string>();
   private readonly partial?: Query;
 
   constructor(
@@ -99,6 +100,10 @@ export class CollectionIndex {
     return this.spec.name;
   }
 
+  get multikey(): boolean {
+    return this.multikeyPaths.size > 0;
+  }
+
   get isId(): boolean {
     return this.spec.name === '_id_';
   }
@@ -112,7 +117,7 @@ export class CollectionIndex {
       const arrays = { seen: false };
       const values = pathValues(doc, f.parts, [], 0, arrays);
       if (values.length > 0) allMissing = false;
-      if (arrays.seen) this.multikey = true;
+      if (arrays.seen) this.multikeyPaths.add(f.path);
       const options = values.length === 0 ? [null] : values;
       if (options.length === 1) {
         for (const k of keys) k.push(options[0]);

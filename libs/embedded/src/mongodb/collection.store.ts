@@ -213,7 +213,8 @@ export class Collection {
       for (const f of idx.fields) {
         const c = conds.get(f.path);
         if (!c?.eq) break;
-        if (c.eq.some((v) => v === null) && (idx.multikey || f.parts.length > 1)) break;
+        if (c.eq.some((v) => v === null) && (idx.multikeyPaths.has(f.path) || f.parts.length > 1))
+          break;
         const next: unknown[][] = [];
         for (const p of prefixes) for (const v of c.eq) next.push([...p, v]);
         if (next.length > MAX_INTERVALS) break;
@@ -224,11 +225,20 @@ export class Collection {
       const range = rangeField ? conds.get(rangeField.path) : undefined;
       const useRange = !!range && (!!range.lo || !!range.hi);
       const intervals = prefixes.map((p) =>
-        this.interval(p, useRange ? range : undefined, rangeField?.dir ?? 1, idx.multikey),
+        this.interval(
+          p,
+          useRange ? range : undefined,
+          rangeField?.dir ?? 1,
+          !!rangeField && idx.multikeyPaths.has(rangeField.path),
+        ),
       );
       let sortCovered = false;
       let reverse = false;
-      if (sort.length > 0 && intervals.length === 1 && !idx.multikey) {
+      // Index order is the sort order as long as no field the sort reads holds arrays: a
+      // document appears once per element of an array in the equality prefix, but only one
+      // of those elements can equal the prefix value.
+      const tailMultikey = idx.fields.slice(m).some((f) => idx.multikeyPaths.has(f.path));
+      if (sort.length > 0 && intervals.length === 1 && !tailMultikey) {
         const eqFields = new Set(idx.fields.slice(0, m).map((f) => f.path));
         const rest = sort.filter(([parts]) => !eqFields.has(parts.join('.')));
         const tail = idx.fields.slice(m);

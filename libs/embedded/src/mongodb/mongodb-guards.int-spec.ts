@@ -111,6 +111,16 @@ describe('update guards', () => {
     });
   });
 
+  it('an update that would grow a document past 16 MiB fails and leaves it as it was', async () => {
+    const big = 'x'.repeat(9 * 1024 * 1024);
+    await rows('docs').updateOne({ _id: 1 }, { $set: { a: big } });
+    await expect(rows('docs').updateOne({ _id: 1 }, { $set: { b: big } })).rejects.toMatchObject({
+      code: 10334,
+    });
+    const doc = await rows('docs').findOne({ _id: 1 }, { projection: { a: 0 } });
+    expect(doc).toEqual({ _id: 1, name: 'str', count: 1, scalar: 5, list: [1, 2], obj: { a: 1 } });
+  });
+
   it('a guard failure stops an ordered bulk at that statement', async () => {
     const err = await rows('docs')
       .bulkWrite([

@@ -245,6 +245,24 @@ describe('query planning', () => {
     expect(page.map((d) => [d._id, d.score])).toEqual(expected.map((d) => [d._id, d.score]));
   });
 
+  it('serves a sorted page behind an equality on an array field', async () => {
+    const coll = rows('tagged');
+    await coll.createIndex({ tags: 1, hidden: 1, at: -1, _id: -1 });
+    await coll.insertMany(
+      Array.from({ length: 300 }, (_, i) => ({
+        _id: i,
+        tags: [`t${i % 3}`, 'all'],
+        hidden: i % 10 === 0,
+        at: i % 50,
+      })),
+    );
+    const query = () =>
+      coll.find({ tags: 'all', hidden: false }, { sort: { at: -1, _id: -1 }, limit: 4 });
+    const plan = await query().explain('executionStats');
+    expect(plan.executionStats.totalDocsExamined).toBe(4);
+    expect((await query().toArray()).map((d) => d._id)).toEqual([299, 249, 199, 149]);
+  });
+
   it('walks the index backwards for the opposite sort', async () => {
     const coll = await seeded('backwards', 200);
     const plan = await coll

@@ -14,6 +14,7 @@ import {
   applyOperators,
   applyPipeline,
   applyReplacement,
+  checkDocumentSize,
   cloneDoc,
   updateKind,
   upsertDocument,
@@ -461,6 +462,7 @@ export class CommandRouter {
       if (stmt.upsert !== true) return { matched: 0, modified: 0 };
       const doc = upsertDocument(filter, u, arrayFilters);
       checkId(doc._id);
+      checkDocumentSize(doc);
       coll.insert(doc);
       return { matched: 0, modified: 0, upsertedId: doc._id };
     }
@@ -468,6 +470,7 @@ export class CommandRouter {
     for (const rec of found.records) {
       const r = this.applyUpdate(rec, u, kind, filter, arrayFilters);
       if (r.changed) {
+        checkDocumentSize(r.doc);
         coll.replace(rec, r.doc);
         modified++;
       }
@@ -676,6 +679,7 @@ export class CommandRouter {
         return { lastErrorObject: { n: 0, updatedExisting: false }, value: null, ok: 1 };
       const doc = upsertDocument(filter, u, arrayFilters);
       checkId(doc._id);
+      checkDocumentSize(doc);
       coll!.insert(doc);
       return {
         lastErrorObject: { n: 1, updatedExisting: false, upserted: doc._id },
@@ -685,7 +689,10 @@ export class CommandRouter {
     }
     const before = rec.doc;
     const r = this.applyUpdate(rec, u, kind, filter, arrayFilters);
-    if (r.changed) coll!.replace(rec, r.doc);
+    if (r.changed) {
+      checkDocumentSize(r.doc);
+      coll!.replace(rec, r.doc);
+    }
     return {
       lastErrorObject: { n: 1, updatedExisting: true },
       value: shape(cmd.new === true ? rec.doc : before),

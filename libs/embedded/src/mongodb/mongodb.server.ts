@@ -67,11 +67,20 @@ export async function startMongoDbServer(
           const reply = handle(msg);
           if (reply) socket.write(reply);
         } catch (e) {
-          if (e instanceof FramingError) {
+          if (e instanceof FramingError || msg.opCode !== OP_MSG) {
             socket.destroy();
             return;
           }
-          throw e;
+          // A failure outside a command handler must cost this request, not the server.
+          const failure = {
+            ok: 0,
+            errmsg: String((e as Error).message),
+            code: 1,
+            codeName: 'InternalError',
+          };
+          socket.write(
+            encodeOpMsg(nextRequestId++ & 0x7fffffff, msg.requestId, asBuffer(serialize(failure))),
+          );
         }
       }
     });

@@ -5,7 +5,7 @@
  * changes to `_id`), with MongoDB's codes and messages.
  */
 import { Aggregator, update as mingoUpdate } from 'mingo';
-import { ObjectId } from 'bson';
+import { calculateObjectSize, ObjectId } from 'bson';
 import { compareValues, isNumeric, isPlainObject, keyString } from './bson.order';
 import type { Doc } from './collection.index';
 import { formatValue } from './collection.index';
@@ -454,4 +454,16 @@ export function withId(doc: Doc): Doc {
   const out: Doc = { _id: '_id' in doc ? doc._id : new ObjectId() };
   for (const k of Object.keys(doc)) if (k !== '_id') out[k] = doc[k];
   return out;
+}
+
+const MAX_DOCUMENT_SIZE = 16 * 1024 * 1024;
+
+/** A write may not leave a document larger than BSON's 16 MiB limit. */
+export function checkDocumentSize(doc: Doc): void {
+  if (calculateObjectSize(doc) > MAX_DOCUMENT_SIZE) {
+    throw commandError(
+      'BSONObjectTooLarge',
+      `Resulting document after update is larger than ${MAX_DOCUMENT_SIZE}`,
+    );
+  }
 }
