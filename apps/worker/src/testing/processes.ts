@@ -39,11 +39,11 @@ function childHandle(child: ChildProcess): Child {
 }
 
 /** Starts `startWorker` in its own Node process; resolves once it printed `ready`. */
-export async function spawnWorker(runtime: Runtime, options: WorkerOptions): Promise<Child> {
+export async function spawnWorker(runtime: Runtime, options: WorkerOptions, nodeArgs: string[] = []): Promise<Child> {
   const { logger: _logger, ...serialisable } = options;
   const child = spawn(
     process.execPath,
-    ['-r', './scripts/register.js', 'apps/worker/src/testing/worker.child.ts', JSON.stringify({ runtime, options: serialisable })],
+    [...nodeArgs, '-r', './scripts/register.js', 'apps/worker/src/testing/worker.child.ts', JSON.stringify({ runtime, options: serialisable })],
     { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stderr = '';

@@ -2,7 +2,8 @@
  * The deliveries log: one document per event and recipient, answering "was this person
  * told?" without keeping their address (a keyed hash and a redacted form only).
  */
-import type { Collection, Db } from 'mongodb';
+import type { AnyBulkWriteOperation, Collection, Db } from 'mongodb';
+import { Coalescer } from '../shared/coalescer';
 
 export type DeliveryStatus = 'sent' | 'failed' | 'skipped';
 
@@ -28,9 +29,11 @@ export const DELIVERIES_COLLECTION = 'deliveries';
 
 export class DeliveriesStore {
   private readonly deliveries: Collection<Delivery>;
+  private readonly writes: Coalescer<Delivery, void>;
 
   constructor(db: Db) {
     this.deliveries = db.collection<Delivery>(DELIVERIES_COLLECTION);
+    this.writes = new Coalescer((batch) => this.writeBatch(batch));
   }
 
   async ensureIndexes(): Promise<void> {
@@ -39,29 +42,41 @@ export class DeliveriesStore {
   }
 
   /**
-   * Records the outcome. A `sent` record is final: a late `failed` from a duplicate attempt
-   * must not overwrite the fact that the email went out.
+   * Records the outcome; resolves once it is written. A `sent` record is final: a late
+   * `failed` or `skipped` from a duplicate attempt must not overwrite the fact that the email
+   * went out. Records made at the same moment are written in one bulk write.
    */
-  async record(delivery: Delivery): Promise<void> {
-    if (delivery.status === 'sent') {
-      await this.deliveries.replaceOne({ _id: delivery._id }, delivery, { upsert: true });
-      return;
-    }
-    const { _id, ...fields } = delivery;
+  record(delivery: Delivery): Promise<void> {
+    return this.writes.submit(delivery);
+  }
+
+  private async writeBatch(batch: Delivery[]): Promise<Array<void | Error>> {
+    const ops: AnyBulkWriteOperation<Delivery>[] = batch.map((delivery) => {
+      if (delivery.status === 'sent') {
+        return { replaceOne: { filter: { _id: delivery._id }, replacement: delivery, upsert: true } };
+      }
+      const { _id, ...fields } = delivery;
+      return {
+        updateOne: { filter: { _id, status: { $ne: 'sent' } }, update: { $set: fields }, upsert: true },
+      };
+    });
+    const results: Array<void | Error> = batch.map(() => undefined);
     try {
-      await this.deliveries.updateOne(
-        { _id, status: { $ne: 'sent' } },
-        { $set: fields },
-        { upsert: true },
-      );
+      await this.deliveries.bulkWrite(ops, { ordered: false });
     } catch (e) {
-      // The upsert collided with an existing `sent` document: the email did go out.
-      if ((e as { code?: number }).code !== 11000) throw e;
+      const writeErrors = (e as { writeErrors?: Array<{ index: number; code: number; errmsg?: string }> })
+        .writeErrors;
+      if (!writeErrors) throw e;
+      for (const w of writeErrors) {
+        // A duplicate key here is the upsert meeting an existing `sent` record: the email did go out.
+        if (w.code !== 11000) results[w.index] = new Error(w.errmsg ?? `write error ${w.code}`);
+      }
     }
+    return results;
   }
 
   async wasSent(id: string): Promise<boolean> {
-    return (await this.deliveries.countDocuments({ _id: id, status: 'sent' }, { limit: 1 })) > 0;
+    return (await this.deliveries.findOne({ _id: id, status: 'sent' }, { projection: { _id: 1 } })) !== null;
   }
 
   /** Everything recorded for one address hash, newest first. */

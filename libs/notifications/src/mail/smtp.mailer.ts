@@ -4,6 +4,8 @@
  */
 import { createTransport } from 'nodemailer';
 import type { Transporter } from 'nodemailer';
+import addressparser from 'nodemailer/lib/addressparser';
+import MailComposer from 'nodemailer/lib/mail-composer';
 import type { Mailer, OutgoingEmail, SentEmail } from './mailer.port';
 import { MailerError } from './mailer.port';
 
@@ -21,6 +23,7 @@ export interface SmtpMailerOptions {
 
 export class SmtpMailer implements Mailer {
   private readonly transport: Transporter;
+  private readonly senders = new Map<string, string>();
 
   constructor(options: SmtpMailerOptions) {
     this.transport = createTransport({
@@ -38,7 +41,10 @@ export class SmtpMailer implements Mailer {
 
   async send(email: OutgoingEmail): Promise<SentEmail> {
     try {
-      const info = await this.transport.sendMail({
+      // The message is compiled to one buffer first: the transport then writes it to the
+      // socket in one piece instead of one small write per MIME line, which is most of the
+      // cost of sending when hundreds of emails a second go out.
+      const raw = await new MailComposer({
         from: email.from,
         to: email.to,
         subject: email.subject,
@@ -46,11 +52,26 @@ export class SmtpMailer implements Mailer {
         html: email.html,
         messageId: email.messageId,
         headers: email.headers,
+      })
+        .compile()
+        .build();
+      const info = await this.transport.sendMail({
+        envelope: { from: this.envelopeFrom(email.from), to: [email.to] },
+        raw,
       });
       return { messageId: String(info.messageId ?? email.messageId), response: String(info.response ?? '') };
     } catch (e) {
       throw toMailerError(e);
     }
+  }
+
+  private envelopeFrom(from: string): string {
+    let address = this.senders.get(from);
+    if (address === undefined) {
+      address = addressparser(from, { flatten: true })[0]?.address ?? from;
+      this.senders.set(from, address);
+    }
+    return address;
   }
 
   async close(): Promise<void> {

@@ -17,7 +17,7 @@ import { createUnsubscribeToken, unsubscribeUrl } from '../unsubscribe/unsubscri
 import type { UnsubscribeStore } from '../unsubscribe/unsubscribe.store';
 
 export interface SealedOpener {
-  open(sealed: Sealed): Promise<string | null>;
+  open(sealed: Sealed, options?: { fresh?: boolean }): Promise<string | null>;
 }
 
 export interface NotificationLogger {
@@ -67,7 +67,9 @@ export function createEmailProcessor(deps: EmailProcessorDeps) {
       return 'already-sent';
     }
 
-    const address = await deps.vault.open(data.recipient.email);
+    // Re-read the key: an erasure in another process (an anonymous address has no event the
+    // reactor could learn it from) must stop the email at once, not when a cache expires.
+    const address = await deps.vault.open(data.recipient.email, { fresh: true });
     if (address === null) {
       await deps.deliveries.record(skipped(base, null, 'erased', attempt, now()));
       deps.logger.info(log, 'notification skipped: personal data erased');

@@ -61,6 +61,30 @@ interface UserFacts {
   email: Sealed;
 }
 
+/** Events whose recipients the reactor resolves; everything else only updates its state. */
+const NOTIFYING_TYPES = new Set(['AnswerPosted', 'CommentPosted', 'AnswerSelected', 'QuestionAsked']);
+
+const QUESTION_TTL_MS = 10_000;
+
+/** How many events of a batch are resolved at once (each needs a few store reads). */
+const RESOLVE_CONCURRENCY = 32;
+
+const threadIdOf = (e: CommentPosted['data']) => `${e.parent.type}-${e.parent.id}`;
+
+/** Maps with at most `limit` calls in flight, results in input order. */
+async function mapConcurrently<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  return results;
+}
+
 /** Immutable facts (who wrote a post, a user's sealed email) are worth keeping in memory. */
 class Lru<V> {
   private readonly map = new Map<string, V>();
@@ -73,6 +97,9 @@ class Lru<V> {
     }
     return v;
   }
+  delete(key: string): void {
+    this.map.delete(key);
+  }
   set(key: string, v: V): void {
     this.map.delete(key);
     this.map.set(key, v);
@@ -81,43 +108,63 @@ class Lru<V> {
 }
 
 export class NotificationReactor {
-  private readonly users = new Lru<UserFacts | null>(10_000);
+  private readonly users = new Lru<Promise<UserFacts | null>>(10_000);
+  private readonly questions = new Lru<{ until: number; facts: Promise<QuestionFacts | null> }>(10_000);
 
   constructor(private readonly deps: ReactorDeps) {}
 
-  /** Handles one batch in `$all` order; resolves once its jobs are in the queue. */
+  /**
+   * Handles one batch in `$all` order; resolves once its jobs are in the queue. Events that
+   * notify are independent of each other, so runs of them are resolved concurrently; user
+   * events (levels, erasure) are applied in order between those runs. Comments are added to
+   * their thread's index first: each one only sees commenters from before its own position.
+   */
   async onEvents(events: StoredEvent[]): Promise<void> {
     const jobs: NotificationEmailJob[] = [];
-    // Question titles can change; keep them for one batch only.
-    const questions = new Map<Id, Promise<QuestionFacts | null>>();
-    const question = (id: Id) => {
-      let q = questions.get(id);
-      if (!q) questions.set(id, (q = this.loadQuestion(id)));
-      return q;
+    const question = (id: Id) => this.question(id);
+    let run: StoredEvent[] = [];
+    const flush = async () => {
+      if (run.length === 0) return;
+      for (const e of run) if (e.type === 'CommentPosted') await this.indexComment(e);
+      const perEvent = await mapConcurrently(run, RESOLVE_CONCURRENCY, (e) => this.notify(e, question));
+      for (const list of perEvent) jobs.push(...list);
+      run = [];
     };
     for (const event of events) {
-      jobs.push(...(await this.handle(event, question)));
+      if (NOTIFYING_TYPES.has(event.type)) {
+        run.push(event);
+      } else {
+        await flush();
+        await this.track(event);
+      }
     }
+    await flush();
     await this.deps.enqueue(jobs);
   }
 
-  private async handle(
+  private async track(stored: StoredEvent): Promise<void> {
+    const event = { type: stored.type, data: stored.data } as DomainEvent;
+    switch (event.type) {
+      case 'UserRegistered':
+      case 'UserLevelChanged':
+        await this.trackLevel(event.data.userId, event.data.level, stored.revision);
+        return;
+      case 'UserPersonalDataErased':
+        // The key is gone from the store; stop using a copy this process may still hold.
+        this.deps.vault.forget(event.data.userId);
+        this.users.delete(event.data.userId);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private notify(
     stored: StoredEvent,
     question: (id: Id) => Promise<QuestionFacts | null>,
   ): Promise<NotificationEmailJob[]> {
     const event = { type: stored.type, data: stored.data } as DomainEvent;
     switch (event.type) {
-      case 'UserRegistered':
-        await this.trackLevel(event.data.userId, event.data.level, stored.revision);
-        return [];
-      case 'UserLevelChanged':
-        await this.trackLevel(event.data.userId, event.data.level, stored.revision);
-        return [];
-      case 'UserPersonalDataErased':
-        // The key is gone from the store; stop using a copy this process may still hold.
-        this.deps.vault.forget(event.data.userId);
-        this.users.set(event.data.userId, null);
-        return [];
       case 'AnswerPosted':
         return this.answerPosted(stored, event.data, question);
       case 'CommentPosted':
@@ -127,8 +174,18 @@ export class NotificationReactor {
       case 'QuestionAsked':
         return this.questionAsked(stored, event.data);
       default:
-        return [];
+        return Promise.resolve([]);
     }
+  }
+
+  private async indexComment(stored: StoredEvent): Promise<void> {
+    const e = stored.data as CommentPosted['data'];
+    await this.deps.threads.addCommenter(threadIdOf(e), e.questionId, {
+      commentId: e.commentId,
+      position: stored.position.commit.toString(),
+      author: e.author,
+      notify: e.notify,
+    });
   }
 
   private trackLevel(userId: Id, level: number, revision: bigint): Promise<void> {
@@ -161,23 +218,15 @@ export class NotificationReactor {
     if (!q) return this.missing(stored, `question-${e.questionId}`);
     const parent = e.parent.type === 'question' ? q : await this.loadAnswer(e.parent.id);
     if (!parent) return this.missing(stored, `answer-${e.parent.id}`);
-    const threadId = `${e.parent.type}-${e.parent.id}`;
-    const earlier = await this.deps.threads.earlierCommenters(threadId, stored.position.commit);
+    const earlier = await this.deps.threads.earlierCommenters(threadIdOf(e), stored.position.commit);
     const targets = commentPostedTargets(e, parent, earlier);
-    const jobs = await this.jobs(stored, targets, e.author, e.notify, {
+    return this.jobs(stored, targets, e.author, e.notify, {
       questionId: e.questionId,
       questionTitle: q.title,
       actorName: await this.authorName(e.author),
       text: e.body,
       path: `/questions/${e.questionId}#comment-${e.commentId}`,
     });
-    await this.deps.threads.addCommenter(threadId, e.questionId, {
-      commentId: e.commentId,
-      position: stored.position.commit.toString(),
-      author: e.author,
-      notify: e.notify,
-    });
-    return jobs;
   }
 
   private async answerSelected(
@@ -267,6 +316,23 @@ export class NotificationReactor {
     return [];
   }
 
+  /**
+   * Who asked never changes; the title can, so it is re-read after QUESTION_TTL_MS: an email
+   * may show a title edited seconds before, never an old one for long.
+   */
+  private question(id: Id): Promise<QuestionFacts | null> {
+    const now = Date.now();
+    const cached = this.questions.get(id);
+    if (cached && cached.until > now) return cached.facts;
+    const facts = this.loadQuestion(id);
+    this.questions.set(id, { until: now + QUESTION_TTL_MS, facts });
+    facts.then(
+      (f) => f === null && this.questions.delete(id),
+      () => this.questions.delete(id),
+    );
+    return facts;
+  }
+
   /** The question's author, notify preference and current title (the stream stays short). */
   private async loadQuestion(id: Id): Promise<QuestionFacts | null> {
     const events = await this.deps.store.readStream(streams.question(id));
@@ -298,15 +364,22 @@ export class NotificationReactor {
     return facts;
   }
 
-  private async loadUser(id: Id): Promise<UserFacts | null> {
+  /** A user's name and sealed email never change; concurrent lookups share one read. */
+  private loadUser(id: Id): Promise<UserFacts | null> {
     const cached = this.users.get(id);
     if (cached !== undefined) return cached;
+    const loading = this.readUser(id);
+    this.users.set(id, loading);
+    // A failed read is not remembered: the next event tries again.
+    loading.catch(() => this.users.delete(id));
+    return loading;
+  }
+
+  private async readUser(id: Id): Promise<UserFacts | null> {
     const [first] = await this.deps.store.readStream(streams.user(id), { maxCount: 1 });
     if (!first || first.type !== 'UserRegistered') return null;
     const d = first.data as UserRegistered['data'];
-    const facts = { username: d.username, email: d.email };
-    this.users.set(id, facts);
-    return facts;
+    return { username: d.username, email: d.email };
   }
 }
 

@@ -1,5 +1,6 @@
 /** Addresses that asked for no more mail, by keyed email hash (never the address itself). */
 import type { Collection, Db } from 'mongodb';
+import { Coalescer } from '../shared/coalescer';
 
 export const UNSUBSCRIBED_COLLECTION = 'unsubscribed';
 
@@ -10,9 +11,18 @@ interface Unsubscribed {
 
 export class UnsubscribeStore {
   private readonly unsubscribed: Collection<Unsubscribed>;
+  /** Checks made while sending many emails at once share one query. */
+  private readonly lookups: Coalescer<string, boolean>;
 
   constructor(db: Db) {
     this.unsubscribed = db.collection<Unsubscribed>(UNSUBSCRIBED_COLLECTION);
+    this.lookups = new Coalescer(async (hashes) => {
+      const found = await this.unsubscribed
+        .find({ _id: { $in: [...new Set(hashes)] } }, { projection: { _id: 1 } })
+        .toArray();
+      const set = new Set(found.map((d) => d._id));
+      return hashes.map((h) => set.has(h));
+    });
   }
 
   /** Idempotent: unsubscribing twice keeps the first time. */
@@ -24,7 +34,7 @@ export class UnsubscribeStore {
     );
   }
 
-  async isUnsubscribed(emailHash: string): Promise<boolean> {
-    return (await this.unsubscribed.countDocuments({ _id: emailHash }, { limit: 1 })) > 0;
+  isUnsubscribed(emailHash: string): Promise<boolean> {
+    return this.lookups.submit(emailHash);
   }
 }

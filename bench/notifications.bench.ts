@@ -1,0 +1,208 @@
+/**
+ * Notification throughput and latency, end to end:
+ *   npm run bench:notifications   (--rate=N events/s, --seconds=N, --askers=N to change)
+ * The embedded EventStoreDB and MongoDB servers, the embedded SMTP sink and the worker
+ * (reactor + processor) each run in a process of their own, as `npm run embedded` and the
+ * production entry run them; this process only generates the load. The worker uses the
+ * shared Redis with a queue prefix of its own.
+ * Each answer appended is due exactly one email (to the question's asker). Latency is from
+ * the append call to the sink storing the message (it answers 250 right after).
+ * Targets: at least 500 emails/s delivered; p99 latency under 2 s while the load runs.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, promises as fs, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { MongoClient } from 'mongodb';
+import { PersonalDataVault } from '@qa/common';
+import type { Runtime } from '@qa/config';
+import { EventStoreDbAdapter } from '@qa/event-store';
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { testRuntime } from '../test/support/test-runtime';
+import { QaFixture } from '../apps/worker/src/testing/qa.fixture';
+import { spawnWorker } from '../apps/worker/src/testing/processes';
+
+const arg = (name: string, fallback: number) =>
+  Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
+const RATE = arg('rate', 600);
+const SECONDS = arg('seconds', 20);
+const ASKERS = arg('askers', 300);
+const TARGET_RATE = 500;
+const TARGET_P99_MS = 2_000;
+
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+
+const root = path.resolve(__dirname, '..');
+
+interface ServerProcess {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** `npm run embedded -- <server> ...`, without the build: prints `<name> listening on <url>`. */
+async function startEmbedded(args: string[]): Promise<ServerProcess> {
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['-r', path.join(root, 'scripts/register.js'), path.join(root, 'libs/embedded/src/cli.ts'), ...args],
+    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    lines.on('line', (line) => {
+      const match = /listening on (\S+)/.exec(line);
+      if (match) resolve(match[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`${args[0]} exited with ${code}`)));
+  });
+  return {
+    url,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'qa-bench-notifications-'));
+  const [esdb, mongoServer, sink] = await Promise.all([
+    startEmbedded(['eventstoredb', '--port', '0', '--data', ':memory:']),
+    startEmbedded(['mongodb', '--port', '0']),
+    startEmbedded(['smtp', '--port', '0', '--dir', path.join(dir, 'mail')]),
+  ]);
+  const mongoBase = mongoServer.url.replace(/\/+$/, '');
+  const runtime: Runtime = testRuntime(
+    { PUBLIC_URL: 'https://qa.example', LOG_LEVEL: 'silent' },
+    { eventStoreUrl: esdb.url, mongoUrl: `${mongoBase}/qa`, smtpUrl: sink.url },
+  );
+  const prefix = `bull-bench-${randomBytes(4).toString('hex')}`;
+  const store = new EventStoreDbAdapter(esdb.url);
+  const vault = new PersonalDataVault(store, { hashKey: runtime.secrets.hashKey });
+  const fixture = new QaFixture(store, vault);
+  const mongo = new MongoClient(runtime.mongoUrl);
+  await mongo.connect();
+
+  console.log(`preparing ${ASKERS} askers with a question each...`);
+  const answerer = await fixture.registerUser('answerer', 'answerer@example.net');
+  const questions: Array<{ id: string; author: Awaited<ReturnType<QaFixture['askQuestion']>>['author'] }> = [];
+  let head = null as null | { commit: bigint };
+  for (let i = 0; i < ASKERS; i++) {
+    const asker = await fixture.registerUser(`asker${i}`, `asker${i}@example.com`);
+    const q = await fixture.askQuestion({ user: asker }, `Benchmark question number ${i}`);
+    questions.push({ id: q.id, author: q.author });
+    head = q.result.position;
+  }
+
+  const profileDir = process.argv.find((a) => a.startsWith('--profile-worker='))?.split('=')[1];
+  const worker = await spawnWorker(
+    runtime,
+    { queuePrefix: prefix },
+    profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+  );
+  // Let the reactor get through the preparation before the clock starts.
+  const checkpoints = mongo.db('qa').collection<{ _id: string; commit: string }>('worker_checkpoints');
+  for (;;) {
+    const cp = await checkpoints.findOne({ _id: 'notification-reactor' });
+    if (cp && head && BigInt(cp.commit) >= head.commit) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+
+  // Progress once a second: emails stored, jobs waiting, and how far the reactor got.
+  const queueRedis = new Redis(runtime.redisUrl);
+  const progress = setInterval(async () => {
+    const [mails, waiting, cp] = await Promise.all([
+      fs.readdir(path.join(dir, 'mail')).then((f) => f.length).catch(() => 0),
+      queueRedis.llen(`${prefix}:notifications:wait`),
+      checkpoints.findOne({ _id: 'notification-reactor' }),
+    ]);
+    console.log(`  t=${((Date.now() - started) / 1000).toFixed(0)}s appended=${appendedAt.size} mails=${mails} waiting=${waiting} checkpoint=${cp?.commit}`);
+  }, 1000);
+  const total = RATE * SECONDS;
+  const started = Date.now();
+  console.log(`appending ${total} answers at ${RATE}/s for ${SECONDS} s (one email each)...`);
+  const appendedAt = new Map<string, number>();
+  let sent = 0;
+  const pending: Array<Promise<unknown>> = [];
+  const tickMs = 20;
+  while (sent < total) {
+    const due = Math.min(total, Math.floor(((Date.now() - started) / 1000) * RATE));
+    for (; sent < due; sent++) {
+      const q = questions[sent % questions.length];
+      const t0 = Date.now();
+      pending.push(
+        fixture.postAnswer(q, { user: answerer }, `Answer ${sent}: water less, give more light.`).then((a) => {
+          appendedAt.set(a.eventId, t0);
+        }),
+      );
+    }
+    await new Promise((r) => setTimeout(r, tickMs));
+  }
+  await Promise.all(pending);
+  const appendSeconds = (Date.now() - started) / 1000;
+
+  const mailDir = path.join(dir, 'mail');
+  const deadline = Date.now() + 120_000;
+  let files: string[] = [];
+  while (Date.now() < deadline) {
+    files = (await fs.readdir(mailDir)).filter((f) => f.endsWith('.eml'));
+    if (files.length >= total) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+
+  const latencies: number[] = [];
+  const deliveredAt: number[] = [];
+  const seen = new Set<string>();
+  let duplicates = 0;
+  for (const f of files) {
+    const file = path.join(mailDir, f);
+    const [head, stat] = await Promise.all([fs.readFile(file, 'utf8'), fs.stat(file)]);
+    const eventId = /^X-Notification-Event: (\S+)/m.exec(head)?.[1];
+    if (!eventId || !appendedAt.has(eventId)) continue;
+    if (seen.has(eventId)) {
+      duplicates++;
+      continue;
+    }
+    seen.add(eventId);
+    latencies.push(stat.mtimeMs - appendedAt.get(eventId)!);
+    deliveredAt.push(stat.mtimeMs);
+  }
+  latencies.sort((a, b) => a - b);
+  deliveredAt.sort((a, b) => a - b);
+  const delivered = latencies.length;
+  const span = (deliveredAt[delivered - 1] - started) / 1000;
+  const rate = delivered / span;
+  const p = (x: number) => Math.round(percentile(latencies, x));
+
+  console.log(`machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(`appended: ${total} answers in ${appendSeconds.toFixed(1)} s`);
+  console.log(`delivered: ${delivered}/${total} emails in ${span.toFixed(1)} s, duplicates ${duplicates}`);
+  console.log(`throughput: ${rate.toFixed(0)} emails/s (target >= ${TARGET_RATE})`);
+  console.log(`latency append -> SMTP accepted: p50 ${p(50)} ms, p95 ${p(95)} ms, p99 ${p(99)} ms, max ${p(100)} ms (target p99 < ${TARGET_P99_MS} ms)`);
+
+  clearInterval(progress);
+  queueRedis.disconnect();
+  await worker.stop();
+  const redis = new Redis(runtime.redisUrl);
+  const keys = await redis.keys(`${prefix}:*`);
+  if (keys.length) await redis.del(...keys);
+  redis.disconnect();
+  await store.close();
+  await mongo.close();
+  await Promise.all([sink.stop(), mongoServer.stop(), esdb.stop()]);
+  rmSync(dir, { recursive: true, force: true });
+
+  const ok = delivered === total && duplicates === 0 && rate >= TARGET_RATE && p(99) < TARGET_P99_MS;
+  console.log(ok ? 'PASS' : 'FAIL');
+  process.exit(ok ? 0 : 1);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,48 @@
+import { Coalescer } from './coalescer';
+
+const tick = () => new Promise((r) => setImmediate(r));
+
+describe('Coalescer', () => {
+  it('runs the first request at once and batches those that arrive meanwhile', async () => {
+    const batches: number[][] = [];
+    let release!: () => void;
+    const c = new Coalescer<number, number>(async (items) => {
+      batches.push(items);
+      if (batches.length === 1) await new Promise<void>((r) => (release = r));
+      return items.map((i) => i * 10);
+    });
+    const first = c.submit(1);
+    await tick();
+    expect(batches).toEqual([[1]]);
+    const rest = [c.submit(2), c.submit(3), c.submit(4)];
+    await tick();
+    expect(batches).toHaveLength(1);
+    release();
+    expect(await first).toBe(10);
+    expect(await Promise.all(rest)).toEqual([20, 30, 40]);
+    expect(batches).toEqual([[1], [2, 3, 4]]);
+  });
+
+  it('caps the batch size', async () => {
+    const sizes: number[] = [];
+    const c = new Coalescer<number, number>(async (items) => {
+      sizes.push(items.length);
+      await tick();
+      return items;
+    }, 2);
+    await Promise.all([1, 2, 3, 4, 5].map((i) => c.submit(i)));
+    expect(sizes).toEqual([1, 2, 2]);
+  });
+
+  it('rejects only the items whose result is an error, and a whole batch when it fails', async () => {
+    const c = new Coalescer<number, number>(async (items) => {
+      if (items.includes(99)) throw new Error('down');
+      return items.map((i) => (i === 2 ? new Error('bad 2') : i));
+    });
+    const [a, b] = await Promise.allSettled([c.submit(1), c.submit(2)]);
+    expect(a).toEqual({ status: 'fulfilled', value: 1 });
+    expect(b).toMatchObject({ status: 'rejected', reason: new Error('bad 2') });
+    await expect(c.submit(99)).rejects.toThrow('down');
+    await expect(c.submit(5)).resolves.toBe(5);
+  });
+});
