@@ -23,6 +23,7 @@ import type { PersonalDataVault } from '@qa/common';
 import { ConcurrencyError } from '@qa/domain';
 import type { EventMetadata, EventStore } from '@qa/event-store';
 import { DELIVERIES_COLLECTION } from '@qa/notifications';
+import { activeVersion, ReadModelStore } from '@qa/read-models';
 import { randomUUID } from 'node:crypto';
 import type { Db } from 'mongodb';
 
@@ -47,11 +48,19 @@ export class PersonalDataEraser {
     private readonly db: Db | null,
   ) {}
 
-  /** The user a username or an email address belongs to now, or null. */
+  /**
+   * The user a username or an email address belongs to now, or null: the reservation
+   * streams say so; for a username the users read model is asked too, should a
+   * reservation be missing (a user imported without one).
+   */
   async resolveUser(login: string): Promise<Id | null> {
-    const stream = login.includes('@') ? streams.userEmail(this.vault.hashEmail(login)) : streams.username(login);
+    const isEmail = login.includes('@');
+    const stream = isEmail ? streams.userEmail(this.vault.hashEmail(login)) : streams.username(login);
     const events = await this.eventStore.readStream(stream);
-    return foldReservation(events.map((e) => ({ type: e.type, data: e.data })) as Parameters<typeof foldReservation>[0]).holder;
+    const holder = foldReservation(events.map((e) => ({ type: e.type, data: e.data })) as Parameters<typeof foldReservation>[0]).holder;
+    if (holder || isEmail || !this.db) return holder;
+    const users = new ReadModelStore(this.db, await activeVersion(this.db)).collection('users');
+    return (await users.findOne({ usernameLower: login.toLowerCase() }, { projection: { _id: 1 } }))?._id ?? null;
   }
 
   /**

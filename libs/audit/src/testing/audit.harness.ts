@@ -5,7 +5,7 @@
  * projector does (the same writer, checkpoint and active version).
  */
 import { startEventStoreDbServer, startMongoDbServer, type EmbeddedServer } from '@qa/embedded';
-import { EventStoreDbAdapter, type StoredEvent } from '@qa/event-store';
+import { EventStoreDbAdapter, type EventStore, type StoredEvent } from '@qa/event-store';
 import {
   checkpointName,
   MongoCheckpointStore,
@@ -30,16 +30,43 @@ export interface AuditHarness {
   close(): Promise<void>;
 }
 
+/**
+ * Builds the live read models (version 1) up to the head of `$all`, as the projector would:
+ * the same writer, then the checkpoint, and version 1 made active.
+ */
+export class LiveReadModels {
+  readonly store: ReadModelStore;
+  private readonly writer: ReadModelWriter;
+  private projected: StoredEvent | null = null;
+
+  constructor(
+    private readonly eventStore: EventStore,
+    private readonly db: Db,
+  ) {
+    this.store = new ReadModelStore(db, 1);
+    this.writer = new ReadModelWriter(this.store);
+  }
+
+  async project(): Promise<ReadModelStore> {
+    await this.store.ensureIndexes();
+    await setActiveVersion(this.db, 1);
+    const events = await this.eventStore.readAll({ from: this.projected ? this.projected.position : 'start', maxCount: 1_000_000 });
+    if (events.length > 0) {
+      await this.writer.handle(events);
+      this.projected = events[events.length - 1];
+      await new MongoCheckpointStore(this.db).store(checkpointName(1), this.projected.position);
+    }
+    return this.store;
+  }
+}
+
 export async function startAuditHarness(dbName = 'qa'): Promise<AuditHarness> {
   const esdb = await startEventStoreDbServer({ port: 0, data: ':memory:' });
   const mongo = await startMongoDbServer({ port: 0 });
   const store = new EventStoreDbAdapter(esdb.url);
   const client = await new MongoClient(mongo.url).connect();
   const db = client.db(dbName);
-  const live = new ReadModelStore(db, 1);
-  const writer = new ReadModelWriter(live);
-  const checkpoints = new MongoCheckpointStore(db);
-  let projected: StoredEvent | null = null;
+  const live = new LiveReadModels(store, db);
 
   return {
     esdb,
@@ -59,17 +86,7 @@ export async function startAuditHarness(dbName = 'qa'): Promise<AuditHarness> {
       const head = await store.headPosition();
       return head ? store.readAll({ from: 'start', maxCount: 1_000_000 }) : [];
     },
-    async project() {
-      await live.ensureIndexes();
-      await setActiveVersion(db, 1);
-      const events = await store.readAll({ from: projected ? projected.position : 'start', maxCount: 1_000_000 });
-      if (events.length > 0) {
-        await writer.handle(events);
-        projected = events[events.length - 1];
-        await checkpoints.store(checkpointName(1), projected.position);
-      }
-      return live;
-    },
+    project: () => live.project(),
     async close() {
       await client.close();
       await store.close();

@@ -78,8 +78,13 @@ export class PersonalDataVault {
     return sealWithKey(subject, key, plaintext);
   }
 
-  /** The clear value, or null once the subject's key was erased (or never existed). */
-  async open(sealed: Sealed): Promise<string | null> {
+  /**
+   * The clear value, or null once the subject's key was erased (or never existed).
+   * `fresh` re-reads the key instead of trusting the cache: for a use that must not outlive
+   * an erasure made by another process, such as sending an email.
+   */
+  async open(sealed: Sealed, options: { fresh?: boolean } = {}): Promise<string | null> {
+    if (options.fresh) this.cache.delete(sealed.subject);
     const found = await this.lookup(sealed.subject);
     if (found.state !== 'present') return null;
     return openWithKey(sealed, found.key);
