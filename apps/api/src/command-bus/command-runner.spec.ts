@@ -9,13 +9,14 @@ import type {
 } from '@qa/event-store';
 import type { Actor } from '../auth/actor';
 import { createCommandContext } from './command-context';
-import { CommandRunner, type Fold } from './command-runner';
+import { CommandRunner, StreamStateCache, type Fold } from './command-runner';
 
 /** The port's append semantics the runner relies on: expected revisions and id de-duplication. */
 class MemoryEventStore implements EventStore {
   readonly streams = new Map<string, StoredEvent[]>();
   private commit = 100n;
   appends = 0;
+  reads = 0;
 
   async appendToStream(
     stream: string,
@@ -56,6 +57,7 @@ class MemoryEventStore implements EventStore {
   }
 
   async readStream(stream: string): Promise<StoredEvent[]> {
+    this.reads++;
     return [...(this.streams.get(stream) ?? [])];
   }
 
@@ -213,5 +215,92 @@ describe('CommandRunner', () => {
     const noop = await runner.handle('c-1', counter, () => [], createCommandContext(alice, null));
     expect(noop.position).toBe(first.position);
     expect(noop.appended).toEqual([]);
+  });
+
+  it('creates a fresh stream without reading it, and still refuses an existing one', async () => {
+    const outcome = await runner.handle(
+      'c-new',
+      counter,
+      () => add(1),
+      createCommandContext(alice, null),
+      {
+        fresh: true,
+      },
+    );
+    expect(store.reads).toBe(0);
+    expect(outcome.appended).toHaveLength(1);
+    // The same name again: the guess fails on its expected revision, the read sees the truth.
+    const seen: number[] = [];
+    await runner.handle(
+      'c-new',
+      counter,
+      (state) => {
+        seen.push(state.total);
+        return add(1);
+      },
+      createCommandContext(alice, null),
+      { fresh: true },
+    );
+    expect(seen).toEqual([0, 1]);
+    expect(await store.readStream('c-new')).toHaveLength(2);
+  });
+
+  it('skips the read of a cached stream and recovers when another writer made it stale', async () => {
+    const cache = new StreamStateCache();
+    const ctx = () => createCommandContext(alice, null);
+    await runner.handle('v-1', counter, () => add(1), ctx(), { cache });
+    const readsAfterFirst = store.reads;
+    await runner.handle('v-1', counter, (s) => add(s.total), ctx(), { cache });
+    expect(store.reads).toBe(readsAfterFirst);
+    // Another process appends: the cached state is now stale.
+    await store.appendToStream('v-1', [{ type: 'VoteCast', data: { by: 100 }, id: 'elsewhere' }], {
+      expectedRevision: 'any',
+      metadata: {} as EventMetadata,
+    });
+    const seen: number[] = [];
+    await runner.handle(
+      'v-1',
+      counter,
+      (s) => {
+        seen.push(s.total);
+        return add(1);
+      },
+      ctx(),
+      { cache },
+    );
+    expect(seen).toEqual([2, 102]);
+    const totals = (await store.readStream('v-1')).map((e) => (e.data as { by: number }).by);
+    expect(totals).toEqual([1, 1, 100, 1]);
+  });
+
+  it('does not trust a "nothing to do" decided on a cached state', async () => {
+    const cache = new StreamStateCache();
+    await runner.handle('v-2', counter, () => add(1), createCommandContext(alice, null), { cache });
+    await store.appendToStream('v-2', [{ type: 'VoteCast', data: { by: 5 }, id: 'other-writer' }], {
+      expectedRevision: 'any',
+      metadata: {} as EventMetadata,
+    });
+    // "Only add when the total is not 1 yet": the cache says it is 1, the stream says 6.
+    const outcome = await runner.handle(
+      'v-2',
+      counter,
+      (s) => (s.total === 1 ? [] : add(-5)),
+      createCommandContext(alice, null),
+      {
+        cache,
+      },
+    );
+    expect(outcome.appended).toHaveLength(1);
+  });
+
+  it('keeps the cache bounded, dropping the least recently used stream', () => {
+    const cache = new StreamStateCache(2);
+    cache.set('a', { state: 1, revision: 0n, position: '1' });
+    cache.set('b', { state: 2, revision: 0n, position: '2' });
+    cache.get('a');
+    cache.set('c', { state: 3, revision: 0n, position: '3' });
+    expect(cache.get('b')).toBeUndefined();
+    expect(cache.get('a')).toBeDefined();
+    expect(cache.size).toBe(2);
   });
 });

@@ -49,6 +49,43 @@ export interface CommandRunnerOptions {
   baseDelayMs?: number;
 }
 
+/**
+ * The folded state of small, hot streams (votes) as this process last appended to them, so
+ * the next command on the same stream can skip reading it. Bounded (least recently used
+ * entries go first). Entries may be stale when another process wrote since: the append's
+ * expected revision then fails and the runner reads the stream as usual.
+ */
+export class StreamStateCache {
+  private readonly entries = new Map<
+    string,
+    { state: unknown; revision: bigint; position: string }
+  >();
+
+  constructor(private readonly capacity = 100_000) {}
+
+  get<S>(stream: string): { state: S; revision: bigint; position: string } | undefined {
+    const entry = this.entries.get(stream);
+    if (!entry) return undefined;
+    this.entries.delete(stream);
+    this.entries.set(stream, entry);
+    return entry as { state: S; revision: bigint; position: string };
+  }
+
+  set(stream: string, entry: { state: unknown; revision: bigint; position: string }): void {
+    this.entries.delete(stream);
+    this.entries.set(stream, entry);
+    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
+  }
+
+  delete(stream: string): void {
+    this.entries.delete(stream);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
+
 export const asDomainEvent = (e: StoredEvent): DomainEvent =>
   ({ type: e.type, data: e.data }) as DomainEvent;
 
@@ -82,20 +119,45 @@ export class CommandRunner {
    * Runs one command against one stream. `decide` is called with the folded state (again
    * after each conflict) and returns the events to append, or [] to change nothing; it may
    * throw a DomainError to refuse.
+   *
+   * Two ways to skip the read, both still guarded by the expected revision, so a wrong guess
+   * costs one conflict and a normal round, never a wrong append:
+   * - `fresh`: the stream was just named with a new random id, so it cannot exist yet;
+   * - `cached`: the stream's state as this process last wrote it (see StreamStateCache).
+   * With an Idempotency-Key the stream is always read, to recognise a replay.
    */
   async handle<S>(
     stream: string,
     fold: Fold<S>,
     decide: (state: S) => DomainEvent[],
     context: CommandContext,
+    options: { fresh?: boolean; cache?: StreamStateCache } = {},
   ): Promise<CommandOutcome<S>> {
+    const keyed = context.idempotencyKey !== null;
+    let guess: { state: S; revision: ExpectedRevision; position: string | null } | undefined;
+    if (!keyed && options.fresh)
+      guess = { state: fold.initialState(), revision: 'no_stream', position: null };
+    else if (!keyed && options.cache) guess = options.cache.get<S>(stream);
+
     for (let attempt = 1; ; attempt++) {
-      const current = await this.read(stream, fold);
-      const replay = this.findReplay(current.events, stream, context);
-      if (replay) return { position: replay, appended: [], state: current.state, replayed: true };
+      let current: { state: S; revision: ExpectedRevision; position: string | null };
+      if (guess) {
+        current = guess;
+      } else {
+        const read = await this.read(stream, fold);
+        const replay = this.findReplay(read.events, stream, context);
+        if (replay) return { position: replay, appended: [], state: read.state, replayed: true };
+        current = read;
+      }
 
       const events = decide(current.state);
       if (events.length === 0) {
+        // "Nothing to do" is only trusted from a read: a guess may be out of date.
+        if (guess) {
+          guess = undefined;
+          attempt--;
+          continue;
+        }
         return {
           position: current.position ?? '0',
           appended: [],
@@ -104,11 +166,27 @@ export class CommandRunner {
         };
       }
       try {
-        const position = await this.append(stream, events, current.revision, context);
-        return { position, appended: events, state: current.state, replayed: false };
+        const result = await this.appendWithResult(stream, events, current.revision, context);
+        if (options.cache) {
+          const next = events.reduce((state, event) => fold.evolve(state, event), current.state);
+          options.cache.set(stream, {
+            state: next,
+            revision: result.nextRevision,
+            position: result.position,
+          });
+        }
+        return {
+          position: result.position,
+          appended: events,
+          state: current.state,
+          replayed: false,
+        };
       } catch (e) {
+        options.cache?.delete(stream);
         if (!(e instanceof ConcurrencyError) || attempt >= this.maxAttempts) throw e;
-        await this.backOff(attempt);
+        // A failed guess is not a contended stream: re-read at once.
+        if (guess) guess = undefined;
+        else await this.backOff(attempt);
       }
     }
   }
@@ -120,12 +198,21 @@ export class CommandRunner {
     expectedRevision: ExpectedRevision,
     context: CommandContext,
   ): Promise<string> {
+    return (await this.appendWithResult(stream, events, expectedRevision, context)).position;
+  }
+
+  private async appendWithResult(
+    stream: string,
+    events: DomainEvent[],
+    expectedRevision: ExpectedRevision,
+    context: CommandContext,
+  ): Promise<{ position: string; nextRevision: bigint }> {
     const result = await this.store.appendToStream(
       stream,
       events.map((e, i) => ({ type: e.type, data: e.data, id: eventIdFor(context, stream, i) })),
       { expectedRevision, metadata: metadataFor(context) },
     );
-    return positionToString(result.position);
+    return { position: positionToString(result.position), nextRevision: result.nextRevision };
   }
 
   /** The position of the original request's last event in this stream, when this is a replay. */

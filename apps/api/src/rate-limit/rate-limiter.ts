@@ -43,13 +43,23 @@ export interface RateCheck {
   subject: string;
 }
 
+type ConsumingRedis = Redis & {
+  qaRateConsume(numKeys: number, ...keysAndArgs: string[]): Promise<number>;
+};
+
 export class RateLimiter {
+  private readonly redis: ConsumingRedis;
+
   constructor(
-    private readonly redis: Redis,
+    redis: Redis,
     /** Namespaces the keys, e.g. per deployment or per test run. */
     private readonly prefix = 'qa:rate',
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    // A defined command is sent by its SHA (EVALSHA), not as the whole script every time.
+    if (!('qaRateConsume' in redis)) redis.defineCommand('qaRateConsume', { lua: CONSUME });
+    this.redis = redis as ConsumingRedis;
+  }
 
   /** Counts one request against every check, or throws RateLimitedError counting nothing. */
   async consume(checks: RateCheck[]): Promise<void> {
@@ -65,7 +75,7 @@ export class RateLimiter {
     }
     let waitMs: number;
     try {
-      waitMs = Number(await this.redis.eval(CONSUME, keys.length, ...keys, ...args));
+      waitMs = Number(await this.redis.qaRateConsume(keys.length, ...keys, ...args));
     } catch (cause) {
       // Without the counters the limits cannot be enforced: refuse (503) rather than let through.
       throw Object.assign(

@@ -45,6 +45,7 @@ export class AskQuestionHandler implements ICommandHandler<AskQuestionCommand, C
           state,
         ),
       context,
+      { fresh: true },
     );
     return { id: questionId, position };
   }

@@ -8,7 +8,7 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { decideVote, evolveVote, initialVoteState, streams, type VoteState } from '@qa/domain';
 import { requireUser } from '../../auth/actor';
-import { CommandRunner, type Fold } from '../../command-bus/command-runner';
+import { CommandRunner, StreamStateCache, type Fold } from '../../command-bus/command-runner';
 import { domainActor, PostingSupport } from '../shared/command-support';
 import { Lookups } from '../shared/lookups';
 import { CastVoteCommand, type CastVoteResult } from './cast-vote.command';
@@ -20,6 +20,9 @@ const voteFold: Fold<VoteState> = {
 
 @CommandHandler(CastVoteCommand)
 export class CastVoteHandler implements ICommandHandler<CastVoteCommand, CastVoteResult> {
+  /** Vote streams this process wrote last: a voter changing their mind skips one read. */
+  private readonly voteStates = new StreamStateCache(100_000);
+
   constructor(
     @Inject(CommandRunner) private readonly runner: CommandRunner,
     @Inject(PostingSupport) private readonly posting: PostingSupport,
@@ -39,6 +42,7 @@ export class CastVoteHandler implements ICommandHandler<CastVoteCommand, CastVot
           state,
         ),
       context,
+      { cache: this.voteStates },
     );
     return { value, position };
   }

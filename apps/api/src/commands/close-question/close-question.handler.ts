@@ -5,7 +5,7 @@ import { decideQuestion, ErrorCodes, streams } from '@qa/domain';
 import { CommandRunner } from '../../command-bus/command-runner';
 import { ActorLevels } from '../shared/actor-levels';
 import { domainActor } from '../shared/command-support';
-import { questionFold } from '../shared/lookups';
+import { Lookups, questionFold } from '../shared/lookups';
 import { requireId } from '../shared/request-context';
 import type { CreatedResult } from '../shared/results';
 import { CloseQuestionCommand } from './close-question.command';
@@ -15,26 +15,29 @@ export class CloseQuestionHandler implements ICommandHandler<CloseQuestionComman
   constructor(
     @Inject(CommandRunner) private readonly runner: CommandRunner,
     @Inject(ActorLevels) private readonly levels: ActorLevels,
+    @Inject(Lookups) private readonly lookups: Lookups,
   ) {}
 
   async execute({ context, questionId, close }: CloseQuestionCommand): Promise<CreatedResult> {
     const id = requireId(questionId, ErrorCodes.QUESTION_NOT_FOUND);
     const actor = domainActor(await this.levels.current(context.actor));
-    const { position } = await this.runner.handle(
-      streams.question(id),
-      questionFold,
-      (state) =>
-        decideQuestion(
-          close
-            ? {
-                type: 'CloseQuestion',
-                data: { questionId: id, reason: close.reason, actor, at: context.at },
-              }
-            : { type: 'ReopenQuestion', data: { questionId: id, actor, at: context.at } },
-          state,
-        ),
-      context,
-    );
+    const { position } = await this.runner
+      .handle(
+        streams.question(id),
+        questionFold,
+        (state) =>
+          decideQuestion(
+            close
+              ? {
+                  type: 'CloseQuestion',
+                  data: { questionId: id, reason: close.reason, actor, at: context.at },
+                }
+              : { type: 'ReopenQuestion', data: { questionId: id, actor, at: context.at } },
+            state,
+          ),
+        context,
+      )
+      .finally(() => this.lookups.forget('question', id));
     return { id, position };
   }
 }

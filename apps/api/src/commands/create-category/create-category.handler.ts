@@ -44,6 +44,7 @@ export class CreateCategoryHandler implements ICommandHandler<
           state,
         ),
       context,
+      { fresh: true },
     );
     const created = outcome.appended[0];
     // On a replay nothing is appended; the stream already holds the category.

@@ -49,6 +49,7 @@ export class PostAnswerHandler implements ICommandHandler<PostAnswerCommand, Cre
           state,
         ),
       context,
+      { fresh: true },
     );
     return { id: answerId, position };
   }

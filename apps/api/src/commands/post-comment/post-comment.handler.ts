@@ -50,6 +50,7 @@ export class PostCommentHandler implements ICommandHandler<PostCommentCommand, C
           state,
         ),
       context,
+      { fresh: true },
     );
     return { id: commentId, position };
   }

@@ -13,7 +13,7 @@ import { CommandRunner } from '../../command-bus/command-runner';
 import type { CommandContext } from '../../command-bus/command-context';
 import { ActorLevels } from '../shared/actor-levels';
 import { domainActor } from '../shared/command-support';
-import { answerFold, commentFold, questionFold } from '../shared/lookups';
+import { answerFold, commentFold, Lookups, questionFold } from '../shared/lookups';
 import { requireId } from '../shared/request-context';
 import type { CreatedResult } from '../shared/results';
 import { SetPostVisibilityCommand } from './set-post-visibility.command';
@@ -32,6 +32,7 @@ export class SetPostVisibilityHandler implements ICommandHandler<
   constructor(
     @Inject(CommandRunner) private readonly runner: CommandRunner,
     @Inject(ActorLevels) private readonly levels: ActorLevels,
+    @Inject(Lookups) private readonly lookups: Lookups,
   ) {}
 
   async execute({
@@ -42,8 +43,11 @@ export class SetPostVisibilityHandler implements ICommandHandler<
   }: SetPostVisibilityCommand): Promise<CreatedResult> {
     const id = requireId(postId, NOT_FOUND[postType]);
     const actor = domainActor(await this.levels.current(context.actor));
-    const position = await this.run(postType, id, hidden, actor, context);
-    return { id, position };
+    try {
+      return { id, position: await this.run(postType, id, hidden, actor, context) };
+    } finally {
+      this.lookups.forget(postType, id);
+    }
   }
 
   private async run(

@@ -68,9 +68,52 @@ const missingQuestion = (id: Id): QuestionLookup => ({
   hidden: false,
 });
 
+/**
+ * How long a found question or answer summary is reused. What it says about authorship and
+ * parentage never changes; whether the post is hidden or closed may, and this process drops
+ * its copy the moment it hides, shows, closes or reopens one. So only a change made by
+ * another API process can go unseen, for at most this long: a vote or answer racing a hide
+ * by that much is accepted, as it would be had it arrived a moment earlier.
+ */
+export const LOOKUP_TTL_MS = 2_000;
+
+class LookupCache {
+  private readonly entries = new Map<string, { value: unknown; expires: number }>();
+
+  constructor(private readonly capacity = 50_000) {}
+
+  async get<T extends { exists: boolean }>(key: string, load: () => Promise<T>): Promise<T> {
+    const hit = this.entries.get(key);
+    const now = Date.now();
+    if (hit && hit.expires > now) return hit.value as T;
+    const value = await load();
+    // Only what exists is kept: something missing may be created any moment.
+    if (value.exists) {
+      if (this.entries.size >= this.capacity)
+        this.entries.delete(this.entries.keys().next().value!);
+      this.entries.set(key, { value, expires: now + LOOKUP_TTL_MS });
+    } else {
+      this.entries.delete(key);
+    }
+    return value;
+  }
+
+  forget(key: string): void {
+    this.entries.delete(key);
+  }
+}
+
 @Injectable()
 export class Lookups {
+  private readonly cache = new LookupCache();
+
   constructor(@Inject(CommandRunner) private readonly runner: CommandRunner) {}
+
+  /** Drops what this process remembers of a post whose visibility or state it just changed. */
+  forget(type: 'question' | 'answer' | 'comment', id: Id): void {
+    this.cache.forget(`${type}:${id}`);
+    this.cache.forget(`post:${type}:${id}`);
+  }
 
   async category(id: Id): Promise<CategoryLookup> {
     if (!isId(id)) return { id, exists: false, path: [] };
@@ -81,8 +124,10 @@ export class Lookups {
 
   async question(id: Id): Promise<QuestionLookup> {
     if (!isId(id)) return missingQuestion(id);
-    const { state } = await this.runner.read(streams.question(id), questionFold);
-    return questionLookup(id, state);
+    return this.cache.get(`question:${id}`, async () => {
+      const { state } = await this.runner.read(streams.question(id), questionFold);
+      return questionLookup(id, state);
+    });
   }
 
   async answer(id: Id): Promise<AnswerLookup> {
@@ -104,12 +149,14 @@ export class Lookups {
       questionClosed: false,
     };
     if (!isId(id)) return missing;
-    if (type === 'question') {
-      const { state } = await this.runner.read(streams.question(id), questionFold);
-      return questionPostLookup(id, state);
-    }
-    const { state } = await this.runner.read(streams.answer(id), answerFold);
-    if (!state.exists || !state.questionId) return missing;
-    return answerPostLookup(id, state, await this.question(state.questionId));
+    return this.cache.get(`post:${type}:${id}`, async () => {
+      if (type === 'question') {
+        const { state } = await this.runner.read(streams.question(id), questionFold);
+        return questionPostLookup(id, state);
+      }
+      const { state } = await this.runner.read(streams.answer(id), answerFold);
+      if (!state.exists || !state.questionId) return missing;
+      return answerPostLookup(id, state, await this.question(state.questionId));
+    });
   }
 }

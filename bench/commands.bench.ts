@@ -1,0 +1,230 @@
+/**
+ * Command throughput and latency through HTTP:
+ *   npm run bench:commands        (VOTES=10000 ANSWERS=5000 CLIENTS=50 by default)
+ *
+ * The server side runs as `npm start` runs it by default, in this one process: the embedded
+ * EventStoreDB server on a SQLite file and the real API (startApi) with the real Redis. The
+ * load comes from a child process (so measuring does not steal the server's event loop):
+ * CLIENTS concurrent clients, each with its own keep-alive connection and its own loopback
+ * address (127.0.0.x), so the per-IP limits apply to them as to distinct people.
+ *
+ * Votes are cast by CLIENTS registered users, each flipping between up and down on a set
+ * of answers, so every request appends an event; no vote request hits a rate limit
+ * (VOTES / CLIENTS per user and per IP stays under 300). Answers are posted by the same
+ * users to a set of questions. Every figure is printed with the target it is held to.
+ */
+import { fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { loadConfig, type Runtime } from '@qa/config';
+import { startEventStoreDbServer } from '@qa/embedded';
+import { startApi } from '../apps/api/src/api.app';
+
+const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const CLIENTS = env('CLIENTS', 50);
+const VOTES = env('VOTES', 10_000);
+const ANSWERS = env('ANSWERS', 5_000);
+const POSTS = 20;
+
+interface Job {
+  url: string;
+  clients: number;
+  requests: Array<{ method: string; path: string; token: string; body: string }>;
+}
+
+interface LoadResult {
+  seconds: number;
+  latenciesMs: number[];
+  failures: Array<{ status: number; body: string }>;
+}
+
+// ---- client side (child process) ---------------------------------------------------------
+
+function send(
+  agent: http.Agent,
+  url: URL,
+  request: Job['requests'][number],
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        agent,
+        host: url.hostname,
+        port: url.port,
+        method: request.method,
+        path: request.path,
+        headers: {
+          authorization: `Bearer ${request.token}`,
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(request.body),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+      },
+    );
+    req.on('error', reject);
+    req.end(request.body);
+  });
+}
+
+async function runLoad(job: Job): Promise<LoadResult> {
+  const url = new URL(job.url);
+  const latenciesMs: number[] = [];
+  const failures: LoadResult['failures'] = [];
+  let next = 0;
+  const started = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: job.clients }, async (_, i) => {
+      // One keep-alive connection per client, from its own loopback address.
+      const agent = new http.Agent({ keepAlive: true, maxSockets: 1, localAddress: `127.0.0.${10 + i}` });
+      for (let n = next++; n < job.requests.length; n = next++) {
+        const t0 = process.hrtime.bigint();
+        const response = await send(agent, url, job.requests[n]);
+        latenciesMs.push(Number(process.hrtime.bigint() - t0) / 1e6);
+        if (response.status >= 300) failures.push(response);
+      }
+      agent.destroy();
+    }),
+  );
+  return { seconds: Number(process.hrtime.bigint() - started) / 1e9, latenciesMs, failures };
+}
+
+if (process.argv.includes('--client')) {
+  process.on('message', (job: Job) => {
+    runLoad(job).then(
+      (result) => process.send!(result, () => process.exit(0)),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  });
+}
+
+/** Runs one load in a child process and waits for its figures. */
+function load(job: Job): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const child = fork(__filename, ['--client'], {
+      execArgv: ['-r', path.join(__dirname, '../scripts/register.js')],
+      serialization: 'advanced',
+    });
+    child.once('message', (result) => resolve(result as LoadResult));
+    child.once('exit', (code) => code !== 0 && reject(new Error(`load generator exited with ${code}`)));
+    child.send(job);
+  });
+}
+
+// ---- server side (this process) ----------------------------------------------------------
+
+async function post(base: string, route: string, body: unknown, token?: string): Promise<any> {
+  const response = await fetch(`${base}${route}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
+  const json = await response.json();
+  if (!response.ok) throw new Error(`${route}: ${response.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+
+function report(name: string, count: number, result: LoadResult, minRate: number): boolean {
+  const sorted = [...result.latenciesMs].sort((a, b) => a - b);
+  const rate = count / result.seconds;
+  const p50 = percentile(sorted, 50);
+  const p99 = percentile(sorted, 99);
+  const ok = rate >= minRate && p99 < 50 && result.failures.length === 0;
+  console.log(
+    `${name.padEnd(8)} ${rate.toFixed(0).padStart(6)}/s (${count} in ${result.seconds.toFixed(2)} s, ` +
+      `${CLIENTS} clients)  p50 ${p50.toFixed(1)} ms  p99 ${p99.toFixed(1)} ms  failures ${result.failures.length}` +
+      `   target >= ${minRate}/s, p99 < 50 ms: ${ok ? 'ok' : 'MISSED'}`,
+  );
+  if (result.failures.length > 0) console.log(`  first failure: ${JSON.stringify(result.failures[0])}`);
+  return ok;
+}
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'qa-bench-'));
+  const esdb = await startEventStoreDbServer({ port: 0, data: path.join(dataDir, 'eventstore.sqlite') });
+  const config = loadConfig({ PORT: '0', LOG_LEVEL: 'warn', DATA_DIR: dataDir, NODE_ENV: 'production' });
+  const runtime: Runtime = {
+    config,
+    eventStoreUrl: esdb.url,
+    // The command path never touches MongoDB; the queries module connects lazily.
+    mongoUrl: 'mongodb://127.0.0.1:9/qa?serverSelectionTimeoutMS=500',
+    redisUrl: config.redisUrl,
+    smtpUrl: 'smtp://127.0.0.1:9',
+    embedded: true,
+    // Fresh secrets: fresh rate-limit counters for this run.
+    secrets: {
+      jwtSecret: randomBytes(32).toString('base64url'),
+      hashKey: randomBytes(32).toString('base64url'),
+      unsubscribeSecret: randomBytes(32).toString('base64url'),
+    },
+  };
+  const api = await startApi(runtime, { prettyLogs: false });
+  try {
+    const base = api.url;
+    const signUp = async (name: string) => {
+      const password = 'bench password 1234';
+      await post(base, '/api/v1/users', { username: name, email: `${name}@bench.example`, password });
+      const session = await post(base, '/api/v1/sessions', { login: name, password });
+      return session.token as string;
+    };
+    const author = await signUp('author');
+    const voters: string[] = [];
+    for (let i = 0; i < CLIENTS; i++) voters.push(await signUp(`voter${i}`));
+    const questions: string[] = [];
+    const answers: string[] = [];
+    for (let i = 0; i < POSTS; i++) {
+      const q = await post(base, '/api/v1/questions', { title: `Benchmark question number ${i}`, body: 'Body.' }, author);
+      questions.push(q.id);
+      answers.push((await post(base, `/api/v1/questions/${q.id}/answers`, { body: 'An answer.' }, author)).id);
+    }
+
+    // Each (voter, answer) pair comes round every CLIENTS x POSTS requests and flips up/down.
+    const voteRequests = Array.from({ length: VOTES }, (_, n) => {
+      const voter = n % CLIENTS;
+      const round = Math.floor(n / CLIENTS);
+      return {
+        method: 'PUT',
+        path: `/api/v1/answers/${answers[round % POSTS]}/vote`,
+        token: voters[voter],
+        body: JSON.stringify({ value: Math.floor(round / POSTS) % 2 === 0 ? 1 : -1 }),
+      };
+    });
+    const answerRequests = Array.from({ length: ANSWERS }, (_, n) => ({
+      method: 'POST',
+      path: `/api/v1/questions/${questions[n % POSTS]}/answers`,
+      token: voters[n % CLIENTS],
+      body: JSON.stringify({ body: `Benchmark answer ${n}: fold the stream, decide, append.` }),
+    }));
+
+    // A short warm-up so JIT and connection set-up are not measured.
+    await load({ url: base, clients: CLIENTS, requests: answerRequests.slice(0, 200).map((r) => ({ ...r })) });
+
+    const votes = await load({ url: base, clients: CLIENTS, requests: voteRequests });
+    const answered = await load({ url: base, clients: CLIENTS, requests: answerRequests });
+    const okVotes = report('votes', VOTES, votes, 1500);
+    const okAnswers = report('answers', ANSWERS, answered, 500);
+    process.exitCode = okVotes && okAnswers ? 0 : 1;
+  } finally {
+    await api.stop();
+    await esdb.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+if (!process.argv.includes('--client')) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
