@@ -303,3 +303,21 @@ export function compareBySort(spec: SortSpec): (a: unknown, b: unknown) => numbe
     return 0;
   };
 }
+
+/** MongoDB's name for a value's BSON type, as `$type` and error messages use it. */
+export function bsonTypeName(v: unknown): string {
+  if (v === null || v === undefined) return 'null';
+  if (typeof v === 'number') return Number.isInteger(v) && Math.abs(v) < 2 ** 31 ? 'int' : 'double';
+  if (typeof v === 'string') return 'string';
+  if (typeof v === 'boolean') return 'bool';
+  if (Array.isArray(v)) return 'array';
+  if (v instanceof Date) return 'date';
+  if (v instanceof RegExp) return 'regex';
+  const t = (v as { _bsontype?: string })._bsontype;
+  if (t === 'ObjectId') return 'objectId';
+  if (t === 'Long') return 'long';
+  if (t === 'Decimal128') return 'decimal';
+  if (t === 'Binary') return 'binData';
+  if (t === 'Timestamp') return 'timestamp';
+  return 'object';
+}

@@ -189,3 +189,21 @@ it('$match inside a pipeline uses BSON type names', async () => {
     .toArray();
   expect(out).toEqual([{ n: 4 }]);
 });
+
+it('the $type expression answers with MongoDB type names', async () => {
+  const { ObjectId, Binary } = await import('mongodb');
+  await rows('typed').insertMany([
+    { _id: 1, v: new ObjectId() },
+    { _id: 2, v: new Binary(Buffer.from('x')) },
+    { _id: 3, v: 'text' },
+    { _id: 4 },
+  ]);
+  const out = await rows('typed')
+    .aggregate([{ $sort: { _id: 1 } }, { $project: { t: { $type: '$v' } } }])
+    .toArray();
+  expect(out.map((d) => d.t)).toEqual(['objectId', 'binData', 'string', 'missing']);
+  const viaExpr = await rows('typed')
+    .find({ $expr: { $eq: [{ $type: '$v' }, 'objectId'] } })
+    .toArray();
+  expect(viaExpr.map((d) => d._id)).toEqual([1]);
+});

@@ -4,10 +4,9 @@
  * operators that need indexes or engines this server does not have fail loudly.
  */
 import { Context, Query } from 'mingo';
-import { compareBySort, isNumeric, isPlainObject, parseSort } from './bson.order';
+import { bsonTypeName, compareBySort, isNumeric, isPlainObject, parseSort } from './bson.order';
 import type { Doc } from './collection.index';
 import { commandError, notSupported } from './mongo.errors';
-import { bsonTypeName } from './update.engine';
 
 const TYPE_NUMBERS: Record<number, string> = {
   1: 'double',
@@ -137,7 +136,8 @@ function stripAndCheck(v: unknown): unknown {
   for (const [k, x] of Object.entries(v)) {
     if (REFUSED[k]) throw REFUSED[k]();
     if (k === '$comment') continue;
-    if (k === '$expr' || k === '$where') out[k] = x;
+    if (k === '$expr') out[k] = rewriteExpressions(x);
+    else if (k === '$where') out[k] = x;
     else if (k === '$type') out.$bsonType = x;
     else out[k] = stripAndCheck(x);
   }
@@ -163,11 +163,49 @@ export function checkCollation(collation: unknown): void {
   throw notSupported('collation other than { locale: "simple" }');
 }
 
-/** Rewrites a pipeline so its `$match` filters and `$sort` stages follow MongoDB, at every level. */
+/** mingo's names for BSON types that differ from MongoDB's `$type` expression answers. */
+const TYPE_NAME_FIXES: Array<[string, string]> = [
+  ['objectid', 'objectId'],
+  ['binary', 'binData'],
+  ['decimal128', 'decimal'],
+];
+
+/**
+ * Rewrites aggregation expressions where mingo answers differently: `{ $type: x }` gets
+ * MongoDB's type names. `$literal` values are left alone.
+ */
+export function rewriteExpressions(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(rewriteExpressions);
+  if (!isPlainObject(v)) return v;
+  const keys = Object.keys(v);
+  if (keys.length === 1 && keys[0] === '$literal') return v;
+  if (keys.length === 1 && keys[0] === '$type') {
+    return {
+      $let: {
+        vars: { t: { $type: rewriteExpressions(v.$type) } },
+        in: {
+          $switch: {
+            branches: TYPE_NAME_FIXES.map(([from, to]) => ({
+              case: { $eq: ['$$t', from] },
+              then: to,
+            })),
+            default: '$$t',
+          },
+        },
+      },
+    };
+  }
+  const out: Doc = {};
+  for (const k of keys) out[k] = rewriteExpressions(v[k]);
+  return out;
+}
+
+/** Rewrites a pipeline so its filters, sorts and expressions follow MongoDB, at every level. */
 export function rewritePipeline(stages: unknown[]): Doc[] {
   return stages.map((stage) => {
-    if (!isPlainObject(stage))
+    if (!isPlainObject(stage)) {
       throw commandError('TypeMismatch', 'Each element of the pipeline array must be an object');
+    }
     const name = Object.keys(stage)[0];
     const arg = stage[name];
     switch (name) {
@@ -184,11 +222,12 @@ export function rewritePipeline(stages: unknown[]): Doc[] {
       }
       case '$lookup':
       case '$unionWith':
-        if (isPlainObject(arg) && Array.isArray(arg.pipeline))
+        if (isPlainObject(arg) && Array.isArray(arg.pipeline)) {
           return { [name]: { ...arg, pipeline: rewritePipeline(arg.pipeline) } };
+        }
         return stage;
       default:
-        return stage;
+        return { [name]: rewriteExpressions(arg) };
     }
   });
 }

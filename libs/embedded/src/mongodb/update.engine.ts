@@ -6,11 +6,11 @@
  */
 import { Aggregator, update as mingoUpdate } from 'mingo';
 import { calculateObjectSize, ObjectId } from 'bson';
-import { compareValues, isNumeric, isPlainObject, keyString } from './bson.order';
+import { bsonTypeName, compareValues, isNumeric, isPlainObject, keyString } from './bson.order';
 import type { Doc } from './collection.index';
 import { formatValue } from './collection.index';
 import { commandError, notSupported } from './mongo.errors';
-import { queryOptions } from './query.matcher';
+import { queryOptions, rewritePipeline } from './query.matcher';
 
 type UpdateOperatorFn = (expr: Doc) => (o: Doc) => string[];
 /*
@@ -71,23 +71,6 @@ export function cloneDoc<T>(v: T): T {
     return out as T;
   }
   return v;
-}
-
-export function bsonTypeName(v: unknown): string {
-  if (v === null || v === undefined) return 'null';
-  if (typeof v === 'number') return Number.isInteger(v) && Math.abs(v) < 2 ** 31 ? 'int' : 'double';
-  if (typeof v === 'string') return 'string';
-  if (typeof v === 'boolean') return 'bool';
-  if (Array.isArray(v)) return 'array';
-  if (v instanceof Date) return 'date';
-  if (v instanceof RegExp) return 'regex';
-  const t = (v as { _bsontype?: string })._bsontype;
-  if (t === 'ObjectId') return 'objectId';
-  if (t === 'Long') return 'long';
-  if (t === 'Decimal128') return 'decimal';
-  if (t === 'Binary') return 'binData';
-  if (t === 'Timestamp') return 'timestamp';
-  return 'object';
 }
 
 export type UpdateKind = 'operators' | 'replacement' | 'pipeline';
@@ -379,7 +362,9 @@ export function applyPipeline(original: Doc, pipeline: Doc[]): UpdateResult {
   }
   let out: Doc[];
   try {
-    out = new Aggregator(pipeline, queryOptions()).run([cloneDoc(original)]) as Doc[];
+    out = new Aggregator(rewritePipeline(pipeline), queryOptions()).run([
+      cloneDoc(original),
+    ]) as Doc[];
   } catch (e) {
     throw commandError('BadValue', (e as Error).message);
   }
