@@ -48,6 +48,8 @@ export async function startApi(
     trustProxy: false,
   });
   const fastify = adapter.getInstance();
+  // A JSON API: a plain-text body is an unsupported media type (415), not a string to validate.
+  fastify.removeContentTypeParser('text/plain');
   fastify.addHook('onRequest', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
   });

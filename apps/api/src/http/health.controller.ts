@@ -17,6 +17,18 @@ import type { Db } from 'mongodb';
 
 const TIMEOUT_MS = 2000;
 
+/**
+ * A check that has not answered in time counts as down. The timer is cleared as soon as
+ * the check settles, so a stopped app leaves nothing pending behind it.
+ */
+function within<T>(ms: number, what: string, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
@@ -34,6 +46,13 @@ export class HealthController {
     return { status: 'ok' };
   }
 
+  /** The smallest real read: the last event of $all. */
+  private async readLastEvent(): Promise<void> {
+    const events = this.esdb.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1 });
+    // Read to the end rather than breaking out, so the call completes instead of being cancelled.
+    for await (const _ of events) void _;
+  }
+
   @Get('ready')
   @ApiOperation({ summary: 'EventStoreDB, MongoDB and Redis all answer' })
   async ready(): Promise<HealthCheckResult> {
@@ -42,31 +61,23 @@ export class HealthController {
         () =>
           this.indicators
             .check('eventstoredb')
-            .attempt(async () => {
-              // The smallest real read: the last event of $all. Read to its end rather than
-              // breaking out, so the call completes instead of being cancelled.
-              const events = this.esdb.readAll({
-                direction: BACKWARDS,
-                fromPosition: END,
-                maxCount: 1,
-              });
-              for await (const _ of events) void _;
-            })
-            .withTimeout(TIMEOUT_MS),
+            .attempt(() => within(TIMEOUT_MS, 'EventStoreDB', this.readLastEvent())),
         () =>
-          this.indicators
-            .check('mongodb')
-            .attempt(async () => {
-              await this.mongo.command({ ping: 1 });
-            })
-            .withTimeout(TIMEOUT_MS),
+          this.indicators.check('mongodb').attempt(() =>
+            within(
+              TIMEOUT_MS,
+              'MongoDB',
+              this.mongo.command({ ping: 1 }).then(() => undefined),
+            ),
+          ),
         () =>
-          this.indicators
-            .check('redis')
-            .attempt(async () => {
-              await this.redis.ping();
-            })
-            .withTimeout(TIMEOUT_MS),
+          this.indicators.check('redis').attempt(() =>
+            within(
+              TIMEOUT_MS,
+              'Redis',
+              this.redis.ping().then(() => undefined),
+            ),
+          ),
       ]);
     } catch (err) {
       const details = (err as { response?: { error?: Record<string, unknown> } }).response?.error;

@@ -115,8 +115,8 @@ describe('problem details over HTTP', () => {
   });
 
   it('answers a body that is not JSON with 415 UNSUPPORTED_MEDIA_TYPE', async () => {
-    const res = await post('/probe', 'title=hello', {
-      'content-type': 'application/x-www-form-urlencoded',
+    const res = await post('/probe', 'title: hello', {
+      'content-type': 'text/plain',
     });
     expect(res.status).toBe(415);
     expect(await res.json()).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE' });
