@@ -379,6 +379,53 @@ describe('bulkWrite', () => {
   });
 });
 
+describe('guarded replaces, as the read models write', () => {
+  it('a stale replace becomes a duplicate key error and the others in an unordered bulk apply', async () => {
+    const coll = rows('guarded');
+    await coll.insertMany([
+      { _id: 1, pos: 5, v: 'a' },
+      { _id: 2, pos: 1, v: 'b' },
+    ]);
+    const err = (await coll
+      .bulkWrite(
+        [
+          {
+            replaceOne: {
+              filter: { _id: 1, pos: { $lt: 3 } },
+              replacement: { _id: 1, pos: 3, v: 'stale' },
+              upsert: true,
+            },
+          },
+          {
+            replaceOne: {
+              filter: { _id: 2, pos: { $lt: 4 } },
+              replacement: { _id: 2, pos: 4, v: 'fresh' },
+              upsert: true,
+            },
+          },
+          {
+            replaceOne: {
+              filter: { _id: 3, pos: { $lt: 1 } },
+              replacement: { _id: 3, pos: 1, v: 'new' },
+              upsert: true,
+            },
+          },
+        ],
+        { ordered: false },
+      )
+      .catch((e: unknown) => e)) as MongoBulkWriteError;
+    expect(err).toBeInstanceOf(MongoBulkWriteError);
+    const writeErrors = Array.isArray(err.writeErrors) ? err.writeErrors : [err.writeErrors];
+    expect(writeErrors.map((e) => [e.index, e.code])).toEqual([[0, 11000]]);
+    expect(err.result).toMatchObject({ matchedCount: 1, modifiedCount: 1, upsertedCount: 1 });
+    expect(await coll.find({}, { sort: { _id: 1 } }).toArray()).toEqual([
+      { _id: 1, pos: 5, v: 'a' },
+      { _id: 2, pos: 4, v: 'fresh' },
+      { _id: 3, pos: 1, v: 'new' },
+    ]);
+  });
+});
+
 describe('counting and distinct', () => {
   it('countDocuments, estimatedDocumentCount and distinct', async () => {
     const coll = db.collection('cnt');
