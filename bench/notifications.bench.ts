@@ -10,7 +10,7 @@
  * Targets: at least 500 emails/s delivered; p99 latency under 2 s while the load runs.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, promises as fs, rmSync } from 'node:fs';
+import { mkdtempSync, promises as fs, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
@@ -38,7 +38,19 @@ const percentile = (sorted: number[], p: number) =>
 
 const root = path.resolve(__dirname, '..');
 
+/** CPU seconds (user + system) a process used so far, from /proc. */
+function cpuSeconds(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
 interface ServerProcess {
+  pid: number | undefined;
   url: string;
   stop(): Promise<void>;
 }
@@ -59,6 +71,7 @@ async function startEmbedded(args: string[]): Promise<ServerProcess> {
     child.once('exit', (code) => reject(new Error(`${args[0]} exited with ${code}`)));
   });
   return {
+    pid: child.pid,
     url,
     stop: () =>
       new Promise((resolve) => {
@@ -102,7 +115,11 @@ async function main(): Promise<void> {
   const profileDir = process.argv.find((a) => a.startsWith('--profile-worker='))?.split('=')[1];
   const worker = await spawnWorker(
     runtime,
-    { queuePrefix: prefix },
+    {
+      queuePrefix: prefix,
+      concurrency: arg('concurrency', 50),
+      smtp: { maxConnections: arg('connections', 10) },
+    },
     profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
   );
   // Let the reactor get through the preparation before the clock starts.
@@ -124,6 +141,14 @@ async function main(): Promise<void> {
     console.log(`  t=${((Date.now() - started) / 1000).toFixed(0)}s appended=${appendedAt.size} mails=${mails} waiting=${waiting} checkpoint=${cp?.commit}`);
   }, 1000);
   const total = RATE * SECONDS;
+  const processes = {
+    worker: worker.process.pid,
+    eventstoredb: esdb.pid,
+    mongodb: mongoServer.pid,
+    smtp: sink.pid,
+    'load generator': process.pid,
+  };
+  const cpuBefore = Object.fromEntries(Object.entries(processes).map(([k, pid]) => [k, cpuSeconds(pid)]));
   const started = Date.now();
   console.log(`appending ${total} answers at ${RATE}/s for ${SECONDS} s (one email each)...`);
   const appendedAt = new Map<string, number>();
@@ -155,6 +180,9 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, 250));
   }
 
+  const cpu = Object.entries(processes).map(
+    ([k, pid]) => `${k} ${(((cpuSeconds(pid) - cpuBefore[k]) * 1000) / total).toFixed(2)}`,
+  );
   const latencies: number[] = [];
   const deliveredAt: number[] = [];
   const seen = new Set<string>();
@@ -180,6 +208,7 @@ async function main(): Promise<void> {
   const p = (x: number) => Math.round(percentile(latencies, x));
 
   console.log(`machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(`CPU per email (ms): ${cpu.join(', ')}`);
   console.log(`appended: ${total} answers in ${appendSeconds.toFixed(1)} s`);
   console.log(`delivered: ${delivered}/${total} emails in ${span.toFixed(1)} s, duplicates ${duplicates}`);
   console.log(`throughput: ${rate.toFixed(0)} emails/s (target >= ${TARGET_RATE})`);

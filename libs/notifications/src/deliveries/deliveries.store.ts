@@ -33,7 +33,7 @@ export class DeliveriesStore {
 
   constructor(db: Db) {
     this.deliveries = db.collection<Delivery>(DELIVERIES_COLLECTION);
-    this.writes = new Coalescer((batch) => this.writeBatch(batch));
+    this.writes = new Coalescer((batch) => this.writeBatch(batch), 500, 5);
   }
 
   async ensureIndexes(): Promise<void> {

@@ -22,7 +22,7 @@ export class UnsubscribeStore {
         .toArray();
       const set = new Set(found.map((d) => d._id));
       return hashes.map((h) => set.has(h));
-    });
+    }, 500, 2);
   }
 
   /** Idempotent: unsubscribing twice keeps the first time. */
