@@ -124,6 +124,20 @@ describe('worker process killed mid-send', () => {
     await h?.close();
   });
 
+  it('finishes the sends in flight before a graceful stop resolves', async () => {
+    h.smtp.behave({ kind: 'accept', delayMs: 800 });
+    const worker = await h.startWorker();
+    const { address, answer } = await answeredQuestion(h);
+    await eventually(async () => h.smtp.inFlight >= 1, 10_000, 'a send in flight');
+    await worker.stop();
+    expect(countTo(h, address)).toBe(1);
+    expect(h.smtp.abandoned).toBe(0);
+    expect(await h.db.collection<Delivery>('deliveries').findOne({ eventId: answer.eventId })).toMatchObject({
+      status: 'sent',
+    });
+    h.smtp.behave({ kind: 'accept' });
+  });
+
   it('delivers every email after a restart: once in the common case, never zero, at most twice', async () => {
     const options = h.workerOptions({ concurrency: 8 });
     h.smtp.behave({ kind: 'accept', delayMs: 1_000 });
