@@ -186,6 +186,27 @@ describe('query fidelity', () => {
   });
 });
 
+describe('unsupported options fail loudly', () => {
+  it("refuses 'let' variables instead of ignoring them", async () => {
+    await expect(
+      rows('docs')
+        .find({ $expr: { $eq: ['$count', '$$target'] } }, { let: { target: 1 } })
+        .toArray(),
+    ).rejects.toThrow(/'let' variables is not supported by the embedded server/);
+  });
+
+  it('refuses snapshot reads', async () => {
+    const session = client.startSession({ snapshot: true });
+    try {
+      await expect(rows('docs').find({}, { session }).toArray()).rejects.toThrow(
+        /snapshot read concern is not supported/,
+      );
+    } finally {
+      await session.endSession();
+    }
+  });
+});
+
 describe('sessions and transactions', () => {
   it('runs commands inside an explicit session', async () => {
     const session = client.startSession();

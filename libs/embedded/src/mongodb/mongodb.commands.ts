@@ -190,6 +190,13 @@ function writeErrorOf(e: unknown, index: number): WriteError {
 /** Options that would change results if ignored; the server refuses them rather than answer differently. */
 function refuseUnsupportedOptions(cmd: Doc): void {
   if (cmd.let !== undefined) throw notSupported("'let' variables");
+  const readConcern = cmd.readConcern as Doc | undefined;
+  if (
+    isPlainObject(readConcern) &&
+    (readConcern.level === 'snapshot' || readConcern.atClusterTime !== undefined)
+  ) {
+    throw notSupported('snapshot read concern');
+  }
   for (const opt of ['min', 'max', 'returnKey', 'showRecordId']) {
     if (cmd[opt] !== undefined && cmd[opt] !== false) throw notSupported(`find option '${opt}'`);
   }
