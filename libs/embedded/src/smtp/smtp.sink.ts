@@ -36,6 +36,9 @@ export async function startSmtpSink(options: SmtpSinkOptions): Promise<SmtpSink>
   const dir = path.resolve(options.dir);
   const maxBytes = options.maxMessageBytes ?? 25 * 1024 * 1024;
   await fs.mkdir(dir, { recursive: true });
+  // Strictly increasing times, so two messages in the same millisecond keep their order.
+  let lastTime = 0;
+  const nextTime = () => (lastTime = Math.max(Date.now(), lastTime + 1));
 
   const server = new SMTPServer({
     name: 'qa-smtp-sink',
@@ -61,7 +64,7 @@ export async function startSmtpSink(options: SmtpSinkOptions): Promise<SmtpSink>
           callback(err);
           return;
         }
-        const file = path.join(dir, messageFileName());
+        const file = path.join(dir, messageFileName(nextTime()));
         // Written under a temporary name first so a reader never sees half a message.
         const tmp = `${file}.part`;
         fs.writeFile(tmp, Buffer.concat(chunks))
