@@ -5,7 +5,7 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import nodemailer from 'nodemailer';
+import nodemailer, { type SendMailOptions } from 'nodemailer';
 import { listMessages, readMessage } from './mailbox';
 import { startSmtpSink, type SmtpSink } from './smtp.sink';
 
@@ -23,7 +23,7 @@ describe('SMTP sink', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const send = async (message: nodemailer.SendMailOptions, auth = false) => {
+  const send = async (message: SendMailOptions, auth = false) => {
     const transport = nodemailer.createTransport({
       host: '127.0.0.1',
       port: sink.port,
