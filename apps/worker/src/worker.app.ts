@@ -77,13 +77,19 @@ export async function startWorker(runtime: Runtime, options: WorkerOptions = {})
   const prefix = options.queuePrefix;
 
   const mongo = new MongoClient(runtime.mongoUrl);
-  await mongo.connect();
   const db = mongo.db(mongoDbName(runtime.mongoUrl));
   const store: EventStore = new EventStoreDbAdapter(runtime.eventStoreUrl);
   const vault = new PersonalDataVault(store, { hashKey: runtime.secrets.hashKey });
   const deliveries = new DeliveriesStore(db);
   const unsubscribes = new UnsubscribeStore(db);
-  await deliveries.ensureIndexes();
+  try {
+    await mongo.connect();
+    await deliveries.ensureIndexes();
+  } catch (e) {
+    // Fail start cleanly: nothing opened so far may keep the process alive.
+    await Promise.allSettled([store.close(), mongo.close()]);
+    throw e;
+  }
 
   const queue = new NotificationQueue({
     connection,

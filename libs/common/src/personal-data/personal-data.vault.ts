@@ -61,6 +61,8 @@ export function isStreamDeletedError(e: unknown): boolean {
 export class PersonalDataVault {
   private readonly cache: KeyCache;
   private readonly loading = new Map<string, Promise<KeyLookup>>();
+  /** Bumped by erase(): a read that started before an erasure must not cache the key. */
+  private readonly erasures = new Map<string, number>();
 
   constructor(
     private readonly store: EventStore,
@@ -92,6 +94,8 @@ export class PersonalDataVault {
 
   /** Tombstones the subject's key: nothing sealed for them can be opened again. */
   async erase(subject: string): Promise<void> {
+    this.erasures.set(subject, (this.erasures.get(subject) ?? 0) + 1);
+    this.loading.delete(subject);
     this.cache.delete(subject);
     try {
       await this.store.deleteStream(streams.subjectKey(subject), { tombstone: true });
@@ -103,6 +107,8 @@ export class PersonalDataVault {
 
   /** Drops a cached key, e.g. when this process learns another one erased the subject. */
   forget(subject: string): void {
+    this.erasures.set(subject, (this.erasures.get(subject) ?? 0) + 1);
+    this.loading.delete(subject);
     this.cache.delete(subject);
   }
 
@@ -156,6 +162,7 @@ export class PersonalDataVault {
   }
 
   private async readKey(subject: string): Promise<KeyLookup> {
+    const generation = this.erasures.get(subject);
     let events: StoredEvent[];
     try {
       events = await this.store.readStream(streams.subjectKey(subject), { maxCount: 1 });
@@ -166,7 +173,7 @@ export class PersonalDataVault {
     const created = events.find((e) => e.type === 'SubjectKeyCreated');
     if (!created) return { state: 'absent' };
     const key = (created.data as SubjectKeyCreated['data']).key;
-    this.cache.set(subject, key);
+    if (this.erasures.get(subject) === generation) this.cache.set(subject, key);
     return { state: 'present', key };
   }
 }

@@ -30,10 +30,22 @@ export const DELIVERIES_COLLECTION = 'deliveries';
 export class DeliveriesStore {
   private readonly deliveries: Collection<Delivery>;
   private readonly writes: Coalescer<Delivery, void>;
+  private readonly sentChecks: Coalescer<string, boolean>;
 
   constructor(db: Db) {
     this.deliveries = db.collection<Delivery>(DELIVERIES_COLLECTION);
     this.writes = new Coalescer((batch) => this.writeBatch(batch), 500, 5);
+    this.sentChecks = new Coalescer(
+      async (ids) => {
+        const sent = await this.deliveries
+          .find({ _id: { $in: [...new Set(ids)] }, status: 'sent' }, { projection: { _id: 1 } })
+          .toArray();
+        const set = new Set(sent.map((d) => d._id));
+        return ids.map((id) => set.has(id));
+      },
+      500,
+      2,
+    );
   }
 
   async ensureIndexes(): Promise<void> {
@@ -75,8 +87,9 @@ export class DeliveriesStore {
     return results;
   }
 
-  async wasSent(id: string): Promise<boolean> {
-    return (await this.deliveries.findOne({ _id: id, status: 'sent' }, { projection: { _id: 1 } })) !== null;
+  /** Whether this delivery already went out; checks made at the same moment share a query. */
+  wasSent(id: string): Promise<boolean> {
+    return this.sentChecks.submit(id);
   }
 
   /** Everything recorded for one address hash, newest first. */

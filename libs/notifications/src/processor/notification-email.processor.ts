@@ -21,6 +21,7 @@ export interface SealedOpener {
 }
 
 export interface NotificationLogger {
+  debug(obj: object, msg?: string): void;
   info(obj: object, msg?: string): void;
   warn(obj: object, msg?: string): void;
   error(obj: object, msg?: string): void;
@@ -60,9 +61,10 @@ export function createEmailProcessor(deps: EmailProcessorDeps) {
     };
     const log = { jobId: job.id, eventId: data.eventId, recipientHash: data.recipient.hash.slice(0, 12) };
 
-    // A job that started before (a crash, a stall, a retry) may have sent already: the
-    // deliveries log says so, and the email must not go out twice.
-    if ((job.attemptsStarted ?? attempt) > 1 && (await deps.deliveries.wasSent(id))) {
+    // The email may have gone out already: an attempt that crashed or stalled after the
+    // server accepted it, or a job enqueued again after the first one was completed and
+    // removed. The deliveries log says so, and the email must not go out twice.
+    if (await deps.deliveries.wasSent(id)) {
       deps.logger.info(log, 'notification already sent');
       return 'already-sent';
     }
@@ -122,7 +124,7 @@ export function createEmailProcessor(deps: EmailProcessorDeps) {
         smtpResponse: scrubAddresses(sent.response),
         messageId,
       });
-      deps.logger.info({ ...log, attempt }, 'notification sent');
+      deps.logger.debug({ ...log, attempt }, 'notification sent');
       return 'sent';
     } catch (e) {
       const error = e instanceof MailerError ? e : new MailerError(String((e as Error)?.message), false, null, null);

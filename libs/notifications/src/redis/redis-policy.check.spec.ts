@@ -6,6 +6,7 @@ function recordingLogger() {
   return {
     warnings,
     logger: {
+      debug: () => undefined,
       info: () => undefined,
       error: () => undefined,
       warn: (obj: object, msg?: string) => warnings.push({ obj, msg }),
