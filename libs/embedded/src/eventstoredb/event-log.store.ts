@@ -92,6 +92,8 @@ interface StreamTableRow {
 const RECENT_WRITES_CAPACITY = 100_000;
 /** Streams whose metadata rules are kept parsed in memory. */
 const METADATA_CACHE_CAPACITY = 10_000;
+/** Streams whose id and last revision are kept in memory (hot streams: every read and append). */
+const STREAM_CACHE_CAPACITY = 50_000;
 
 interface RecentWrite {
   streamId: number;
@@ -105,6 +107,7 @@ export class EventLog {
   private lastWrittenPosition: number;
   private readonly recentWrites = new Map<string, RecentWrite>();
   private readonly metadataCache = new Map<string, StreamMetadataRules | null>();
+  private readonly streamCache = new Map<string, StreamState>();
   private readonly listeners = new Set<(events: WrittenEvent[]) => void>();
   /** Events written by the current transaction, published once it commits. */
   private pending: WrittenEvent[] = [];
@@ -124,6 +127,8 @@ export class EventLog {
   private readonly selectStreamForward: Database.Statement;
   private readonly selectStreamBackward: Database.Statement;
   private readonly selectLastRecord: Database.Statement;
+  /** One wrapper for every write: BEGIN, the work, COMMIT (or ROLLBACK if it throws). */
+  private readonly inTransaction: (work: () => unknown) => unknown;
 
   constructor(file: string) {
     this.db = new Database(file);
@@ -214,6 +219,8 @@ export class EventLog {
       .prepare('SELECT record FROM events WHERE stream_id = ? AND revision >= 0 ORDER BY revision DESC LIMIT 1')
       .pluck();
 
+    this.inTransaction = this.db.transaction((work: () => unknown) => work());
+
     const head = this.db
       .prepare('SELECT pos, length(record) AS size FROM events ORDER BY pos DESC LIMIT 1')
       .get() as { pos: number; size: number } | undefined;
@@ -243,9 +250,18 @@ export class EventLog {
   }
 
   stream(name: string): StreamState | undefined {
+    const cached = this.streamCache.get(name);
+    if (cached) return cached;
     const row = this.selectStream.get(name) as StreamTableRow | undefined;
     if (!row) return undefined;
-    return { id: row.id, lastRevision: row.last_revision, tombstoned: row.tombstoned === 1 };
+    const state = { id: row.id, lastRevision: row.last_revision, tombstoned: row.tombstoned === 1 };
+    this.cacheStream(name, state);
+    return state;
+  }
+
+  private cacheStream(name: string, state: StreamState): void {
+    if (this.streamCache.size >= STREAM_CACHE_CAPACITY) this.streamCache.clear();
+    this.streamCache.set(name, state);
   }
 
   /** The rules of the stream's latest `$$<stream>` metadata event, or null when it has none. */
@@ -290,10 +306,13 @@ export class EventLog {
     this.pendingIds = [];
     let result: T;
     try {
-      result = this.db.transaction(work)();
+      result = this.inTransaction(work) as T;
     } catch (error) {
       this.pending = [];
       this.pendingIds = [];
+      // The caches may hold what the rolled-back transaction wrote.
+      this.streamCache.clear();
+      this.metadataCache.clear();
       this.rollbackPositions();
       throw error;
     }
@@ -438,6 +457,7 @@ export class EventLog {
       this.pending.push(last);
     }
     this.updateStream.run(revision, 0, streamId);
+    this.cacheStream(streamName, { id: streamId, lastRevision: revision, tombstoned: false });
     return last!;
   }
 
@@ -500,6 +520,7 @@ export class EventLog {
         this.insertEvent.run(position, streamId, TOMBSTONE, id, '$streamDeleted', created, record);
         this.nextPosition = position + RECORD_OVERHEAD + record.length;
         this.updateStream.run(current, 1, streamId);
+        this.cacheStream(streamName, { id: streamId, lastRevision: current, tombstoned: true });
         this.pending.push({ position, stream: streamName, revision: TOMBSTONE, type: '$streamDeleted', record });
         return { kind: 'ok', position };
       }
