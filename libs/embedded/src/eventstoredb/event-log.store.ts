@@ -127,6 +127,7 @@ export class EventLog {
   private readonly selectStreamForward: Database.Statement;
   private readonly selectStreamBackward: Database.Statement;
   private readonly selectLastRecord: Database.Statement;
+  private readonly selectRecordAt: Database.Statement;
   /** One wrapper for every write: BEGIN, the work, COMMIT (or ROLLBACK if it throws). */
   private readonly inTransaction: (work: () => unknown) => unknown;
 
@@ -219,6 +220,9 @@ export class EventLog {
       .prepare('SELECT record FROM events WHERE stream_id = ? AND revision >= 0 ORDER BY revision DESC LIMIT 1')
       .pluck();
 
+    this.selectRecordAt = this.db
+      .prepare('SELECT record FROM events WHERE stream_id = ? AND revision = ?')
+      .pluck();
     this.inTransaction = this.db.transaction((work: () => unknown) => work());
 
     const head = this.db
@@ -286,6 +290,25 @@ export class EventLog {
     } catch {
       return null;
     }
+  }
+
+  /**
+   * The record a `$>` link event points at (its data is `<revision>@<stream>`), or null
+   * when `record` is not a link or its target is gone (deleted, truncated, never written).
+   */
+  resolveLink(record: Buffer): Buffer | null {
+    const link = decodeRecord(record);
+    if (link.type !== '$>') return null;
+    const text = Buffer.from(link.data).toString('utf8');
+    const at = text.indexOf('@');
+    const revision = Number(text.slice(0, at));
+    if (at <= 0 || !Number.isSafeInteger(revision) || revision < 0) return null;
+    const name = text.slice(at + 1);
+    const stream = this.stream(name);
+    if (!stream || stream.tombstoned) return null;
+    const truncateBefore = this.metadataOf(name)?.truncateBefore ?? 0;
+    if (revision < truncateBefore) return null;
+    return (this.selectRecordAt.get(stream.id, revision) as Buffer | undefined) ?? null;
   }
 
   isSoftDeleted(streamName: string): boolean {

@@ -269,6 +269,36 @@ export function wrapEvent(record: Buffer, position: number, uuid: UuidFormat): B
   return buf;
 }
 
+/**
+ * `ReadResp{event{event=<target>, link=<link>, commit_position}}`: a `$>` link event read
+ * with resolveLinkTos, its target in `event` and the link itself in `link`, positioned at
+ * the link as the real server's OriginalPosition is.
+ */
+export function wrapResolved(target: Buffer, link: Buffer, position: number, uuid: UuidFormat): Buffer {
+  if (uuid === 'structured') {
+    target = encodeRecord(decodeRecord(target), 'structured');
+    link = encodeRecord(decodeRecord(link), 'structured');
+  }
+  const posSize = varintSize(position);
+  const readEventSize = lengthDelimitedSize(target.length) + lengthDelimitedSize(link.length) + 1 + posSize;
+  const buf = Buffer.allocUnsafe(lengthDelimitedSize(readEventSize));
+  let o = 0;
+  buf[o++] = 0x0a; // ReadResp.event = 1
+  o = writeVarint(buf, o, readEventSize);
+  buf[o++] = 0x0a; // ReadEvent.event = 1
+  o = writeVarint(buf, o, target.length);
+  o += target.copy(buf, o);
+  buf[o++] = 0x12; // ReadEvent.link = 2
+  o = writeVarint(buf, o, link.length);
+  o += link.copy(buf, o);
+  buf[o++] = 0x18; // ReadEvent.commit_position = 3
+  writeVarint(buf, o, position);
+  return buf;
+}
+
+/** Turns a stored record and its position into the ReadResp bytes a call sends. */
+export type EventWrapper = (record: Buffer, position: number) => Buffer;
+
 /** `ReadResp{confirmation{subscription_id}}` */
 export function encodeConfirmation(subscriptionId: string): Buffer {
   const id = Buffer.from(subscriptionId);

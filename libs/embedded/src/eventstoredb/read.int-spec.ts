@@ -137,6 +137,23 @@ describe.each(['memory', 'disk'])('reads (%s)', (mode) => {
     expect(await collect(h.client.readStream(stream))).toEqual([]);
   });
 
+  it('resolves $> link events when asked, and leaves them as they are otherwise', async () => {
+    const target = await streamOf(2);
+    const links = uniqueStream('links');
+    await h.client.appendToStream(links, [
+      binaryEvent({ type: '$>', data: Buffer.from(`1@${target}`) }),
+      binaryEvent({ type: '$>', data: Buffer.from(`9@${target}`) }),
+    ]);
+    const resolved = await collect(h.client.readStream(links, { resolveLinkTos: true }));
+    expect(resolved[0].event).toMatchObject({ streamId: target, revision: 1n, type: 'Counted' });
+    expect(resolved[0].link).toMatchObject({ streamId: links, revision: 0n, type: '$>' });
+    expect(resolved[1].event).toMatchObject({ streamId: links, type: '$>' });
+    expect(resolved[1].link).toBeUndefined();
+    const plain = await collect(h.client.readStream(links));
+    expect(plain.map((e) => e.event!.type)).toEqual(['$>', '$>']);
+    expect(plain[0].link).toBeUndefined();
+  });
+
   it('streams a long read in pages without losing or repeating events', async () => {
     const stream = uniqueStream();
     const total = 2500;

@@ -35,7 +35,13 @@ import {
   ProposedEvent,
   SOFT_DELETED_TB,
 } from './event-log.store';
-import { encodeStreamNotFound, wrapEvent, type UuidFormat } from './read-resp.encoder';
+import {
+  encodeStreamNotFound,
+  wrapEvent,
+  wrapResolved,
+  type EventWrapper,
+  type UuidFormat,
+} from './read-resp.encoder';
 import { toFilter, FilterSettings } from './event-filter';
 import { AllSubscription, StreamSubscription } from './subscriptions';
 import {
@@ -203,6 +209,7 @@ export function streamsService(log: EventLog, access: Access): UntypedServiceImp
         throw new RequestError(invalidArgument(' `uuidOption` is a required argument of type UUIDOption'));
       }
       const uuid: UuidFormat = uuidOption.hasStructured() ? 'structured' : 'string';
+      const wrap = wrapperFor(uuid, options.getResolveLinks());
       const filter = options.hasFilter() ? toFilter(options.getFilter()!) : null;
       const backwards = options.getReadDirection() === ReadReq.Options.ReadDirection.BACKWARDS;
 
@@ -218,10 +225,10 @@ export function streamsService(log: EventLog, access: Access): UntypedServiceImp
           else if (streamOptions.hasEnd()) after = log.stream(name)?.lastRevision ?? -1;
           const stream = log.stream(name);
           if (stream?.tombstoned) throw new RequestError(streamDeleted(name));
-          new StreamSubscription(log, call, uuid, name, after).start();
+          new StreamSubscription(log, call, wrap, name, after).start();
           return;
         }
-        void readStream(call, name, streamOptions, count(options), backwards, uuid);
+        void readStream(call, name, streamOptions, count(options), backwards, wrap);
         return;
       }
       if (!options.hasAll()) throw new RequestError(invalidArgument("'None' is not a valid StreamOptionOneofCase"));
@@ -233,14 +240,23 @@ export function streamsService(log: EventLog, access: Access): UntypedServiceImp
         let after = -1;
         if (all.hasPosition()) after = parsePosition(all.getPosition()!);
         else if (all.hasEnd()) after = log.headPosition;
-        new AllSubscription(log, call, uuid, after, filter).start();
+        new AllSubscription(log, call, wrap, after, filter).start();
         return;
       }
-      void readAll(call, all, count(options), backwards, uuid, filter);
+      void readAll(call, all, count(options), backwards, wrap, filter);
     } catch (error) {
       call.emit('error', errorOf(error));
     }
   };
+
+  /** resolveLinkTos: a `$>` link event is sent with its target, when the target still exists. */
+  function wrapperFor(uuid: UuidFormat, resolveLinks: boolean): EventWrapper {
+    if (!resolveLinks) return (record, position) => wrapEvent(record, position, uuid);
+    return (record, position) => {
+      const target = log.resolveLink(record);
+      return target ? wrapResolved(target, record, position, uuid) : wrapEvent(record, position, uuid);
+    };
+  }
 
   function count(options: ReadReq.Options): number {
     if (!options.hasCount()) throw new RequestError(invalidArgument("'None' is not a valid CountOptionOneofCase"));
@@ -263,7 +279,7 @@ export function streamsService(log: EventLog, access: Access): UntypedServiceImp
     streamOptions: ReadReq.Options.StreamOptions,
     limit: number,
     backwards: boolean,
-    uuid: UuidFormat,
+    wrap: EventWrapper,
   ): Promise<void> {
     try {
       const stream = log.stream(name);
@@ -294,7 +310,7 @@ export function streamsService(log: EventLog, access: Access): UntypedServiceImp
             }
             next = revision - 1;
             if (created < oldest) continue;
-            call.write(wrapEvent(record, position, uuid));
+            call.write(wrap(record, position));
             remaining--;
           }
           if (call.writableNeedDrain) await drained(call);
@@ -310,7 +326,7 @@ export function streamsService(log: EventLog, access: Access): UntypedServiceImp
           for (const [position, record, revision, created] of rows) {
             next = revision + 1;
             if (created < oldest) continue;
-            call.write(wrapEvent(record, position, uuid));
+            call.write(wrap(record, position));
             remaining--;
           }
           if (rows.length < want) break;
@@ -329,14 +345,14 @@ export function streamsService(log: EventLog, access: Access): UntypedServiceImp
     all: ReadReq.Options.AllOptions,
     limit: number,
     backwards: boolean,
-    uuid: UuidFormat,
+    wrap: EventWrapper,
     filter: FilterSettings | null,
   ): Promise<void> {
     try {
       let remaining = limit;
       const send = (position: number, record: Buffer, stream?: string, type?: string): boolean => {
         if (filter && !filter.matches(stream!, type!)) return false;
-        call.write(wrapEvent(record, position, uuid));
+        call.write(wrap(record, position));
         return --remaining === 0;
       };
       if (backwards) {

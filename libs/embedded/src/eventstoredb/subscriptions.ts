@@ -17,8 +17,7 @@ import {
   CAUGHT_UP,
   encodeCheckpoint,
   encodeConfirmation,
-  wrapEvent,
-  type UuidFormat,
+  type EventWrapper,
 } from './read-resp.encoder';
 import type { FilterSettings } from './event-filter';
 import { streamDeleted } from './rpc-errors';
@@ -38,7 +37,7 @@ abstract class Subscription {
   constructor(
     protected readonly log: EventLog,
     protected readonly call: Call,
-    protected readonly uuid: UuidFormat,
+    protected readonly wrap: EventWrapper,
   ) {
     const stop = () => this.stop();
     call.on('cancelled', stop);
@@ -135,11 +134,11 @@ export class AllSubscription extends Subscription {
   constructor(
     log: EventLog,
     call: Call,
-    uuid: UuidFormat,
+    wrap: EventWrapper,
     after: number,
     private readonly filter: FilterSettings | null,
   ) {
-    super(log, call, uuid);
+    super(log, call, wrap);
     this.lastPosition = after;
   }
 
@@ -149,14 +148,14 @@ export class AllSubscription extends Subscription {
       const rows = this.log.readAllForward(this.lastPosition + 1, PAGE_SIZE);
       for (const [position, record] of rows) {
         this.lastPosition = position;
-        this.call.write(wrapEvent(record, position, this.uuid));
+        this.call.write(this.wrap(record, position));
       }
       return rows.length < PAGE_SIZE;
     }
     const rows = this.log.readFilteredForward(this.lastPosition + 1, PAGE_SIZE);
     for (const [position, record, stream, type] of rows) {
       this.lastPosition = position;
-      if (filter.matches(stream, type)) this.call.write(wrapEvent(record, position, this.uuid));
+      if (filter.matches(stream, type)) this.call.write(this.wrap(record, position));
       if (++this.considered >= filter.checkpointInterval) {
         this.considered = 0;
         this.call.write(encodeCheckpoint(position));
@@ -180,10 +179,10 @@ export class AllSubscription extends Subscription {
     this.lastPosition = position;
     const filter = this.filter;
     if (!filter) {
-      this.call.write(wrapEvent(event.record, position, this.uuid));
+      this.call.write(this.wrap(event.record, position));
       return;
     }
-    if (filter.matches(event.stream, event.type)) this.call.write(wrapEvent(event.record, position, this.uuid));
+    if (filter.matches(event.stream, event.type)) this.call.write(this.wrap(event.record, position));
     if (++this.considered >= filter.checkpointInterval) {
       this.considered = 0;
       this.call.write(encodeCheckpoint(position));
@@ -198,11 +197,11 @@ export class StreamSubscription extends Subscription {
   constructor(
     log: EventLog,
     call: Call,
-    uuid: UuidFormat,
+    wrap: EventWrapper,
     private readonly streamName: string,
     after: number,
   ) {
-    super(log, call, uuid);
+    super(log, call, wrap);
     this.lastRevision = after;
   }
 
@@ -219,7 +218,7 @@ export class StreamSubscription extends Subscription {
     const rows = this.log.readStreamForward(stream.id, from, PAGE_SIZE);
     for (const [position, record, revision] of rows) {
       this.lastRevision = revision;
-      this.call.write(wrapEvent(record, position, this.uuid));
+      this.call.write(this.wrap(record, position));
     }
     return rows.length < PAGE_SIZE;
   }
@@ -230,6 +229,6 @@ export class StreamSubscription extends Subscription {
     if (revision < 0) throw streamDeleted(this.streamName);
     if (revision <= this.lastRevision) return;
     this.lastRevision = revision;
-    this.call.write(wrapEvent(event.record, event.position, this.uuid));
+    this.call.write(this.wrap(event.record, event.position));
   }
 }
