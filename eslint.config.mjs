@@ -88,7 +88,8 @@ export default tseslint.config(
     rules: { 'no-restricted-syntax': 'off', 'no-restricted-properties': 'off' },
   },
   {
-    // Build scripts, CI glue and tests set up processes and their environments.
+    // Build scripts, CI glue, tests and their support code (`testing/` folders) set up
+    // processes and their environments.
     files: [
       'scripts/**',
       'jest.config.js',
@@ -96,6 +97,7 @@ export default tseslint.config(
       '**/*.spec.ts',
       '**/*.int-spec.ts',
       'test/**',
+      '**/testing/**',
       'bench/**',
     ],
     rules: {
