@@ -345,7 +345,15 @@ export class EventLog {
     this.pendingIds = [];
     if (written.length > 0) {
       this.lastWrittenPosition = written[written.length - 1].position;
-      for (const listener of this.listeners) listener(written);
+      for (const listener of this.listeners) {
+        // The write is committed whatever a subscriber does with it; a failing subscriber
+        // must not turn the append into an error for the writer.
+        try {
+          listener(written);
+        } catch {
+          this.listeners.delete(listener);
+        }
+      }
     }
     return result;
   }

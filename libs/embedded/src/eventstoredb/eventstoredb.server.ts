@@ -20,7 +20,7 @@ import type { Empty } from '@eventstore/db-client/generated/shared_pb';
 import { EventLog } from './event-log.store';
 import { streamsService } from './streams.service';
 import { decodeBatchAppendReq } from './batch-append.codec';
-import { authenticate, createAccess } from './access';
+import { authenticate, createAccess } from './access.policy';
 
 export interface EventStoreDbServerOptions {
   /** 0 = any free port; default 2113. */

@@ -42,8 +42,8 @@ import {
   type EventWrapper,
   type UuidFormat,
 } from './read-resp.encoder';
-import { toFilter, FilterSettings } from './event-filter';
-import { AllSubscription, StreamSubscription } from './subscriptions';
+import { toFilter, FilterSettings } from './read.filter';
+import { AllSubscription, StreamSubscription } from './catch-up.subscription';
 import {
   batchBadRequest,
   batchMaxAppendSizeExceeded,
@@ -59,8 +59,8 @@ import {
   RpcError,
   streamDeleted,
   wrongExpectedVersion,
-} from './rpc-errors';
-import type { Access } from './access';
+} from './rpc.errors';
+import type { Access } from './access.policy';
 import {
   encodeBatchSuccess,
   type WireBatchAppendReq,

@@ -4,7 +4,7 @@
  * (a non-empty regex wins over prefixes).
  */
 import { ReadReq } from '@eventstore/db-client/generated/streams_pb';
-import { invalidArgument, RequestError } from './rpc-errors';
+import { invalidArgument, RequestError } from './rpc.errors';
 
 /** Whether an event of `stream` with `type` passes the filter. */
 export type EventFilter = (stream: string, type: string) => boolean;

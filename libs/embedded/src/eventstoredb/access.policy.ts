@@ -11,7 +11,7 @@
  * the user-stream rules, as the default `$mr`/`$mw` ACLs do.
  */
 import type { Metadata } from '@grpc/grpc-js';
-import { accessDenied, RpcError, unauthenticated } from './rpc-errors';
+import { accessDenied, RpcError, unauthenticated } from './rpc.errors';
 
 export type Operation = 'read' | 'write' | 'delete';
 

@@ -19,8 +19,8 @@ import {
   encodeConfirmation,
   type EventWrapper,
 } from './read-resp.encoder';
-import type { FilterSettings } from './event-filter';
-import { streamDeleted } from './rpc-errors';
+import type { FilterSettings } from './read.filter';
+import { streamDeleted } from './rpc.errors';
 
 /** Rows read per catch-up page. */
 const PAGE_SIZE = 512;
