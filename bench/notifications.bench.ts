@@ -8,6 +8,7 @@
  * Each answer appended is due exactly one email (to the question's asker). Latency is from
  * the append call to the sink storing the message (it answers 250 right after).
  * Targets: at least 500 emails/s delivered; p99 latency under 2 s while the load runs.
+ * --workers=N runs N worker processes (default 1): the first with the reactor, all sending.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, promises as fs, readFileSync, rmSync } from 'node:fs';
@@ -27,9 +28,10 @@ import { spawnWorker } from '../apps/worker/src/testing/processes';
 
 const arg = (name: string, fallback: number) =>
   Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
-const RATE = arg('rate', 600);
+const RATE = arg('rate', 550);
 const SECONDS = arg('seconds', 20);
 const ASKERS = arg('askers', 300);
+const WORKERS = arg('workers', 1);
 const TARGET_RATE = 500;
 const TARGET_P99_MS = 2_000;
 
@@ -113,15 +115,19 @@ async function main(): Promise<void> {
   }
 
   const profileDir = process.argv.find((a) => a.startsWith('--profile-worker='))?.split('=')[1];
-  const worker = await spawnWorker(
-    runtime,
-    {
-      queuePrefix: prefix,
-      concurrency: arg('concurrency', 50),
-      smtp: { maxConnections: arg('connections', 10) },
-    },
-    profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
-  );
+  const workerOptions = {
+    queuePrefix: prefix,
+    concurrency: arg('concurrency', 50),
+    smtp: { maxConnections: arg('connections', 10) },
+  };
+  // One worker runs the reactor and a processor; more processors scale sending out, as
+  // production scales the worker app (BullMQ shares the queue between them).
+  const workers = [
+    await spawnWorker(runtime, workerOptions, profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+  ];
+  for (let i = 1; i < WORKERS; i++) {
+    workers.push(await spawnWorker(runtime, { ...workerOptions, run: { reactor: false, processor: true } }));
+  }
   // Let the reactor get through the preparation before the clock starts.
   const checkpoints = mongo.db('qa').collection<{ _id: string; commit: string }>('worker_checkpoints');
   for (;;) {
@@ -142,7 +148,7 @@ async function main(): Promise<void> {
   }, 1000);
   const total = RATE * SECONDS;
   const processes = {
-    worker: worker.process.pid,
+    ...Object.fromEntries(workers.map((w, i) => [`worker${i + 1}`, w.process.pid])),
     eventstoredb: esdb.pid,
     mongodb: mongoServer.pid,
     smtp: sink.pid,
@@ -216,7 +222,7 @@ async function main(): Promise<void> {
 
   clearInterval(progress);
   queueRedis.disconnect();
-  await worker.stop();
+  await Promise.all(workers.map((w) => w.stop()));
   const redis = new Redis(runtime.redisUrl);
   const keys = await redis.keys(`${prefix}:*`);
   if (keys.length) await redis.del(...keys);
