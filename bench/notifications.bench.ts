@@ -61,7 +61,12 @@ interface ServerProcess {
 async function startEmbedded(args: string[]): Promise<ServerProcess> {
   const child: ChildProcess = spawn(
     process.execPath,
-    ['-r', path.join(root, 'scripts/register.js'), path.join(root, 'libs/embedded/src/cli.ts'), ...args],
+    [
+      '-r',
+      path.join(root, 'scripts/register.js'),
+      path.join(root, 'libs/embedded/src/cli.ts'),
+      ...args,
+    ],
     { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const url = await new Promise<string>((resolve, reject) => {
@@ -105,7 +110,10 @@ async function main(): Promise<void> {
 
   console.log(`preparing ${ASKERS} askers with a question each...`);
   const answerer = await fixture.registerUser('answerer', 'answerer@example.net');
-  const questions: Array<{ id: string; author: Awaited<ReturnType<QaFixture['askQuestion']>>['author'] }> = [];
+  const questions: Array<{
+    id: string;
+    author: Awaited<ReturnType<QaFixture['askQuestion']>>['author'];
+  }> = [];
   let head = null as null | { commit: bigint };
   for (let i = 0; i < ASKERS; i++) {
     const asker = await fixture.registerUser(`asker${i}`, `asker${i}@example.com`);
@@ -123,13 +131,21 @@ async function main(): Promise<void> {
   // One worker runs the reactor and a processor; more processors scale sending out, as
   // production scales the worker app (BullMQ shares the queue between them).
   const workers = [
-    await spawnWorker(runtime, workerOptions, profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+    await spawnWorker(
+      runtime,
+      workerOptions,
+      profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+    ),
   ];
   for (let i = 1; i < WORKERS; i++) {
-    workers.push(await spawnWorker(runtime, { ...workerOptions, run: { reactor: false, processor: true } }));
+    workers.push(
+      await spawnWorker(runtime, { ...workerOptions, run: { reactor: false, processor: true } }),
+    );
   }
   // Let the reactor get through the preparation before the clock starts.
-  const checkpoints = mongo.db('qa').collection<{ _id: string; commit: string }>('worker_checkpoints');
+  const checkpoints = mongo
+    .db('qa')
+    .collection<{ _id: string; commit: string }>('worker_checkpoints');
   for (;;) {
     const cp = await checkpoints.findOne({ _id: 'notification-reactor' });
     if (cp && head && BigInt(cp.commit) >= head.commit) break;
@@ -140,11 +156,16 @@ async function main(): Promise<void> {
   const queueRedis = new Redis(runtime.redisUrl);
   const progress = setInterval(async () => {
     const [mails, waiting, cp] = await Promise.all([
-      fs.readdir(path.join(dir, 'mail')).then((f) => f.length).catch(() => 0),
+      fs
+        .readdir(path.join(dir, 'mail'))
+        .then((f) => f.length)
+        .catch(() => 0),
       queueRedis.llen(`${prefix}:notifications:wait`),
       checkpoints.findOne({ _id: 'notification-reactor' }),
     ]);
-    console.log(`  t=${((Date.now() - started) / 1000).toFixed(0)}s appended=${appendedAt.size} mails=${mails} waiting=${waiting} checkpoint=${cp?.commit}`);
+    console.log(
+      `  t=${((Date.now() - started) / 1000).toFixed(0)}s appended=${appendedAt.size} mails=${mails} waiting=${waiting} checkpoint=${cp?.commit}`,
+    );
   }, 1000);
   const total = RATE * SECONDS;
   const processes = {
@@ -154,7 +175,9 @@ async function main(): Promise<void> {
     smtp: sink.pid,
     'load generator': process.pid,
   };
-  const cpuBefore = Object.fromEntries(Object.entries(processes).map(([k, pid]) => [k, cpuSeconds(pid)]));
+  const cpuBefore = Object.fromEntries(
+    Object.entries(processes).map(([k, pid]) => [k, cpuSeconds(pid)]),
+  );
   const started = Date.now();
   console.log(`appending ${total} answers at ${RATE}/s for ${SECONDS} s (one email each)...`);
   const appendedAt = new Map<string, number>();
@@ -167,9 +190,11 @@ async function main(): Promise<void> {
       const q = questions[sent % questions.length];
       const t0 = Date.now();
       pending.push(
-        fixture.postAnswer(q, { user: answerer }, `Answer ${sent}: water less, give more light.`).then((a) => {
-          appendedAt.set(a.eventId, t0);
-        }),
+        fixture
+          .postAnswer(q, { user: answerer }, `Answer ${sent}: water less, give more light.`)
+          .then((a) => {
+            appendedAt.set(a.eventId, t0);
+          }),
       );
     }
     await new Promise((r) => setTimeout(r, tickMs));
@@ -213,12 +238,20 @@ async function main(): Promise<void> {
   const rate = delivered / span;
   const p = (x: number) => Math.round(percentile(latencies, x));
 
-  console.log(`machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `machine: ${cpus().length} cores, load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   console.log(`CPU per email (ms): ${cpu.join(', ')}`);
   console.log(`appended: ${total} answers in ${appendSeconds.toFixed(1)} s`);
-  console.log(`delivered: ${delivered}/${total} emails in ${span.toFixed(1)} s, duplicates ${duplicates}`);
+  console.log(
+    `delivered: ${delivered}/${total} emails in ${span.toFixed(1)} s, duplicates ${duplicates}`,
+  );
   console.log(`throughput: ${rate.toFixed(0)} emails/s (target >= ${TARGET_RATE})`);
-  console.log(`latency append -> SMTP accepted: p50 ${p(50)} ms, p95 ${p(95)} ms, p99 ${p(99)} ms, max ${p(100)} ms (target p99 < ${TARGET_P99_MS} ms)`);
+  console.log(
+    `latency append -> SMTP accepted: p50 ${p(50)} ms, p95 ${p(95)} ms, p99 ${p(99)} ms, max ${p(100)} ms (target p99 < ${TARGET_P99_MS} ms)`,
+  );
 
   clearInterval(progress);
   queueRedis.disconnect();
@@ -232,7 +265,8 @@ async function main(): Promise<void> {
   await Promise.all([sink.stop(), mongoServer.stop(), esdb.stop()]);
   rmSync(dir, { recursive: true, force: true });
 
-  const ok = delivered === total && duplicates === 0 && rate >= TARGET_RATE && p(99) < TARGET_P99_MS;
+  const ok =
+    delivered === total && duplicates === 0 && rate >= TARGET_RATE && p(99) < TARGET_P99_MS;
   console.log(ok ? 'PASS' : 'FAIL');
   process.exit(ok ? 0 : 1);
 }

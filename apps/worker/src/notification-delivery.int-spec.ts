@@ -40,14 +40,18 @@ describe('notification emails, end to end', () => {
       .find((line) => line.toLowerCase().startsWith(`${name.toLowerCase()}:`))
       ?.slice(name.length + 1)
       .trim();
-  const unsubscribeLink = (raw: string) => rawHeader(raw, 'List-Unsubscribe')?.match(/^<([^>]+)>$/)?.[1];
+  const unsubscribeLink = (raw: string) =>
+    rawHeader(raw, 'List-Unsubscribe')?.match(/^<([^>]+)>$/)?.[1];
   const mailTo = (address: string) => h.smtp.received.filter((m) => m.to === address);
   const deliveries = () => h.db.collection<Delivery>('deliveries');
 
-  it("emails the asker when their question is answered, with the content and headers a reader needs", async () => {
+  it('emails the asker when their question is answered, with the content and headers a reader needs', async () => {
     const asker = await h.fixture.registerUser('asker1', 'Asker.One@example.com');
     const answerer = await h.fixture.registerUser('greenthumb', 'green@example.com');
-    const question = await h.fixture.askQuestion({ user: asker }, 'Why are my tomato leaves turning yellow?');
+    const question = await h.fixture.askQuestion(
+      { user: asker },
+      'Why are my tomato leaves turning yellow?',
+    );
     const answer = await h.fixture.postAnswer(
       question,
       { user: answerer },
@@ -93,7 +97,9 @@ describe('notification emails, end to end', () => {
 
   it('emails an anonymous asker who gave an email, and no anonymous asker who gave none', async () => {
     const answerer = await h.fixture.registerUser('helper2', 'helper2@example.com');
-    const withEmail = await h.fixture.askQuestion({ anonymous: { name: 'Ann', email: 'ann@example.org' } });
+    const withEmail = await h.fixture.askQuestion({
+      anonymous: { name: 'Ann', email: 'ann@example.org' },
+    });
     const withoutEmail = await h.fixture.askQuestion({ anonymous: { name: 'Bob' } });
     const notTicked = await h.fixture.askQuestion({
       anonymous: { email: 'quiet@example.org' },
@@ -149,12 +155,18 @@ describe('notification emails, end to end', () => {
     const asker = await h.fixture.registerUser('asker4', 'asker4@example.com');
     const answerer = await h.fixture.registerUser('answerer4', 'answerer4@example.com');
     const question = await h.fixture.askQuestion({ user: asker }, 'Which soil for cacti?');
-    const answer = await h.fixture.postAnswer(question, { user: answerer }, 'Gritty, fast-draining mix.');
+    const answer = await h.fixture.postAnswer(
+      question,
+      { user: answerer },
+      'Gritty, fast-draining mix.',
+    );
     const selected = await h.fixture.selectAnswer(question, answer, asker.userId);
     await settle(worker, selected.result.position);
     const mails = mailTo('answerer4@example.com');
     expect(mails).toHaveLength(1);
-    expect(mails[0].parsed.subject).toBe('[Gardening Q&A] asker4 selected your answer as the best: Which soil for cacti?');
+    expect(mails[0].parsed.subject).toBe(
+      '[Gardening Q&A] asker4 selected your answer as the best: Which soil for cacti?',
+    );
     expect(mails[0].parsed.text).toContain('Gritty, fast-draining mix.');
   });
 
@@ -192,7 +204,11 @@ describe('notification emails, end to end', () => {
       for (const key of keys) {
         const type = await redis.type(key);
         const dump =
-          type === 'hash' ? JSON.stringify(await redis.hgetall(key)) : type === 'string' ? await redis.get(key) : '';
+          type === 'hash'
+            ? JSON.stringify(await redis.hgetall(key))
+            : type === 'string'
+              ? await redis.get(key)
+              : '';
         expect(dump ?? '').not.toMatch(/@example\.(com|org)/i);
       }
     } finally {

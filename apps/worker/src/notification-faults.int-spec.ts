@@ -27,7 +27,8 @@ async function answeredQuestion(h: Harness) {
   return { address, answer };
 }
 
-const countTo = (h: Harness, address: string) => h.smtp.received.filter((m) => m.to === address).length;
+const countTo = (h: Harness, address: string) =>
+  h.smtp.received.filter((m) => m.to === address).length;
 
 describe('SMTP faults', () => {
   let h: Harness;
@@ -52,7 +53,9 @@ describe('SMTP faults', () => {
     h.smtp.behave({ kind: 'accept' });
     await settle(worker, answer.result.position, 15_000);
     expect(countTo(h, address)).toBe(1);
-    const delivery = await h.db.collection<Delivery>('deliveries').findOne({ eventId: answer.eventId });
+    const delivery = await h.db
+      .collection<Delivery>('deliveries')
+      .findOne({ eventId: answer.eventId });
     expect(delivery).toMatchObject({ status: 'sent' });
     expect(delivery!.attempts).toBeGreaterThanOrEqual(3);
   });
@@ -62,7 +65,10 @@ describe('SMTP faults', () => {
     const before = h.smtp.rejected;
     const { address, answer } = await answeredQuestion(h);
     const delivery = await eventually(
-      () => h.db.collection<Delivery>('deliveries').findOne({ eventId: answer.eventId, status: 'failed' }),
+      () =>
+        h.db
+          .collection<Delivery>('deliveries')
+          .findOne({ eventId: answer.eventId, status: 'failed' }),
       10_000,
       'the failure to be recorded',
     );
@@ -95,7 +101,9 @@ describe('SMTP faults', () => {
     const { address, answer } = await answeredQuestion(h);
     await settle(worker, answer.result.position, 15_000);
     expect(countTo(h, address)).toBe(1);
-    expect(await h.db.collection<Delivery>('deliveries').findOne({ eventId: answer.eventId })).toMatchObject({
+    expect(
+      await h.db.collection<Delivery>('deliveries').findOne({ eventId: answer.eventId }),
+    ).toMatchObject({
       status: 'sent',
       attempts: 1,
     });
@@ -109,7 +117,10 @@ describe('SMTP faults', () => {
     h.smtp.behave({ kind: 'accept' });
     await settle(worker, answer.result.position, 15_000);
     expect(countTo(h, address)).toBe(1);
-    expect((await h.db.collection<Delivery>('deliveries').findOne({ eventId: answer.eventId }))!.attempts).toBeGreaterThan(1);
+    expect(
+      (await h.db.collection<Delivery>('deliveries').findOne({ eventId: answer.eventId }))!
+        .attempts,
+    ).toBeGreaterThan(1);
   });
 });
 
@@ -132,7 +143,9 @@ describe('worker process killed mid-send', () => {
     await worker.stop();
     expect(countTo(h, address)).toBe(1);
     expect(h.smtp.abandoned).toBe(0);
-    expect(await h.db.collection<Delivery>('deliveries').findOne({ eventId: answer.eventId })).toMatchObject({
+    expect(
+      await h.db.collection<Delivery>('deliveries').findOne({ eventId: answer.eventId }),
+    ).toMatchObject({
       status: 'sent',
     });
     h.smtp.behave({ kind: 'accept' });
@@ -151,12 +164,25 @@ describe('worker process killed mid-send', () => {
     const second = await spawnWorker(h.runtime, options);
     try {
       await h.smtp.waitFor(due.length, 30_000);
-      const probe = new NotificationQueue({ connection: { url: h.runtime.redisUrl }, prefix: h.prefix });
+      const probe = new NotificationQueue({
+        connection: { url: h.runtime.redisUrl },
+        prefix: h.prefix,
+      });
       try {
-        await eventually(async () => {
-          const c = await probe.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'failed');
-          return Object.values(c).every((n) => n === 0);
-        }, 20_000, 'the queue to drain');
+        await eventually(
+          async () => {
+            const c = await probe.queue.getJobCounts(
+              'waiting',
+              'active',
+              'delayed',
+              'prioritized',
+              'failed',
+            );
+            return Object.values(c).every((n) => n === 0);
+          },
+          20_000,
+          'the queue to drain',
+        );
       } finally {
         await probe.close();
       }
@@ -197,7 +223,11 @@ describe('Redis restarted', () => {
     await redis.start();
     h.smtp.behave({ kind: 'accept' });
 
-    await eventually(async () => due.every(({ address }) => countTo(h, address) >= 1), 30_000, 'every email');
+    await eventually(
+      async () => due.every(({ address }) => countTo(h, address) >= 1),
+      30_000,
+      'every email',
+    );
     const last = due.length;
     expect(last).toBe(12);
     const counts = due.map(({ address }) => countTo(h, address));

@@ -62,7 +62,10 @@ export interface RunningWorker extends RunningApp {
   queue: NotificationQueue;
 }
 
-export async function startWorker(runtime: Runtime, options: WorkerOptions = {}): Promise<RunningWorker> {
+export async function startWorker(
+  runtime: Runtime,
+  options: WorkerOptions = {},
+): Promise<RunningWorker> {
   const logger =
     options.logger ??
     pino({ name: 'worker', level: runtime.config.logLevel }).child({ app: 'worker' });
@@ -104,7 +107,10 @@ export async function startWorker(runtime: Runtime, options: WorkerOptions = {})
     await probe.connect();
     await checkRedisEvictionPolicy(probe, logger);
   } catch (e) {
-    logger.warn({ error: (e as Error).message }, 'Redis did not answer at start; BullMQ keeps retrying');
+    logger.warn(
+      { error: (e as Error).message },
+      'Redis did not answer at start; BullMQ keeps retrying',
+    );
   } finally {
     probe.disconnect();
   }

@@ -17,7 +17,11 @@ const FORM_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data'];
 @Module({
   controllers: [UnsubscribeController],
   providers: [
-    { provide: UnsubscribeStore, inject: [MONGO_DB], useFactory: (db: Db) => new UnsubscribeStore(db) },
+    {
+      provide: UnsubscribeStore,
+      inject: [MONGO_DB],
+      useFactory: (db: Db) => new UnsubscribeStore(db),
+    },
     {
       provide: UNSUBSCRIBE_SECRET,
       inject: [RUNTIME],
@@ -34,7 +38,9 @@ export class NotificationsModule implements OnModuleInit {
     for (const type of FORM_TYPES) {
       if (fastify.hasContentTypeParser(type)) continue;
       // The body is read (bounded by the app's body limit) and kept as text; nothing uses it.
-      fastify.addContentTypeParser(type, { parseAs: 'string' }, (_request, body, done) => done(null, body));
+      fastify.addContentTypeParser(type, { parseAs: 'string' }, (_request, body, done) =>
+        done(null, body),
+      );
     }
   }
 }

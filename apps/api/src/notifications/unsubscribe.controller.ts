@@ -38,7 +38,9 @@ export class UnsubscribeController {
   ) {}
 
   @Get('unsubscribe')
-  @ApiOperation({ summary: 'Stop notification emails to the address the token names (link in each email).' })
+  @ApiOperation({
+    summary: 'Stop notification emails to the address the token names (link in each email).',
+  })
   @ApiQuery({ name: 'token', required: true })
   @Header('cache-control', 'no-store')
   async viaLink(

@@ -21,7 +21,10 @@ describe('unsubscribe endpoints', () => {
   let store: UnsubscribeStore;
 
   const tokenFor = (email: string) =>
-    createUnsubscribeToken(runtime.secrets.unsubscribeSecret, hashEmail(runtime.secrets.hashKey, email));
+    createUnsubscribeToken(
+      runtime.secrets.unsubscribeSecret,
+      hashEmail(runtime.secrets.hashKey, email),
+    );
 
   beforeAll(async () => {
     mongoServer = await startMongoDbServer({ port: 0 });
@@ -42,16 +45,21 @@ describe('unsubscribe endpoints', () => {
   it('one-click POST (RFC 8058) answers 200 without a redirect and stops mail to the address', async () => {
     const hash = hashEmail(runtime.secrets.hashKey, 'jane@example.com');
     expect(await store.isUnsubscribed(hash)).toBe(false);
-    const res = await fetch(`${api.url}/api/v1/notifications/unsubscribe?token=${tokenFor('jane@example.com')}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: 'List-Unsubscribe=One-Click',
-      redirect: 'manual',
-    });
+    const res = await fetch(
+      `${api.url}/api/v1/notifications/unsubscribe?token=${tokenFor('jane@example.com')}`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'List-Unsubscribe=One-Click',
+        redirect: 'manual',
+      },
+    );
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ unsubscribed: true });
     expect(await store.isUnsubscribed(hash)).toBe(true);
-    expect(await store.isUnsubscribed(hashEmail(runtime.secrets.hashKey, 'joe@example.com'))).toBe(false);
+    expect(await store.isUnsubscribed(hashEmail(runtime.secrets.hashKey, 'joe@example.com'))).toBe(
+      false,
+    );
   });
 
   it('accepts the one-click POST as multipart/form-data too, and twice', async () => {
@@ -64,23 +72,32 @@ describe('unsubscribe endpoints', () => {
       );
       expect(res.status).toBe(200);
     }
-    expect(await store.isUnsubscribed(hashEmail(runtime.secrets.hashKey, 'MULTI@example.com'))).toBe(true);
+    expect(
+      await store.isUnsubscribed(hashEmail(runtime.secrets.hashKey, 'MULTI@example.com')),
+    ).toBe(true);
   });
 
   it('GET from the link shows a confirmation page', async () => {
-    const res = await fetch(`${api.url}/api/v1/notifications/unsubscribe?token=${tokenFor('link@example.com')}`);
+    const res = await fetch(
+      `${api.url}/api/v1/notifications/unsubscribe?token=${tokenFor('link@example.com')}`,
+    );
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/html/);
     const page = await res.text();
     expect(page).toContain('You are unsubscribed');
     expect(page).not.toContain('link@example.com');
-    expect(await store.isUnsubscribed(hashEmail(runtime.secrets.hashKey, 'link@example.com'))).toBe(true);
+    expect(await store.isUnsubscribed(hashEmail(runtime.secrets.hashKey, 'link@example.com'))).toBe(
+      true,
+    );
   });
 
   it('GET answers JSON to clients that ask for it', async () => {
-    const res = await fetch(`${api.url}/api/v1/notifications/unsubscribe?token=${tokenFor('j@example.com')}`, {
-      headers: { accept: 'application/json' },
-    });
+    const res = await fetch(
+      `${api.url}/api/v1/notifications/unsubscribe?token=${tokenFor('j@example.com')}`,
+      {
+        headers: { accept: 'application/json' },
+      },
+    );
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ unsubscribed: true });
   });
@@ -100,9 +117,16 @@ describe('unsubscribe endpoints', () => {
   });
 
   it('refuses a token signed with another secret', async () => {
-    const forged = createUnsubscribeToken('not-the-secret', hashEmail(runtime.secrets.hashKey, 'x@example.com'));
-    const res = await fetch(`${api.url}/api/v1/notifications/unsubscribe?token=${forged}`, { method: 'POST' });
+    const forged = createUnsubscribeToken(
+      'not-the-secret',
+      hashEmail(runtime.secrets.hashKey, 'x@example.com'),
+    );
+    const res = await fetch(`${api.url}/api/v1/notifications/unsubscribe?token=${forged}`, {
+      method: 'POST',
+    });
     expect(res.status).toBe(400);
-    expect(await store.isUnsubscribed(hashEmail(runtime.secrets.hashKey, 'x@example.com'))).toBe(false);
+    expect(await store.isUnsubscribed(hashEmail(runtime.secrets.hashKey, 'x@example.com'))).toBe(
+      false,
+    );
   });
 });

@@ -50,7 +50,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const mongoServer = await startMongoDbServer({ port: 0 });
   const smtp = await startSmtpListener();
   const runtime = testRuntime(
-    { PUBLIC_URL: 'https://qa.example', SITE_TITLE: 'Gardening Q&A', MAIL_FROM: 'Gardening Q&A <noreply@qa.example>', ...options.env },
+    {
+      PUBLIC_URL: 'https://qa.example',
+      SITE_TITLE: 'Gardening Q&A',
+      MAIL_FROM: 'Gardening Q&A <noreply@qa.example>',
+      ...options.env,
+    },
     {
       eventStoreUrl: esdb.url,
       mongoUrl: `${mongoServer.url}/qa`,

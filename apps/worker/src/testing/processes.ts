@@ -39,17 +39,30 @@ function childHandle(child: ChildProcess): Child {
 }
 
 /** Starts `startWorker` in its own Node process; resolves once it printed `ready`. */
-export async function spawnWorker(runtime: Runtime, options: WorkerOptions, nodeArgs: string[] = []): Promise<Child> {
+export async function spawnWorker(
+  runtime: Runtime,
+  options: WorkerOptions,
+  nodeArgs: string[] = [],
+): Promise<Child> {
   const { logger: _logger, ...serialisable } = options;
   const child = spawn(
     process.execPath,
-    [...nodeArgs, '-r', './scripts/register.js', 'apps/worker/src/testing/worker.child.ts', JSON.stringify({ runtime, options: serialisable })],
+    [
+      ...nodeArgs,
+      '-r',
+      './scripts/register.js',
+      'apps/worker/src/testing/worker.child.ts',
+      JSON.stringify({ runtime, options: serialisable }),
+    ],
     { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`worker child not ready in 20 s: ${stderr}`)), 20_000);
+    const timer = setTimeout(
+      () => reject(new Error(`worker child not ready in 20 s: ${stderr}`)),
+      20_000,
+    );
     child.stdout!.on('data', (d: Buffer) => {
       if (d.toString().includes('ready')) {
         clearTimeout(timer);
@@ -90,12 +103,31 @@ export async function startOwnRedis(): Promise<OwnRedis> {
   const start = async () => {
     child = spawn(
       'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', '', '--maxmemory-policy', 'noeviction'],
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--dir',
+        dir,
+        '--appendonly',
+        'yes',
+        '--appendfsync',
+        'always',
+        '--save',
+        '',
+        '--maxmemory-policy',
+        'noeviction',
+      ],
       { stdio: 'ignore' },
     );
     const deadline = Date.now() + 10_000;
     for (;;) {
-      const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      const probe = new Redis(url, {
+        lazyConnect: true,
+        maxRetriesPerRequest: 0,
+        retryStrategy: () => null,
+      });
       probe.on('error', () => undefined);
       try {
         await probe.connect();

@@ -63,7 +63,11 @@ export class QaFixture {
     });
   }
 
-  async askQuestion(poster: Poster, title = 'How do I keep basil alive indoors?', body = 'It wilts.') {
+  async askQuestion(
+    poster: Poster,
+    title = 'How do I keep basil alive indoors?',
+    body = 'It wilts.',
+  ) {
     const questionId = newId();
     const { author, notify } = await this.authorship(poster);
     const appended = await this.append(streams.question(questionId), actorOf(author), {
@@ -73,7 +77,11 @@ export class QaFixture {
     return { ...appended, id: questionId, author };
   }
 
-  async postAnswer(question: { id: Id; author: Author }, poster: Poster, body = 'Give it more light.') {
+  async postAnswer(
+    question: { id: Id; author: Author },
+    poster: Poster,
+    body = 'Give it more light.',
+  ) {
     const answerId = newId();
     const { author, notify } = await this.authorship(poster);
     const appended = await this.append(streams.answer(answerId), actorOf(author), {
@@ -142,7 +150,9 @@ export class QaFixture {
       };
     }
     const { name, email } = poster.anonymous;
-    const sealed = email ? await this.vault.seal(this.vault.anonymousEmailSubject(email), email) : null;
+    const sealed = email
+      ? await this.vault.seal(this.vault.anonymousEmailSubject(email), email)
+      : null;
     return {
       author: { kind: 'anonymous', name: name ?? null, ipHash: null },
       notify: { notify, email: sealed },

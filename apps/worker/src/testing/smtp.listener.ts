@@ -68,7 +68,9 @@ export async function startSmtpListener(port = 0): Promise<SmtpListener> {
         }
         if (current.kind === 'refuse') {
           rejected++;
-          callback(Object.assign(new Error(current.message ?? 'Refused'), { responseCode: current.code }));
+          callback(
+            Object.assign(new Error(current.message ?? 'Refused'), { responseCode: current.code }),
+          );
           return;
         }
         inFlight++;
@@ -128,7 +130,9 @@ export async function startSmtpListener(port = 0): Promise<SmtpListener> {
       while (received.length < count) {
         const left = deadline - Date.now();
         if (left <= 0) {
-          throw new Error(`Expected ${count} emails, received ${received.length} within ${timeoutMs} ms.`);
+          throw new Error(
+            `Expected ${count} emails, received ${received.length} within ${timeoutMs} ms.`,
+          );
         }
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, Math.min(left, 200));

@@ -83,7 +83,9 @@ describe('PersonalDataVault (embedded EventStoreDB)', () => {
 
   it('opens nothing for a subject that never had a key', async () => {
     const { vault: v } = vault();
-    expect(await v.open({ subject: subject(), data: Buffer.alloc(40).toString('base64') })).toBeNull();
+    expect(
+      await v.open({ subject: subject(), data: Buffer.alloc(40).toString('base64') }),
+    ).toBeNull();
   });
 
   it('derives anonymous subjects and hashes from the hash key', () => {

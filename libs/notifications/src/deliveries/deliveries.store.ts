@@ -65,19 +65,26 @@ export class DeliveriesStore {
   private async writeBatch(batch: Delivery[]): Promise<Array<void | Error>> {
     const ops: AnyBulkWriteOperation<Delivery>[] = batch.map((delivery) => {
       if (delivery.status === 'sent') {
-        return { replaceOne: { filter: { _id: delivery._id }, replacement: delivery, upsert: true } };
+        return {
+          replaceOne: { filter: { _id: delivery._id }, replacement: delivery, upsert: true },
+        };
       }
       const { _id, ...fields } = delivery;
       return {
-        updateOne: { filter: { _id, status: { $ne: 'sent' } }, update: { $set: fields }, upsert: true },
+        updateOne: {
+          filter: { _id, status: { $ne: 'sent' } },
+          update: { $set: fields },
+          upsert: true,
+        },
       };
     });
     const results: Array<void | Error> = batch.map(() => undefined);
     try {
       await this.deliveries.bulkWrite(ops, { ordered: false });
     } catch (e) {
-      const writeErrors = (e as { writeErrors?: Array<{ index: number; code: number; errmsg?: string }> })
-        .writeErrors;
+      const writeErrors = (
+        e as { writeErrors?: Array<{ index: number; code: number; errmsg?: string }> }
+      ).writeErrors;
       if (!writeErrors) throw e;
       for (const w of writeErrors) {
         // A duplicate key here is the upsert meeting an existing `sent` record: the email did go out.

@@ -6,7 +6,11 @@
 import { Queue } from 'bullmq';
 import type { ConnectionOptions, JobsOptions } from 'bullmq';
 import type { NotificationEmailJob, NotificationJobs } from './notification.jobs';
-import { NOTIFICATION_QUEUE, SEND_NOTIFICATION_EMAIL, notificationJobId } from './notification.jobs';
+import {
+  NOTIFICATION_QUEUE,
+  SEND_NOTIFICATION_EMAIL,
+  notificationJobId,
+} from './notification.jobs';
 
 export interface NotificationQueueOptions {
   connection: ConnectionOptions;
@@ -23,7 +27,9 @@ export interface NotificationQueueOptions {
 export const DEFAULT_ATTEMPTS = 8;
 export const DEFAULT_BACKOFF_MS = 5_000;
 
-export function notificationJobOptions(options: Omit<NotificationQueueOptions, 'connection'>): JobsOptions {
+export function notificationJobOptions(
+  options: Omit<NotificationQueueOptions, 'connection'>,
+): JobsOptions {
   return {
     attempts: Math.max(5, options.attempts ?? DEFAULT_ATTEMPTS),
     backoff: { type: 'exponential', delay: options.backoffMs ?? DEFAULT_BACKOFF_MS },

@@ -27,7 +27,9 @@ export function encodeWords(value: string): string {
     current += ch;
   }
   if (current) words.push(current);
-  return words.map((w) => `=?UTF-8?B?${Buffer.from(w, 'utf8').toString('base64')}?=`).join(`${CRLF} `);
+  return words
+    .map((w) => `=?UTF-8?B?${Buffer.from(w, 'utf8').toString('base64')}?=`)
+    .join(`${CRLF} `);
 }
 
 /** An unstructured header value (Subject): ASCII folded at spaces, anything else encoded. */
@@ -92,9 +94,22 @@ export function composeMime(email: OutgoingEmail, date: Date = new Date()): Buff
     `Content-Type: multipart/alternative; boundary="${boundary}"`,
   ];
   const part = (type: string, body: string) =>
-    [`--${boundary}`, `Content-Type: ${type}; charset=utf-8`, 'Content-Transfer-Encoding: base64', '', base64Lines(body)].join(CRLF);
+    [
+      `--${boundary}`,
+      `Content-Type: ${type}; charset=utf-8`,
+      'Content-Transfer-Encoding: base64',
+      '',
+      base64Lines(body),
+    ].join(CRLF);
   return Buffer.from(
-    [headers.join(CRLF), '', part('text/plain', email.text), part('text/html', email.html), `--${boundary}--`, ''].join(CRLF),
+    [
+      headers.join(CRLF),
+      '',
+      part('text/plain', email.text),
+      part('text/html', email.html),
+      `--${boundary}--`,
+      '',
+    ].join(CRLF),
     'utf8',
   );
 }

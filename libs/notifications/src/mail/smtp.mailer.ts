@@ -47,7 +47,10 @@ export class SmtpMailer implements Mailer {
         envelope: { from: this.envelopeFrom(email.from), to: [email.to] },
         raw,
       });
-      return { messageId: String(info.messageId ?? email.messageId), response: String(info.response ?? '') };
+      return {
+        messageId: String(info.messageId ?? email.messageId),
+        response: String(info.response ?? ''),
+      };
     } catch (e) {
       throw toMailerError(e);
     }

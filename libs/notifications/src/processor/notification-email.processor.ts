@@ -59,7 +59,11 @@ export function createEmailProcessor(deps: EmailProcessorDeps) {
       questionId: data.questionId,
       recipientHash: data.recipient.hash,
     };
-    const log = { jobId: job.id, eventId: data.eventId, recipientHash: data.recipient.hash.slice(0, 12) };
+    const log = {
+      jobId: job.id,
+      eventId: data.eventId,
+      recipientHash: data.recipient.hash.slice(0, 12),
+    };
 
     // The email may have gone out already: an attempt that crashed or stalled after the
     // server accepted it, or a job enqueued again after the first one was completed and
@@ -127,7 +131,10 @@ export function createEmailProcessor(deps: EmailProcessorDeps) {
       deps.logger.debug({ ...log, attempt }, 'notification sent');
       return 'sent';
     } catch (e) {
-      const error = e instanceof MailerError ? e : new MailerError(String((e as Error)?.message), false, null, null);
+      const error =
+        e instanceof MailerError
+          ? e
+          : new MailerError(String((e as Error)?.message), false, null, null);
       const maxAttempts = job.opts.attempts ?? 1;
       const final = error.permanent || attempt >= maxAttempts;
       if (final) {
@@ -159,5 +166,14 @@ function skipped(
   attempts: number,
   at: Date,
 ): Delivery {
-  return { ...base, recipient, status: 'skipped', reason, attempts, at, smtpResponse: null, messageId: null };
+  return {
+    ...base,
+    recipient,
+    status: 'skipped',
+    reason,
+    attempts,
+    at,
+    smtpResponse: null,
+    messageId: null,
+  };
 }

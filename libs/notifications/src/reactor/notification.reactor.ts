@@ -62,7 +62,12 @@ interface UserFacts {
 }
 
 /** Events whose recipients the reactor resolves; everything else only updates its state. */
-const NOTIFYING_TYPES = new Set(['AnswerPosted', 'CommentPosted', 'AnswerSelected', 'QuestionAsked']);
+const NOTIFYING_TYPES = new Set([
+  'AnswerPosted',
+  'CommentPosted',
+  'AnswerSelected',
+  'QuestionAsked',
+]);
 
 const QUESTION_TTL_MS = 10_000;
 
@@ -72,7 +77,11 @@ const RESOLVE_CONCURRENCY = 32;
 const threadIdOf = (e: CommentPosted['data']) => `${e.parent.type}-${e.parent.id}`;
 
 /** Maps with at most `limit` calls in flight, results in input order. */
-async function mapConcurrently<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+async function mapConcurrently<T, R>(
+  items: T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const lane = async () => {
@@ -109,7 +118,9 @@ class Lru<V> {
 
 export class NotificationReactor {
   private readonly users = new Lru<Promise<UserFacts | null>>(10_000);
-  private readonly questions = new Lru<{ until: number; facts: Promise<QuestionFacts | null> }>(10_000);
+  private readonly questions = new Lru<{ until: number; facts: Promise<QuestionFacts | null> }>(
+    10_000,
+  );
 
   constructor(private readonly deps: ReactorDeps) {}
 
@@ -126,7 +137,9 @@ export class NotificationReactor {
     const flush = async () => {
       if (run.length === 0) return;
       for (const e of run) if (e.type === 'CommentPosted') await this.indexComment(e);
-      const perEvent = await mapConcurrently(run, RESOLVE_CONCURRENCY, (e) => this.notify(e, question));
+      const perEvent = await mapConcurrently(run, RESOLVE_CONCURRENCY, (e) =>
+        this.notify(e, question),
+      );
       for (const list of perEvent) jobs.push(...list);
       run = [];
     };
@@ -218,7 +231,10 @@ export class NotificationReactor {
     if (!q) return this.missing(stored, `question-${e.questionId}`);
     const parent = e.parent.type === 'question' ? q : await this.loadAnswer(e.parent.id);
     if (!parent) return this.missing(stored, `answer-${e.parent.id}`);
-    const earlier = await this.deps.threads.earlierCommenters(threadIdOf(e), stored.position.commit);
+    const earlier = await this.deps.threads.earlierCommenters(
+      threadIdOf(e),
+      stored.position.commit,
+    );
     const targets = commentPostedTargets(e, parent, earlier);
     return this.jobs(stored, targets, e.author, e.notify, {
       questionId: e.questionId,
@@ -275,7 +291,9 @@ export class NotificationReactor {
   ): Promise<NotificationEmailJob[]> {
     if (targets.length === 0) return [];
     const sealedOf = async (t: Target): Promise<Sealed | null> =>
-      t.party.kind === 'email' ? t.party.email : ((await this.loadUser(t.party.userId))?.email ?? null);
+      t.party.kind === 'email'
+        ? t.party.email
+        : ((await this.loadUser(t.party.userId))?.email ?? null);
     const resolved = await Promise.all(
       targets.map(async (target) => {
         const sealed = await sealedOf(target);
@@ -296,7 +314,10 @@ export class NotificationReactor {
   }
 
   /** The actor's own address, so nobody is told about what they did themselves. */
-  private async actorAddress(actor: Author, notify: NotifyPreference | null): Promise<string | null> {
+  private async actorAddress(
+    actor: Author,
+    notify: NotifyPreference | null,
+  ): Promise<string | null> {
     if (actor.kind === 'user') {
       const user = await this.loadUser(actor.userId);
       return user ? this.deps.vault.open(user.email) : null;
@@ -382,4 +403,3 @@ export class NotificationReactor {
     return { username: d.username, email: d.email };
   }
 }
-

@@ -77,15 +77,14 @@ export class NotifyAdminsStore {
   async setLevel(userId: Id, level: number, revision: number): Promise<void> {
     const existing = await this.admins.findOne({ _id: userId });
     if (existing && existing.revision >= revision) return;
-    await this.admins.updateOne(
-      { _id: userId },
-      { $set: { level, revision } },
-      { upsert: true },
-    );
+    await this.admins.updateOne({ _id: userId }, { $set: { level, revision } }, { upsert: true });
   }
 
   async adminIds(minLevel: number): Promise<Id[]> {
-    const docs = await this.admins.find({ level: { $gte: minLevel } }).sort({ _id: 1 }).toArray();
+    const docs = await this.admins
+      .find({ level: { $gte: minLevel } })
+      .sort({ _id: 1 })
+      .toArray();
     return docs.map((d) => d._id);
   }
 }
@@ -105,7 +104,13 @@ export class MongoCheckpointStore implements CheckpointStore {
   async store(name: string, position: Position): Promise<void> {
     await this.checkpoints.updateOne(
       { _id: name },
-      { $set: { commit: position.commit.toString(), prepare: position.prepare.toString(), at: new Date() } },
+      {
+        $set: {
+          commit: position.commit.toString(),
+          prepare: position.prepare.toString(),
+          at: new Date(),
+        },
+      },
       { upsert: true },
     );
   }

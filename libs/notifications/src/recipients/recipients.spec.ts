@@ -77,7 +77,10 @@ describe('recipients: answer posted', () => {
   });
 
   it('tells an anonymous asker at the email they gave', () => {
-    const targets = answerPostedTargets(answer(user('answerer')), post(anon('Ann'), anonOn('anonA')));
+    const targets = answerPostedTargets(
+      answer(user('answerer')),
+      post(anon('Ann'), anonOn('anonA')),
+    );
     expect(targets).toEqual([
       { party: { kind: 'email', email: sealed('anonA') }, reason: 'answer-on-your-question' },
     ]);
@@ -103,7 +106,11 @@ describe('recipients: comment posted', () => {
   });
 
   it('tells the question author when the comment is on the question', () => {
-    const targets = commentPostedTargets(comment(user('c'), 'question'), post(user('asker'), on), []);
+    const targets = commentPostedTargets(
+      comment(user('c'), 'question'),
+      post(user('asker'), on),
+      [],
+    );
     expect(parties(targets)).toEqual(['asker']);
   });
 
@@ -178,9 +185,9 @@ describe('recipients: question posted', () => {
   });
 
   it('does not tell an admin about their own question', () => {
-    expect(parties(questionAskedTargets(asked(user('admin1')), ['admin1', 'admin2'], true))).toEqual([
-      'admin2',
-    ]);
+    expect(
+      parties(questionAskedTargets(asked(user('admin1')), ['admin1', 'admin2'], true)),
+    ).toEqual(['admin2']);
   });
 
   it('tells the admins about anonymous questions too', () => {

@@ -21,13 +21,17 @@ const redisWithPolicy = (policy: string) => ({
 describe('checkRedisEvictionPolicy', () => {
   it('is quiet when Redis never evicts', async () => {
     const { logger, warnings } = recordingLogger();
-    expect(await checkRedisEvictionPolicy(redisWithPolicy('noeviction'), logger)).toBe('noeviction');
+    expect(await checkRedisEvictionPolicy(redisWithPolicy('noeviction'), logger)).toBe(
+      'noeviction',
+    );
     expect(warnings).toEqual([]);
   });
 
   it('warns when Redis may evict queued jobs', async () => {
     const { logger, warnings } = recordingLogger();
-    expect(await checkRedisEvictionPolicy(redisWithPolicy('allkeys-lru'), logger)).toBe('allkeys-lru');
+    expect(await checkRedisEvictionPolicy(redisWithPolicy('allkeys-lru'), logger)).toBe(
+      'allkeys-lru',
+    );
     expect(warnings).toHaveLength(1);
     expect(warnings[0].obj).toEqual({ maxmemoryPolicy: 'allkeys-lru' });
     expect(warnings[0].msg).toMatch(/not noeviction/);

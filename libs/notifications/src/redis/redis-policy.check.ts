@@ -18,7 +18,10 @@ export async function checkRedisEvictionPolicy(
     if (Array.isArray(reply) && reply.length >= 2) policy = String(reply[1]);
   } catch (e) {
     // Managed Redis services often disable CONFIG; say so rather than guess.
-    logger.warn({ error: (e as Error).message }, 'could not read Redis maxmemory-policy; it must be noeviction');
+    logger.warn(
+      { error: (e as Error).message },
+      'could not read Redis maxmemory-policy; it must be noeviction',
+    );
     return null;
   }
   if (policy !== 'noeviction') {

@@ -50,10 +50,14 @@ describe('Coalescer', () => {
 describe('Coalescer with a linger time', () => {
   it('waits for more requests before the first batch, then sends them together', async () => {
     const batches: number[][] = [];
-    const c = new Coalescer<number, number>(async (items) => {
-      batches.push(items);
-      return items;
-    }, 100, 20);
+    const c = new Coalescer<number, number>(
+      async (items) => {
+        batches.push(items);
+        return items;
+      },
+      100,
+      20,
+    );
     const all = [c.submit(1)];
     await new Promise((r) => setTimeout(r, 5));
     all.push(c.submit(2), c.submit(3));
@@ -64,10 +68,14 @@ describe('Coalescer with a linger time', () => {
 
   it('sends a full batch without waiting', async () => {
     const batches: number[][] = [];
-    const c = new Coalescer<number, number>(async (items) => {
-      batches.push(items);
-      return items;
-    }, 2, 10_000);
+    const c = new Coalescer<number, number>(
+      async (items) => {
+        batches.push(items);
+        return items;
+      },
+      2,
+      10_000,
+    );
     const started = Date.now();
     await Promise.all([c.submit(1), c.submit(2)]);
     expect(Date.now() - started).toBeLessThan(1_000);

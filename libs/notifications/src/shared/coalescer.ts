@@ -25,7 +25,11 @@ export class Coalescer<T, R> {
   }
 
   private pump(): void {
-    if (this.lingerMs > 0 && this.queue.length < this.maxBatch && this.inFlight < this.maxInFlight) {
+    if (
+      this.lingerMs > 0 &&
+      this.queue.length < this.maxBatch &&
+      this.inFlight < this.maxInFlight
+    ) {
       this.lingering ??= setTimeout(() => {
         this.lingering = null;
         this.flush();

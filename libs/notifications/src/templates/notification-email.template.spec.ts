@@ -21,7 +21,9 @@ describe('notification email template', () => {
     expect(email.text).toContain('Why are my tomato leaves turning yellow?');
     expect(email.text).toContain('> Most likely nitrogen deficiency. See this guide.');
     expect(email.text).toContain('Read it: https://q.example/questions/q1#answer-a1');
-    expect(email.text).toContain('Stop these emails: https://q.example/api/v1/notifications/unsubscribe?token=abc');
+    expect(email.text).toContain(
+      'Stop these emails: https://q.example/api/v1/notifications/unsubscribe?token=abc',
+    );
   });
 
   it('says the same in HTML', () => {
@@ -47,9 +49,9 @@ describe('notification email template', () => {
   });
 
   it('keeps the subject on one line', () => {
-    expect(renderNotificationEmail({ ...input, questionTitle: 'a\r\nBcc: x@y.z' }).subject).not.toMatch(
-      /[\r\n]/,
-    );
+    expect(
+      renderNotificationEmail({ ...input, questionTitle: 'a\r\nBcc: x@y.z' }).subject,
+    ).not.toMatch(/[\r\n]/);
   });
 
   it('words each reason', () => {

@@ -61,7 +61,10 @@ export function escapeHtml(s: string): string {
 export function renderNotificationEmail(input: NotificationEmailInput): RenderedEmail {
   const headline = HEADLINES[input.reason](input);
   const quote = excerpt(input.text);
-  const subject = `[${input.siteTitle}] ${headline}: ${input.questionTitle}`.replace(/[\r\n]+/g, ' ');
+  const subject = `[${input.siteTitle}] ${headline}: ${input.questionTitle}`.replace(
+    /[\r\n]+/g,
+    ' ',
+  );
   const text = [
     `${headline} on ${input.siteTitle}:`,
     '',

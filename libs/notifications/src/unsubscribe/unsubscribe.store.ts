@@ -16,13 +16,17 @@ export class UnsubscribeStore {
 
   constructor(db: Db) {
     this.unsubscribed = db.collection<Unsubscribed>(UNSUBSCRIBED_COLLECTION);
-    this.lookups = new Coalescer(async (hashes) => {
-      const found = await this.unsubscribed
-        .find({ _id: { $in: [...new Set(hashes)] } }, { projection: { _id: 1 } })
-        .toArray();
-      const set = new Set(found.map((d) => d._id));
-      return hashes.map((h) => set.has(h));
-    }, 500, 2);
+    this.lookups = new Coalescer(
+      async (hashes) => {
+        const found = await this.unsubscribed
+          .find({ _id: { $in: [...new Set(hashes)] } }, { projection: { _id: 1 } })
+          .toArray();
+        const set = new Set(found.map((d) => d._id));
+        return hashes.map((h) => set.has(h));
+      },
+      500,
+      2,
+    );
   }
 
   /** Idempotent: unsubscribing twice keeps the first time. */

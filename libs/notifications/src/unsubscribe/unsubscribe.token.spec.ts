@@ -1,5 +1,9 @@
 import { createHash } from 'node:crypto';
-import { createUnsubscribeToken, unsubscribeUrl, verifyUnsubscribeToken } from './unsubscribe.token';
+import {
+  createUnsubscribeToken,
+  unsubscribeUrl,
+  verifyUnsubscribeToken,
+} from './unsubscribe.token';
 
 const hash = createHash('sha256').update('jane@example.com').digest('hex');
 
