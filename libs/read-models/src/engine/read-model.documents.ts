@@ -147,9 +147,19 @@ export type LedgerReason =
   | 'vote_cast'
   | 'vote_removed';
 
+/**
+ * How many visible questions one list filter holds (`all`, `c:<category>`, `t:<tag>`, each
+ * also with `:u` for the unanswered ones), so a list's total is one read by id instead of a
+ * count that grows with the site.
+ */
+export interface ListCountDoc extends Guarded {
+  count: number;
+}
+
 export interface DocTypes {
   users: UserDoc;
   categories: CategoryDoc;
+  listCounts: ListCountDoc;
   questions: QuestionDoc;
   posts: PostDoc;
   revisions: RevisionDoc;
@@ -169,6 +179,7 @@ export const WRITE_ORDER: readonly CollectionName[] = [
   'ledger',
   'users',
   'categories',
+  'listCounts',
   'questions',
   'posts',
 ];

@@ -6,6 +6,7 @@ import { DEFAULT_POINTS_RULES, type DomainEvent, type DomainEventType, type Poin
 import type { StoredEvent } from '@qa/event-store';
 import { projectCategories } from '../categories/categories.projection';
 import { projectPosts } from '../questions/posts.projection';
+import { listCountKeys, projectListCounts } from '../questions/list-counts.projection';
 import { projectQuestions } from '../questions/questions.projection';
 import { projectRevisions } from '../revisions/revisions.projection';
 import { projectUsers } from '../users/users.projection';
@@ -14,7 +15,7 @@ import { ProjectionContext, type DocSet, type ProjectedEvent } from './projectio
 import type { CollectionName, DocTypes } from './read-model.documents';
 
 /** Applied in this order: each may read the state of those after it (see WRITE_ORDER). */
-const PROJECTIONS = [projectRevisions, projectUsers, projectCategories, projectQuestions, projectPosts];
+const PROJECTIONS = [projectRevisions, projectUsers, projectCategories, projectListCounts, projectQuestions, projectPosts];
 
 const PROJECTED_TYPES: ReadonlySet<DomainEventType> = new Set<DomainEventType>([
   'UserRegistered',
@@ -71,6 +72,9 @@ export class ReadModelProjection {
    */
   keysFor(event: ProjectedEvent, peek: Peek): DocKey[] {
     const keys: DocKey[] = [];
+    const lists = (q: Parameters<typeof listCountKeys>[0] | undefined) => {
+      for (const key of listCountKeys(q ?? null)) keys.push(['listCounts', key]);
+    };
     const user = (id: string | null | undefined) => id && keys.push(['users', id]);
     const e = event as DomainEvent;
     switch (e.type) {
@@ -86,12 +90,18 @@ export class ReadModelProjection {
         keys.push(['questions', e.data.questionId]);
         for (const id of e.data.category?.path ?? []) keys.push(['categories', id]);
         user(authorId(e.data.author));
+        lists({ hidden: false, answerCount: 0, categoryPath: e.data.category?.path ?? [], tags: e.data.tags });
         break;
       case 'QuestionEdited': {
         keys.push(['questions', e.data.questionId]);
         for (const id of e.data.changes.category?.path ?? []) keys.push(['categories', id]);
         const q = peek('questions', e.data.questionId);
         for (const id of q?.categoryPath ?? []) keys.push(['categories', id]);
+        if (q) {
+          const c = e.data.changes;
+          lists(q);
+          lists({ ...q, tags: c.tags ?? q.tags, categoryPath: 'category' in c ? (c.category?.path ?? []) : q.categoryPath });
+        }
         break;
       }
       case 'QuestionClosed':
@@ -110,10 +120,13 @@ export class ReadModelProjection {
         user(e.data.questionAuthorId);
         user(e.data.answerAuthorId);
         break;
-      case 'AnswerPosted':
+      case 'AnswerPosted': {
         keys.push(['posts', e.data.answerId], ['questions', e.data.questionId]);
         user(authorId(e.data.author));
+        const q = peek('questions', e.data.questionId);
+        if (q) lists({ ...q, answerCount: 0 });
         break;
+      }
       case 'CommentPosted':
         keys.push(['posts', e.data.commentId], ['questions', e.data.questionId]);
         user(authorId(e.data.author));
@@ -130,6 +143,8 @@ export class ReadModelProjection {
         if (e.data.postType !== 'question') keys.push(['posts', e.data.postId]);
         const q = peek('questions', e.data.questionId);
         if (e.data.postType === 'question') for (const id of q?.categoryPath ?? []) keys.push(['categories', id]);
+        // every key the question may move between: visible or not, answered or not
+        if (q) lists({ ...q, hidden: false, answerCount: 0 });
         break;
       }
       case 'VoteCast':
@@ -149,6 +164,7 @@ export class MemoryDocSet implements DocSet {
   readonly collections: { [C in CollectionName]: Map<string, DocTypes[C]> } = {
     users: new Map(),
     categories: new Map(),
+    listCounts: new Map(),
     questions: new Map(),
     posts: new Map(),
     revisions: new Map(),

@@ -15,6 +15,7 @@ export const INDEXES: { [C in CollectionName]: IndexDescription[] } = {
     { key: { points: -1, _id: 1 }, name: 'points' },
   ],
   categories: [{ key: { slug: 1 }, name: 'slug' }],
+  listCounts: [],
   questions: [
     // one per sort, alone and behind each filter (category subtree, tag); `answers` also
     // serves `unanswered` (answerCount: 0, then newest first)
@@ -51,7 +52,7 @@ export class ReadModelStore {
 
   async ensureIndexes(): Promise<void> {
     for (const c of WRITE_ORDER) {
-      await this.collection(c).createIndexes(INDEXES[c]);
+      if (INDEXES[c].length > 0) await this.collection(c).createIndexes(INDEXES[c]);
     }
   }
 

@@ -15,6 +15,16 @@ import type { ReadModelStore } from './read-model.store';
 
 type AnyDoc = DocTypes[CollectionName];
 
+/** A document the fold needed that was not loaded. */
+class NotLoaded extends Error {
+  constructor(
+    readonly collection: CollectionName,
+    readonly id: string,
+  ) {
+    super(`read model ${collection}/${id} was not loaded`);
+  }
+}
+
 export interface WriterOptions {
   /** Documents kept per collection between batches (default 50,000). */
   cacheSize?: number;
@@ -39,21 +49,14 @@ export class ReadModelWriter {
     if (events.length === 0) return;
     try {
       await this.preload(events);
-      const dirty = new Map<CollectionName, Map<string, AnyDoc>>(WRITE_ORDER.map((c) => [c, new Map()]));
-      const docs: DocSet = {
-        get: <C extends CollectionName>(c: C, id: string) => {
-          const changed = dirty.get(c)!.get(id);
-          if (changed) return changed as DocTypes[C];
-          if (INSERT_ONCE.has(c)) return null;
-          const cached = this.cache.get(c)!.get(id);
-          if (cached === undefined) throw new Error(`read model ${c}/${id} was not loaded`);
-          return cached as DocTypes[C] | null;
-        },
-        put: (c, doc) => {
-          dirty.get(c)!.set(doc._id, doc);
-        },
-      };
-      for (const event of events) this.projection.apply(docs, event);
+      let dirty = this.fold(events);
+      // A batch can need a document its first events pointed to only after they were
+      // applied (a question re-tagged, then answered): load it and fold the batch again.
+      while (dirty instanceof NotLoaded) {
+        const missing: NotLoaded = dirty;
+        await this.loadInto(missing.collection, [missing.id]);
+        dirty = this.fold(events);
+      }
       // Documents MongoDB did not have when loaded are inserted rather than replaced.
       const created = Object.fromEntries(
         WRITE_ORDER.map((c) => [c, new Set([...dirty.get(c)!.keys()].filter((id) => this.cache.get(c)!.get(id) === null))]),
@@ -75,6 +78,38 @@ export class ReadModelWriter {
       this.clearCache();
       throw error;
     }
+  }
+
+  /** Applies the events to the cached documents; the changed ones, or the first document missing. */
+  private fold(events: ProjectedEvent[]): Map<CollectionName, Map<string, AnyDoc>> | NotLoaded {
+    const dirty = new Map<CollectionName, Map<string, AnyDoc>>(WRITE_ORDER.map((c) => [c, new Map()]));
+    const docs: DocSet = {
+      get: <C extends CollectionName>(c: C, id: string) => {
+        const changed = dirty.get(c)!.get(id);
+        if (changed) return changed as DocTypes[C];
+        if (INSERT_ONCE.has(c)) return null;
+        const cached = this.cache.get(c)!.get(id);
+        if (cached === undefined) throw new NotLoaded(c, id);
+        return cached as DocTypes[C] | null;
+      },
+      put: (c, doc) => {
+        dirty.get(c)!.set(doc._id, doc);
+      },
+    };
+    try {
+      for (const event of events) this.projection.apply(docs, event);
+    } catch (error) {
+      if (error instanceof NotLoaded) return error;
+      throw error;
+    }
+    return dirty;
+  }
+
+  private async loadInto(collection: CollectionName, ids: string[]): Promise<void> {
+    const found = await this.store.load(collection, ids);
+    const cache = this.cache.get(collection)!;
+    for (const id of ids) cache.set(id, null);
+    for (const doc of found) cache.set(doc._id, doc);
   }
 
   clearCache(): void {
@@ -104,14 +139,7 @@ export class ReadModelWriter {
         }
       }
       if (missing.size === 0) return;
-      await Promise.all(
-        [...missing].map(async ([c, ids]) => {
-          const found = await this.store.load(c, [...ids]);
-          const cache = this.cache.get(c)!;
-          for (const id of ids) cache.set(id, null);
-          for (const doc of found) cache.set(doc._id, doc);
-        }),
-      );
+      await Promise.all([...missing].map(([c, ids]) => this.loadInto(c, [...ids])));
     }
   }
 }

@@ -1,8 +1,8 @@
 /**
  * The question page and the question lists, read from `questions` and `posts`.
  * A page is one read by id plus one indexed query for its answers and comments (in
- * parallel) and one for the authors' points; a list is one indexed sorted page plus a count
- * on the same filter.
+ * parallel) and one for the authors' points; a list is one indexed sorted page plus its
+ * total, kept by the projection per filter (listCounts), so neither grows with the site.
  */
 import type { Document, Filter, Sort } from 'mongodb';
 import type { PostDoc, QuestionDoc } from '../engine/read-model.documents';
@@ -44,16 +44,32 @@ const LIST_FIELDS = {
 export async function listQuestions(store: ReadModelStore, q: QuestionListQuery) {
   const empty = { items: [], page: q.page, pageSize: q.pageSize, total: 0 };
   const filter: Filter<Document> = {};
+  let countKey = 'all';
   if (q.category !== undefined) {
     const category = await store.collection('categories').findOne({ slug: q.category }, { projection: { _id: 1 } });
     if (!category) return empty;
     filter.categoryPath = category._id;
+    countKey = `c:${category._id}`;
   }
-  if (q.tag !== undefined) filter.tags = q.tag;
+  if (q.tag !== undefined) {
+    filter.tags = q.tag;
+    countKey = `t:${q.tag}`;
+  }
   filter.hidden = false;
-  if (q.sort === 'unanswered') filter.answerCount = 0;
+  if (q.sort === 'unanswered') {
+    filter.answerCount = 0;
+    countKey += ':u';
+  }
 
   const questions = store.collection('questions');
+  // One kept total per single filter; a category and a tag together are counted.
+  const counted =
+    q.category !== undefined && q.tag !== undefined
+      ? questions.countDocuments(filter as Filter<QuestionDoc>)
+      : store
+          .collection('listCounts')
+          .findOne({ _id: countKey })
+          .then((d) => d?.count ?? 0);
   const [docs, total] = await Promise.all([
     questions
       .find(filter as Filter<QuestionDoc>, { projection: LIST_FIELDS })
@@ -61,7 +77,7 @@ export async function listQuestions(store: ReadModelStore, q: QuestionListQuery)
       .skip((q.page - 1) * q.pageSize)
       .limit(q.pageSize)
       .toArray(),
-    questions.countDocuments(filter as Filter<QuestionDoc>),
+    counted,
   ]);
   const users = await loadAuthors(store, docs.map((d) => d.author.id));
   return {

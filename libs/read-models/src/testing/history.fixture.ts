@@ -3,6 +3,7 @@ import { postVoteScore } from '@qa/domain';
 import type { ProjectedEvent } from '../engine/projection.context';
 import type { MemoryDocSet } from '../engine/read-model.projection';
 import type { GeneratedEvent } from './history.generator';
+import { listCountKeys } from '../questions/list-counts.projection';
 
 export function asProjected(history: GeneratedEvent[]): ProjectedEvent[] {
   const revisions = new Map<string, bigint>();
@@ -52,6 +53,14 @@ export function invariantViolations(docs: MemoryDocSet): string[] {
   for (const c of docs.collections.categories.values()) {
     const count = questions.filter((q) => !q.hidden && q.categoryPath.includes(c._id)).length;
     if (count !== c.questionCount) problems.push(`category ${c._id} questionCount ${c.questionCount} != ${count}`);
+  }
+  const expectedCounts = new Map<string, number>();
+  for (const q of questions) for (const key of listCountKeys(q)) expectedCounts.set(key, (expectedCounts.get(key) ?? 0) + 1);
+  for (const [key, doc] of docs.collections.listCounts) {
+    if ((expectedCounts.get(key) ?? 0) !== doc.count) problems.push(`listCounts ${key} ${doc.count} != ${expectedCounts.get(key) ?? 0}`);
+  }
+  for (const [key, count] of expectedCounts) {
+    if (!docs.collections.listCounts.has(key)) problems.push(`listCounts ${key} missing (${count})`);
   }
   return problems;
 }

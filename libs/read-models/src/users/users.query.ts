@@ -32,7 +32,7 @@ export async function topUsers(store: ReadModelStore, page: number, pageSize: nu
       .skip((page - 1) * pageSize)
       .limit(pageSize)
       .toArray(),
-    users.countDocuments({}),
+    users.estimatedDocumentCount(),
   ]);
   return { items: docs.map((u) => ({ id: u._id, username: u.username, points: u.points })), page, pageSize, total };
 }

@@ -1,0 +1,138 @@
+/**
+ * Question page reads over HTTP on a site of 100,000 questions, the read models in the
+ * embedded MongoDB server (its own process), the API in this process and 50 concurrent
+ * keep-alive clients in another:
+ *   npm run bench:reads                          (--questions=100000 --clients=50 --seconds=20)
+ * Targets: at least 3,000 question pages/s with p99 under 30 ms.
+ *
+ * The site is built by the real projection (users, categories, questions with answers,
+ * comments, votes, selections, edits) and its documents inserted in bulk; the reputation
+ * ledger and revisions, which no page read touches, are not stored.
+ */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { loadavg } from 'node:os';
+import { MongoClient, type Document } from 'mongodb';
+import { loadConfig } from '@qa/config';
+import { MemoryDocSet, ReadModelProjection, ReadModelStore, activeVersion, type ProjectedEvent } from '@qa/read-models';
+import { siteStream } from '../libs/read-models/src/testing/site.generator';
+import { buildOnce, startEmbedded } from '../libs/read-models/src/testing/embedded-processes';
+import { startApi } from '../apps/api/src/api.app';
+
+const arg = (name: string, fallback: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
+const QUESTIONS = arg('questions', 100_000);
+const CLIENTS = arg('clients', 50);
+const SECONDS = arg('seconds', 20);
+
+/** The load generator, run as its own process so it does not share the API's event loop. */
+const LOAD = `
+const [url, path, n, clients, warmup, seconds] = process.argv.slice(1);
+const lat = []; let errors = 0;
+async function run(until, record, seed) {
+  let x = seed;
+  while (Date.now() < until) {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    const target = url + path.replace('{q}', 'q' + (x % Number(n)).toString(36)).replace('{p}', String(1 + (x % 50)));
+    const t = performance.now();
+    const r = await fetch(target);
+    await r.arrayBuffer();
+    if (r.status !== 200) errors++;
+    if (record) lat.push(performance.now() - t);
+  }
+}
+(async () => {
+  const w = Date.now() + Number(warmup) * 1000;
+  await Promise.all(Array.from({ length: Number(clients) }, (_, i) => run(w, false, i + 1)));
+  const start = Date.now(), end = start + Number(seconds) * 1000;
+  await Promise.all(Array.from({ length: Number(clients) }, (_, i) => run(end, true, i * 7919 + 17)));
+  lat.sort((a, b) => a - b);
+  const p = (q) => lat[Math.min(lat.length - 1, Math.floor(q * lat.length))];
+  console.log(JSON.stringify({ requests: lat.length, perSecond: lat.length / ((Date.now() - start) / 1000), p50: p(0.5), p99: p(0.99), errors }));
+})();
+`;
+
+async function seed(db: ReturnType<MongoClient['db']>): Promise<void> {
+  const store = new ReadModelStore(db, await activeVersion(db));
+  await store.drop();
+  await store.ensureIndexes();
+  const docs = new MemoryDocSet();
+  const projection = new ReadModelProjection();
+  let pos = 0;
+  let seq = 0;
+  let questions: Document[] = [];
+  let posts: Document[] = [];
+  const flush = async () => {
+    if (questions.length) await store.collection('questions').insertMany(questions as never[], { ordered: false });
+    if (posts.length) await store.collection('posts').insertMany(posts as never[], { ordered: false });
+    questions = [];
+    posts = [];
+  };
+  const started = Date.now();
+  let done = -1;
+  for (const chunk of siteStream(7, { users: 5000, questions: QUESTIONS })) {
+    for (const e of chunk) {
+      pos += 10;
+      projection.apply(docs, { ...e, id: `e${seq++}`, revision: 0n, pos } as unknown as ProjectedEvent);
+    }
+    // a finished question is never touched again: write it out and forget it
+    questions.push(...docs.collections.questions.values());
+    posts.push(...docs.collections.posts.values());
+    for (const c of ['questions', 'posts', 'ledger', 'revisions'] as const) docs.collections[c].clear();
+    done += 1;
+    if (posts.length >= 5000) {
+      await flush();
+      if (done % 20000 < 1000) console.log(`  seeded ${done} questions (${Math.round(done / ((Date.now() - started) / 1000))}/s)`);
+    }
+  }
+  await flush();
+  await store.collection('users').insertMany([...docs.collections.users.values()] as never[], { ordered: false });
+  await store.collection('categories').insertMany([...docs.collections.categories.values()] as never[], { ordered: false });
+  console.log(`  seeded ${await store.collection('questions').countDocuments({})} questions, ${await store.collection('posts').countDocuments({})} answers and comments, ${docs.collections.users.size} users in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+}
+
+async function load(url: string, path: string, seconds: number): Promise<{ requests: number; perSecond: number; p50: number; p99: number; errors: number }> {
+  const { stdout } = await promisify(execFile)(process.execPath, ['-e', LOAD, url, path, String(QUESTIONS), String(CLIENTS), '3', String(seconds)], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  return JSON.parse(stdout.trim().split('\n').pop()!);
+}
+
+async function main(): Promise<void> {
+  console.log(`bench:reads: ${QUESTIONS} questions, ${CLIENTS} clients, ${SECONDS} s; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  buildOnce();
+  const mongoServer = await startEmbedded('mongodb');
+  const mongoUrl = `${mongoServer.url}/qa`;
+  const client = await new MongoClient(mongoUrl).connect();
+  const esdb = await startEmbedded('eventstoredb', ['--data', ':memory:']);
+  const config = loadConfig({ PORT: '0', LOG_LEVEL: 'silent', NODE_ENV: 'production' });
+  const api = await startApi(
+    {
+      config,
+      eventStoreUrl: esdb.url,
+      mongoUrl,
+      redisUrl: config.redisUrl,
+      smtpUrl: 'smtp://127.0.0.1:9',
+      embedded: false,
+      secrets: { jwtSecret: 'b'.repeat(32), hashKey: 'b'.repeat(32), unsubscribeSecret: 'b'.repeat(32) },
+    },
+    { prettyLogs: false },
+  );
+  try {
+    await seed(client.db('qa'));
+    const page = await load(api.url, '/api/v1/questions/{q}', SECONDS);
+    const ok = page.perSecond >= 3000 && page.p99 < 30 && page.errors === 0;
+    console.log(
+      `question page: ${page.perSecond.toFixed(0)} reads/s (target >= 3000), p50 ${page.p50.toFixed(1)} ms, p99 ${page.p99.toFixed(1)} ms (target < 30), ${page.errors} errors ${ok ? 'ok' : 'MISSED'}`,
+    );
+    const list = await load(api.url, '/api/v1/questions?sort=hot&page={p}', Math.max(5, Math.round(SECONDS / 2)));
+    console.log(`hot list pages: ${list.perSecond.toFixed(0)} reads/s, p50 ${list.p50.toFixed(1)} ms, p99 ${list.p99.toFixed(1)} ms, ${list.errors} errors`);
+  } finally {
+    await api.stop();
+    await client.close();
+    await mongoServer.stop();
+    await esdb.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
