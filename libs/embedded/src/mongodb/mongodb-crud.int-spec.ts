@@ -449,3 +449,31 @@ describe('errors from the server', () => {
     expect(err).toMatchObject({ code: 59, codeName: 'CommandNotFound' });
   });
 });
+
+describe('projections', () => {
+  it('project the array element the filter matched with the positional operator', async () => {
+    const coll = rows('positional');
+    await coll.insertOne({
+      _id: 1,
+      grades: [
+        { g: 'a', v: 1 },
+        { g: 'b', v: 2 },
+      ],
+      name: 'n',
+    });
+    const doc = await coll.findOne({ 'grades.g': 'b' }, { projection: { 'grades.$': 1 } });
+    expect(doc).toEqual({ _id: 1, grades: [{ g: 'b', v: 2 }] });
+    const sliced = await coll.findOne({ _id: 1 }, { projection: { grades: { $slice: -1 } } });
+    expect(sliced).toEqual({ _id: 1, grades: [{ g: 'b', v: 2 }], name: 'n' });
+    const slicedWithout = await coll.findOne(
+      { _id: 1 },
+      { projection: { grades: { $slice: 1 }, name: 0 } },
+    );
+    expect(slicedWithout).toEqual({ _id: 1, grades: [{ g: 'a', v: 1 }] });
+    const included = await coll.findOne(
+      { _id: 1 },
+      { projection: { grades: { $slice: [1, 1] }, name: 1 } },
+    );
+    expect(included).toEqual({ _id: 1, grades: [{ g: 'b', v: 2 }], name: 'n' });
+  });
+});

@@ -3,7 +3,7 @@
  * Handlers run synchronously on the event loop, so every command is atomic with respect to
  * every other one, as a single-document write is on a real server.
  */
-import { Aggregator, Query } from 'mingo';
+import { Aggregator } from 'mingo';
 import { Long, serialize } from 'bson';
 import { compareValues, isPlainObject, keyString, parseSort, pathValues } from './bson.order';
 import { CollectionIndex, type Doc, type DocRecord, type IndexSpec } from './collection.index';
@@ -160,18 +160,61 @@ function projector(filter: Doc, projection: unknown): ((docs: Doc[]) => Doc[]) |
   for (const v of Object.values(projection)) {
     if (isPlainObject(v) && '$meta' in v) throw notSupported('$meta projection');
   }
-  let query: Query;
-  try {
-    query = new Query(filter, queryOptions());
-  } catch (e) {
-    throw commandError('BadValue', (e as Error).message);
-  }
+  const exclusionSlice = sliceExclusionProjector(projection);
+  if (exclusionSlice) return (docs) => docs.map(exclusionSlice);
+  // The filter matters for positional (`field.$`) projections.
+  const query = compileFilter(filter);
   return (docs) => {
     try {
       return query.find(docs, projection as Doc).all() as Doc[];
     } catch (e) {
       throw commandError('BadValue', (e as Error).message);
     }
+  };
+}
+
+function sliceOf(value: unknown, spec: unknown): unknown {
+  if (!Array.isArray(value)) return value;
+  if (typeof spec === 'number') return spec >= 0 ? value.slice(0, spec) : value.slice(spec);
+  if (
+    Array.isArray(spec) &&
+    spec.length === 2 &&
+    typeof spec[0] === 'number' &&
+    typeof spec[1] === 'number'
+  ) {
+    if (spec[1] <= 0) throw commandError('BadValue', '$slice limit must be positive');
+    const start = spec[0] < 0 ? Math.max(value.length + spec[0], 0) : spec[0];
+    return value.slice(start, start + spec[1]);
+  }
+  throw commandError('BadValue', '$slice only supports numbers and [skip, limit] arrays');
+}
+
+/**
+ * A projection of only `$slice`s and exclusions keeps every other field in MongoDB, while
+ * mingo treats `$slice` as an inclusion; such projections are applied here.
+ */
+function sliceExclusionProjector(projection: Doc): ((doc: Doc) => Doc) | undefined {
+  const entries = Object.entries(projection);
+  const isSlice = (v: unknown) => isPlainObject(v) && Object.keys(v).length === 1 && '$slice' in v;
+  const isExclusion = (v: unknown) => v === 0 || v === false;
+  if (
+    !entries.some(([, v]) => isSlice(v)) ||
+    !entries.every(([, v]) => isSlice(v) || isExclusion(v))
+  ) {
+    return undefined;
+  }
+  return (doc) => {
+    const out = cloneDoc(doc);
+    for (const [path, v] of entries) {
+      const parts = path.split('.');
+      let parent: unknown = out;
+      for (let i = 0; i < parts.length - 1 && isPlainObject(parent); i++) parent = parent[parts[i]];
+      if (!isPlainObject(parent)) continue;
+      const key = parts[parts.length - 1];
+      if (isExclusion(v)) delete parent[key];
+      else if (key in parent) parent[key] = sliceOf(parent[key], (v as Doc).$slice);
+    }
+    return out;
   };
 }
 
