@@ -65,7 +65,9 @@ function send(
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }),
+        );
       },
     );
     req.on('error', reject);
@@ -82,7 +84,11 @@ async function runLoad(job: Job): Promise<LoadResult> {
   await Promise.all(
     Array.from({ length: job.clients }, async (_, i) => {
       // One keep-alive connection per client, from its own loopback address.
-      const agent = new http.Agent({ keepAlive: true, maxSockets: 1, localAddress: `127.0.0.${10 + i}` });
+      const agent = new http.Agent({
+        keepAlive: true,
+        maxSockets: 1,
+        localAddress: `127.0.0.${10 + i}`,
+      });
       for (let n = next++; n < job.requests.length; n = next++) {
         const t0 = process.hrtime.bigint();
         const response = await send(agent, url, job.requests[n]);
@@ -115,7 +121,10 @@ function load(job: Job): Promise<LoadResult> {
       serialization: 'advanced',
     });
     child.once('message', (result) => resolve(result as LoadResult));
-    child.once('exit', (code) => code !== 0 && reject(new Error(`load generator exited with ${code}`)));
+    child.once(
+      'exit',
+      (code) => code !== 0 && reject(new Error(`load generator exited with ${code}`)),
+    );
     child.send(job);
   });
 }
@@ -125,7 +134,10 @@ function load(job: Job): Promise<LoadResult> {
 async function post(base: string, route: string, body: unknown, token?: string): Promise<any> {
   const response = await fetch(`${base}${route}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    headers: {
+      'content-type': 'application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
     body: JSON.stringify(body),
   });
   const json = await response.json();
@@ -133,7 +145,8 @@ async function post(base: string, route: string, body: unknown, token?: string):
   return json;
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
 function report(name: string, count: number, result: LoadResult, minRate: number): boolean {
   const sorted = [...result.latenciesMs].sort((a, b) => a - b);
@@ -146,14 +159,23 @@ function report(name: string, count: number, result: LoadResult, minRate: number
       `${CLIENTS} clients)  p50 ${p50.toFixed(1)} ms  p99 ${p99.toFixed(1)} ms  failures ${result.failures.length}` +
       `   target >= ${minRate}/s, p99 < 50 ms: ${ok ? 'ok' : 'MISSED'}`,
   );
-  if (result.failures.length > 0) console.log(`  first failure: ${JSON.stringify(result.failures[0])}`);
+  if (result.failures.length > 0)
+    console.log(`  first failure: ${JSON.stringify(result.failures[0])}`);
   return ok;
 }
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'qa-bench-'));
-  const esdb = await startEventStoreDbServer({ port: 0, data: path.join(dataDir, 'eventstore.sqlite') });
-  const config = loadConfig({ PORT: '0', LOG_LEVEL: 'warn', DATA_DIR: dataDir, NODE_ENV: 'production' });
+  const esdb = await startEventStoreDbServer({
+    port: 0,
+    data: path.join(dataDir, 'eventstore.sqlite'),
+  });
+  const config = loadConfig({
+    PORT: '0',
+    LOG_LEVEL: 'warn',
+    DATA_DIR: dataDir,
+    NODE_ENV: 'production',
+  });
   const runtime: Runtime = {
     config,
     eventStoreUrl: esdb.url,
@@ -174,7 +196,11 @@ async function main(): Promise<void> {
     const base = api.url;
     const signUp = async (name: string) => {
       const password = 'bench password 1234';
-      await post(base, '/api/v1/users', { username: name, email: `${name}@bench.example`, password });
+      await post(base, '/api/v1/users', {
+        username: name,
+        email: `${name}@bench.example`,
+        password,
+      });
       const session = await post(base, '/api/v1/sessions', { login: name, password });
       return session.token as string;
     };
@@ -184,9 +210,16 @@ async function main(): Promise<void> {
     const questions: string[] = [];
     const answers: string[] = [];
     for (let i = 0; i < POSTS; i++) {
-      const q = await post(base, '/api/v1/questions', { title: `Benchmark question number ${i}`, body: 'Body.' }, author);
+      const q = await post(
+        base,
+        '/api/v1/questions',
+        { title: `Benchmark question number ${i}`, body: 'Body.' },
+        author,
+      );
       questions.push(q.id);
-      answers.push((await post(base, `/api/v1/questions/${q.id}/answers`, { body: 'An answer.' }, author)).id);
+      answers.push(
+        (await post(base, `/api/v1/questions/${q.id}/answers`, { body: 'An answer.' }, author)).id,
+      );
     }
 
     // Each (voter, answer) pair comes round every CLIENTS x POSTS requests and flips up/down.
@@ -207,8 +240,19 @@ async function main(): Promise<void> {
       body: JSON.stringify({ body: `Benchmark answer ${n}: fold the stream, decide, append.` }),
     }));
 
-    // A short warm-up so JIT and connection set-up are not measured.
-    await load({ url: base, clients: CLIENTS, requests: answerRequests.slice(0, 200).map((r) => ({ ...r })) });
+    // A short warm-up of both paths (votes on the questions, 4 per voter, so every budget
+    // stays under its limit) so JIT compilation and connection set-up are not measured.
+    const warmUpVotes = Array.from({ length: 4 * CLIENTS }, (_, n) => ({
+      method: 'PUT',
+      path: `/api/v1/questions/${questions[n % POSTS]}/vote`,
+      token: voters[n % CLIENTS],
+      body: JSON.stringify({ value: 1 }),
+    }));
+    await load({
+      url: base,
+      clients: CLIENTS,
+      requests: [...answerRequests.slice(0, 200), ...warmUpVotes],
+    });
 
     const votes = await load({ url: base, clients: CLIENTS, requests: voteRequests });
     const answered = await load({ url: base, clients: CLIENTS, requests: answerRequests });

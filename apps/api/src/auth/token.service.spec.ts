@@ -20,6 +20,13 @@ describe('TokenService', () => {
     });
   });
 
+  it('refuses a remembered token once it has expired', async () => {
+    const token = await tokens.issue({ userId: 'u2', username: 'Bob', level: 0 });
+    await expect(tokens.verify(token)).resolves.toMatchObject({ userId: 'u2' });
+    clock += 3601;
+    await expect(tokens.verify(token)).rejects.toMatchObject({ code: 'TOKEN_EXPIRED' });
+  });
+
   it('refuses an expired token with TOKEN_EXPIRED', async () => {
     const token = await tokens.issue({ userId: 'u1', username: 'Alice', level: 0 });
     clock += 3601;

@@ -1,8 +1,10 @@
 /**
  * Signed bearer tokens: HS256 JWTs carrying the user id (`sub`), the username and the
  * level (`lvl`), valid for seven days. Verification is one HMAC, so even the vote path can
- * afford it on every request.
+ * afford it on every request; a token verified once is remembered (until its expiry, in a
+ * bounded map) so a busy client's requests cost a map lookup.
  */
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import { SignJWT, errors, jwtVerify } from 'jose';
 import type { Id, UserLevel } from '@qa/domain';
 import { tokenExpired, unauthenticated } from './actor';
@@ -24,13 +26,17 @@ export interface TokenServiceOptions {
   now?: () => number;
 }
 
+const VERIFIED_CAPACITY = 10_000;
+
 export class TokenService {
-  private readonly key: Uint8Array;
+  // A KeyObject, not bytes: jose would import raw bytes into WebCrypto on every call.
+  private readonly key: KeyObject;
   private readonly ttlSeconds: number;
   private readonly now: () => number;
+  private readonly verified = new Map<string, { claims: TokenClaims; exp: number }>();
 
   constructor(options: TokenServiceOptions) {
-    this.key = new TextEncoder().encode(options.secret);
+    this.key = createSecretKey(Buffer.from(options.secret, 'utf8'));
     this.ttlSeconds = options.ttlSeconds ?? 7 * 24 * 3600;
     this.now = options.now ?? (() => Math.floor(Date.now() / 1000));
   }
@@ -48,6 +54,11 @@ export class TokenService {
 
   /** The token's claims, or a 401 DomainError (`TOKEN_EXPIRED` when only the expiry fails). */
   async verify(token: string): Promise<TokenClaims> {
+    const known = this.verified.get(token);
+    if (known) {
+      if (known.exp > this.now()) return known.claims;
+      this.verified.delete(token);
+    }
     let payload: Record<string, unknown>;
     try {
       ({ payload } = await jwtVerify(token, this.key, {
@@ -69,6 +80,10 @@ export class TokenService {
     ) {
       throw unauthenticated('The bearer token is not valid.');
     }
-    return { userId: sub, username: usr, level: lvl as UserLevel };
+    const claims: TokenClaims = { userId: sub, username: usr, level: lvl as UserLevel };
+    if (this.verified.size >= VERIFIED_CAPACITY)
+      this.verified.delete(this.verified.keys().next().value!);
+    this.verified.set(token, { claims, exp: payload.exp as number });
+    return claims;
   }
 }

@@ -303,4 +303,25 @@ describe('CommandRunner', () => {
     expect(cache.get('a')).toBeDefined();
     expect(cache.size).toBe(2);
   });
+
+  it('guesses a fresh stream on a cache miss, and reads when the guess was wrong', async () => {
+    const cache = new StreamStateCache();
+    const options = { cache, fresh: true };
+    await runner.handle('v-3', counter, () => add(1), createCommandContext(alice, null), options);
+    expect(store.reads).toBe(0);
+    cache.delete('v-3');
+    const seen: number[] = [];
+    await runner.handle(
+      'v-3',
+      counter,
+      (s) => {
+        seen.push(s.total);
+        return add(1);
+      },
+      createCommandContext(alice, null),
+      options,
+    );
+    expect(seen).toEqual([0, 1]);
+    expect(store.reads).toBe(1);
+  });
 });

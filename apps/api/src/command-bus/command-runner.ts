@@ -122,8 +122,9 @@ export class CommandRunner {
    *
    * Two ways to skip the read, both still guarded by the expected revision, so a wrong guess
    * costs one conflict and a normal round, never a wrong append:
-   * - `fresh`: the stream was just named with a new random id, so it cannot exist yet;
-   * - `cached`: the stream's state as this process last wrote it (see StreamStateCache).
+   * - `cache`: the stream's state as this process last wrote it (see StreamStateCache);
+   * - `fresh`: otherwise assume the stream does not exist yet: it was just named with a new
+   *   random id, or (votes) most such commands are the first on their stream.
    * With an Idempotency-Key the stream is always read, to recognise a replay.
    */
   async handle<S>(
@@ -135,9 +136,12 @@ export class CommandRunner {
   ): Promise<CommandOutcome<S>> {
     const keyed = context.idempotencyKey !== null;
     let guess: { state: S; revision: ExpectedRevision; position: string | null } | undefined;
-    if (!keyed && options.fresh)
-      guess = { state: fold.initialState(), revision: 'no_stream', position: null };
-    else if (!keyed && options.cache) guess = options.cache.get<S>(stream);
+    if (!keyed) {
+      guess = options.cache?.get<S>(stream);
+      if (!guess && options.fresh) {
+        guess = { state: fold.initialState(), revision: 'no_stream', position: null };
+      }
+    }
 
     for (let attempt = 1; ; attempt++) {
       let current: { state: S; revision: ExpectedRevision; position: string | null };

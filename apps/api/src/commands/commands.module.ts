@@ -121,12 +121,16 @@ class CommandsShutdown implements OnApplicationShutdown {
     },
     { provide: RATE_LIMIT_POLICY, useValue: DEFAULT_RATE_LIMITS },
     {
-      // Its own connection, queueing commands until connected: the first request after a
-      // start must not fail because the shared client is still connecting.
+      // Its own connection, queueing commands until connected (the first request after a
+      // start must not fail because the shared client is still connecting), and pipelining
+      // the checks of concurrent requests into one write.
       provide: RATE_LIMIT_REDIS,
       inject: [RUNTIME],
       useFactory: (runtime: Runtime) => {
-        const redis = new Redis(runtime.redisUrl, { maxRetriesPerRequest: 2 });
+        const redis = new Redis(runtime.redisUrl, {
+          maxRetriesPerRequest: 2,
+          enableAutoPipelining: true,
+        });
         redis.on('error', () => undefined);
         return redis;
       },

@@ -42,7 +42,8 @@ export class CastVoteHandler implements ICommandHandler<CastVoteCommand, CastVot
           state,
         ),
       context,
-      { cache: this.voteStates },
+      // A voter's first vote on a post is the common case: it needs no read at all.
+      { cache: this.voteStates, fresh: true },
     );
     return { value, position };
   }
