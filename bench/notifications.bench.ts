@@ -24,7 +24,7 @@ import type { ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { testRuntime } from '../test/support/test-runtime';
 import { QaFixture } from '../apps/worker/src/testing/qa.fixture';
-import { spawnWorker } from '../apps/worker/src/testing/processes';
+import { spawnWorker, track } from '../apps/worker/src/testing/processes';
 
 const arg = (name: string, fallback: number) =>
   Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
@@ -69,6 +69,7 @@ async function startEmbedded(args: string[]): Promise<ServerProcess> {
     ],
     { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
   );
+  track(child);
   const url = await new Promise<string>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', (line) => {

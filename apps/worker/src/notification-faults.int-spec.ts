@@ -7,7 +7,7 @@ import { NotificationQueue } from '@qa/notifications';
 import type { Delivery } from '@qa/notifications';
 import { startHarness } from './testing/notification.harness';
 import type { Harness } from './testing/notification.harness';
-import { spawnWorker, startOwnRedis } from './testing/processes';
+import { killAll, spawnWorker, startOwnRedis } from './testing/processes';
 import type { OwnRedis } from './testing/processes';
 import { eventually, settle } from './testing/settle';
 import type { RunningWorker } from './worker.app';
@@ -132,6 +132,7 @@ describe('worker process killed mid-send', () => {
   });
 
   afterAll(async () => {
+    await killAll();
     await h?.close();
   });
 

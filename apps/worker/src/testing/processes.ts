@@ -19,6 +19,24 @@ export interface Child {
   stop(): Promise<void>;
 }
 
+/** Children still running; killed when this process exits, whatever way it exits. */
+const live = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of live) child.kill('SIGKILL');
+});
+
+/** Registers a child so that it never outlives this process. */
+export function track(child: ChildProcess): ChildProcess {
+  live.add(child);
+  child.once('exit', () => live.delete(child));
+  return child;
+}
+
+/** Kills every child still running (for afterAll after a failed test). */
+export async function killAll(): Promise<void> {
+  await Promise.all([...live].map((child) => childHandle(child).kill()));
+}
+
 function exited(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => child.once('exit', () => resolve()));
@@ -56,6 +74,7 @@ export async function spawnWorker(
     ],
     { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
   );
+  track(child);
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   await new Promise<void>((resolve, reject) => {
@@ -121,6 +140,7 @@ export async function startOwnRedis(): Promise<OwnRedis> {
       ],
       { stdio: 'ignore' },
     );
+    track(child);
     const deadline = Date.now() + 10_000;
     for (;;) {
       const probe = new Redis(url, {
