@@ -125,6 +125,11 @@ export async function startCommandApi(): Promise<CommandApi> {
     localIpHash: hashIp(runtime.secrets.hashKey, '127.0.0.1'),
     async spendRateLimit(rule, subject, count) {
       const budget: RateRule = { ...DEFAULT_RATE_LIMITS[rule], limit: Number.MAX_SAFE_INTEGER };
+      // The counters are per fixed window: spending just before it ends would leave the next
+      // request in a fresh window, so wait for the new window to begin first.
+      const windowMs = budget.windowSeconds * 1000;
+      const left = windowMs - (Date.now() % windowMs);
+      if (left < 15_000) await new Promise((resolve) => setTimeout(resolve, left + 100));
       for (let i = 0; i < count; i++) await limiter.consume([{ rule: budget, subject }]);
     },
     signToken(claims, options = {}) {
