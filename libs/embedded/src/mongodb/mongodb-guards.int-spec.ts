@@ -177,6 +177,17 @@ describe('query fidelity', () => {
     expect((await rows('brackets').find({ v: null }).toArray()).map((d) => d._id)).toEqual([3, 4]);
   });
 
+  it('a null equality on a path through an array matches elements without the field', async () => {
+    await rows('nulls').insertMany([
+      { _id: 1, a: [{ b: 1 }, { c: 1 }] },
+      { _id: 2, a: [{ b: 1 }] },
+      { _id: 3, a: { b: null } },
+      { _id: 4 },
+    ]);
+    const ids = (await rows('nulls').find({ 'a.b': null }).toArray()).map((d) => d._id);
+    expect(ids).toEqual([1, 3, 4]);
+  });
+
   it('$text without a text index fails as on a real server', async () => {
     await expect(
       rows('docs')

@@ -110,8 +110,33 @@ const $bsonSort = (coll: LazyIterator, spec: unknown) => {
  * mingo merges contexts giving its own operators precedence, so `$type` and `$sort` cannot be
  * replaced; queries and pipelines are rewritten to use these under names mingo does not have.
  */
+/** Whether a dotted path crosses an array element (a document) that lacks the next field. */
+function missingInArray(doc: unknown, parts: string[], i: number): boolean {
+  if (i === parts.length) return false;
+  if (Array.isArray(doc)) {
+    return doc.some(
+      (e) =>
+        isPlainObject(e) &&
+        (e[parts[i]] === undefined || missingInArray(e[parts[i]], parts, i + 1)),
+    );
+  }
+  if (isPlainObject(doc))
+    return doc[parts[i]] !== undefined && missingInArray(doc[parts[i]], parts, i + 1);
+  return false;
+}
+
+/**
+ * `{ 'a.b': null }`: MongoDB also matches when an element of array `a` is a document without
+ * `b`, which mingo does not; mingo's answer is kept for every other case.
+ */
+const $bsonEqNull = (selector: string) => {
+  const plain = new Query({ [selector]: null });
+  const parts = selector.split('.');
+  return (obj: Doc): boolean => plain.test(obj) || missingInArray(obj, parts, 0);
+};
+
 const context = Context.init({
-  query: { $bsonType: $type } as never,
+  query: { $bsonType: $type, $bsonEqNull } as never,
   pipeline: { $bsonSort } as never,
 });
 
@@ -129,6 +154,10 @@ const REFUSED: Record<string, () => Error> = {
   $search: () => notSupported('$search'),
 };
 
+function isNullEquality(x: unknown): boolean {
+  return x === null || (isPlainObject(x) && Object.keys(x).length === 1 && x.$eq === null);
+}
+
 function stripAndCheck(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(stripAndCheck);
   if (!isPlainObject(v)) return v;
@@ -139,6 +168,8 @@ function stripAndCheck(v: unknown): unknown {
     if (k === '$expr') out[k] = rewriteExpressions(x);
     else if (k === '$where') out[k] = x;
     else if (k === '$type') out.$bsonType = x;
+    else if (!k.startsWith('$') && k.includes('.') && isNullEquality(x))
+      out[k] = { $bsonEqNull: true };
     else out[k] = stripAndCheck(x);
   }
   return out;
