@@ -58,7 +58,6 @@ export function renderMarkdown(source: string): string {
  * a scheme (`java\tscript:` runs), and entities are already decoded by markdown-it.
  */
 export function isSafeUrl(url: string): boolean {
-  // eslint-disable-next-line no-control-regex
   const squashed = url.replace(/[\u0000-\u0020\u007f-\u009f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]/g, '').toLowerCase();
   const scheme = /^([a-z][a-z0-9+.-]*):/.exec(squashed);
   if (scheme) return SAFE_SCHEMES.includes(scheme[1]);
