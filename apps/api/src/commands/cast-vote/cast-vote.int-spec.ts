@@ -117,6 +117,24 @@ describe('PUT /api/v1/questions/:id/vote and /api/v1/answers/:id/vote', () => {
     expect(response.body.code).toBe('CANNOT_VOTE_HIDDEN_POST');
   });
 
+  it('refuses votes on an answer as soon as its question is hidden, even right after a vote', async () => {
+    const { body: q } = await api.request('POST', '/api/v1/questions', {
+      token: author.token,
+      body: { title: 'Question about to be hidden', body: 'x' },
+    });
+    const { body: a } = await api.request('POST', `/api/v1/questions/${q.id}/answers`, {
+      token: author.token,
+      body: { body: 'Answer under it.' },
+    });
+    expect((await vote('answers', a.id, voter.token, 1)).status).toBe(200);
+    expect(
+      (await api.request('POST', `/api/v1/questions/${q.id}/hide`, { token: editor.token })).status,
+    ).toBe(200);
+    const refused = await vote('answers', a.id, voter.token, -1);
+    expect(refused.status).toBe(403);
+    expect(refused.body.code).toBe('CANNOT_VOTE_HIDDEN_POST');
+  });
+
   it('counts every vote when many users vote on one post at once', async () => {
     const voters = await Promise.all(Array.from({ length: 12 }, (_, i) => api.user(`crowd${i}`)));
     const responses = await Promise.all(

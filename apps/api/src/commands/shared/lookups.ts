@@ -15,7 +15,6 @@ import {
   type CommentState,
   type UserState,
   answerLookup,
-  answerPostLookup,
   evolveAnswer,
   evolveQuestion,
   initialAnswerState,
@@ -149,14 +148,29 @@ export class Lookups {
       questionClosed: false,
     };
     if (!isId(id)) return missing;
-    return this.cache.get(`post:${type}:${id}`, async () => {
-      if (type === 'question') {
+    if (type === 'question') {
+      return this.cache.get(`post:question:${id}`, async () => {
         const { state } = await this.runner.read(streams.question(id), questionFold);
         return questionPostLookup(id, state);
-      }
+      });
+    }
+    // The answer and its question are remembered apart, so hiding or closing the question
+    // is seen at once by votes and comments on every one of its answers.
+    const answer = await this.cache.get(`post:answer:${id}`, async () => {
       const { state } = await this.runner.read(streams.answer(id), answerFold);
-      if (!state.exists || !state.questionId) return missing;
-      return answerPostLookup(id, state, await this.question(state.questionId));
+      return answerLookup(id, state);
     });
+    if (!answer.exists || !answer.questionId) return missing;
+    const question = await this.question(answer.questionId);
+    return {
+      type: 'answer',
+      id,
+      exists: true,
+      questionId: answer.questionId,
+      authorId: answer.authorId,
+      hidden: answer.hidden,
+      questionHidden: question.hidden,
+      questionClosed: question.closed,
+    };
   }
 }
