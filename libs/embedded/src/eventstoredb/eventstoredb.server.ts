@@ -20,6 +20,7 @@ import type { Empty } from '@eventstore/db-client/generated/shared_pb';
 import { EventLog } from './event-log.store';
 import { streamsService } from './streams.service';
 import { decodeBatchAppendReq } from './batch-append.codec';
+import { gossipService, unsupportedServices } from './node.services';
 import { authenticate, createAccess } from './access.policy';
 
 export interface EventStoreDbServerOptions {
@@ -155,6 +156,14 @@ export async function startEventStoreDbServer(
     },
   });
 
+  let boundPort = 0;
+  for (const { definition, implementation } of [
+    gossipService(host, () => boundPort),
+    ...unsupportedServices(),
+  ]) {
+    server.addService(definition, implementation);
+  }
+
   const credentials = options.tls
     ? ServerCredentials.createSsl(
         null,
@@ -175,6 +184,7 @@ export async function startEventStoreDbServer(
     throw error;
   }
 
+  boundPort = port;
   let closing: Promise<void> | null = null;
   return {
     url: `esdb://${host}:${port}?tls=${secure}`,
