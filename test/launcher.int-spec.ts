@@ -4,6 +4,7 @@
  * everything it started on SIGTERM, exiting 0 within 10 s.
  */
 import { execFileSync } from 'node:child_process';
+import net from 'node:net';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -122,5 +123,23 @@ describe('npm start', () => {
     expect(launcher.output().trim()).toBe(
       'Invalid configuration: PORT must be a number (got "eighty")',
     );
+  }, 90_000);
+
+  it('says so when the HTTP port is taken, and stops what it had started', async () => {
+    const dataDir = tempDir();
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const { port } = blocker.address() as net.AddressInfo;
+    try {
+      const launcher = spawnLauncher(baseEnv(dataDir, { PORT: String(port) }));
+      running.push(launcher);
+      const { code } = await launcher.exited();
+      expect(code).toBe(1);
+      expect(launcher.output()).toMatch(/set PORT to a free one/);
+      expect(existsSync(path.join(dataDir, 'endpoints.json'))).toBe(false);
+      expect(processesMatching(dataDir)).toEqual([]);
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
   }, 90_000);
 });

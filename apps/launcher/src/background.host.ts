@@ -5,6 +5,8 @@ import type { Runtime } from '@qa/config';
 import type { BackgroundMessage } from './background.thread';
 
 export interface BackgroundHandle {
+  /** Settles with the error if the thread fails while running (not while stopping). */
+  crashed: Promise<Error>;
   stop(timeoutMs: number): Promise<void>;
 }
 
@@ -22,10 +24,18 @@ function createWorker(runtime: Runtime): Worker {
 
 export function startBackground(runtime: Runtime): Promise<BackgroundHandle> {
   const worker = createWorker(runtime);
+  let reportCrash: (e: Error) => void = () => undefined;
+  const crashed = new Promise<Error>((resolve) => (reportCrash = resolve));
   return new Promise((resolve, reject) => {
+    let stopping = false;
     let stopped: (() => void) | undefined;
     let failedStop: ((e: Error) => void) | undefined;
     let ready = false;
+    const fail = (err: Error) => {
+      if (!ready) reject(err);
+      else if (stopping) failedStop?.(err);
+      else reportCrash(err);
+    };
     worker.on('message', (m: BackgroundMessage) => {
       if (m.type === 'ready') {
         ready = true;
@@ -33,20 +43,19 @@ export function startBackground(runtime: Runtime): Promise<BackgroundHandle> {
       } else if (m.type === 'stopped') {
         stopped?.();
       } else if (m.type === 'failed') {
-        const err = Object.assign(new Error(m.message), { stack: m.stack });
-        if (!ready) reject(err);
-        else failedStop?.(err);
+        fail(Object.assign(new Error(m.message), { stack: m.stack }));
       }
     });
-    worker.on('error', (err) => (ready ? failedStop?.(err) : reject(err)));
+    worker.on('error', fail);
     worker.on('exit', (code) => {
-      if (!ready)
-        reject(new Error(`projector/worker thread exited with code ${code} before it was ready`));
-      stopped?.();
+      if (stopping) stopped?.();
+      else fail(new Error(`the projector/worker thread exited with code ${code}`));
     });
     const handle: BackgroundHandle = {
-      stop: (timeoutMs) =>
-        new Promise<void>((res, rej) => {
+      crashed,
+      stop: (timeoutMs) => {
+        stopping = true;
+        return new Promise<void>((res, rej) => {
           const timer = setTimeout(
             () => rej(new Error('projector/worker did not stop in time')),
             timeoutMs,
@@ -60,7 +69,8 @@ export function startBackground(runtime: Runtime): Promise<BackgroundHandle> {
             rej(e);
           };
           worker.postMessage({ type: 'stop' });
-        }).finally(() => worker.terminate().then(() => undefined)),
+        }).finally(() => worker.terminate().then(() => undefined));
+      },
     };
   });
 }

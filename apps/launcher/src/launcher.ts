@@ -54,6 +54,8 @@ export interface LauncherIo {
 export interface RunningLauncher {
   api: RunningApi;
   runtime: Runtime;
+  /** Settles if a part fails while running; the launcher then stops everything. */
+  crashed: Promise<Error>;
   stop(): Promise<void>;
 }
 
@@ -181,7 +183,12 @@ export async function startLauncher(io: LauncherIo): Promise<RunningLauncher> {
     for (const line of lines) io.out(line);
 
     let stopping: Promise<void> | undefined;
-    return { api, runtime, stop: () => (stopping ??= stopAll()) };
+    return {
+      api,
+      runtime,
+      crashed: background.crashed,
+      stop: () => (stopping ??= stopAll()),
+    };
   } catch (err) {
     await stopAll();
     throw err;
@@ -204,22 +211,36 @@ export async function runLauncher(io: LauncherIo): Promise<number> {
       io.err(err.message);
       return 1;
     }
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      io.err(`${(err as Error).message}: another program uses that port; set PORT to a free one.`);
+      return 1;
+    }
     throw err;
   }
   process.off('SIGINT', onEarlySignal);
   process.off('SIGTERM', onEarlySignal);
 
-  const signal =
-    early[0] ??
-    (await new Promise<NodeJS.Signals>((resolve) => {
-      process.once('SIGINT', resolve);
-      process.once('SIGTERM', resolve);
-    }));
+  type Reason = { signal: NodeJS.Signals } | { error: Error };
+  const reason: Reason = early[0]
+    ? { signal: early[0] }
+    : await Promise.race([
+        new Promise<Reason>((resolve) => {
+          const onSignal = (signal: NodeJS.Signals) => resolve({ signal });
+          process.once('SIGINT', onSignal);
+          process.once('SIGTERM', onSignal);
+        }),
+        launcher.crashed.then((error): Reason => ({ error })),
+      ]);
   // A second Ctrl-C while stopping is ignored: the budget below bounds the wait anyway.
   const ignore = () => io.out('still stopping...');
   process.on('SIGINT', ignore);
   process.on('SIGTERM', ignore);
-  io.out(`${signal}: stopping`);
+  if ('error' in reason) {
+    const { error } = reason;
+    io.err(`The projector/worker failed, stopping everything: ${error.stack ?? error.message}`);
+  } else {
+    io.out(`${reason.signal}: stopping`);
+  }
   const budget = new Promise<'timeout'>((resolve) =>
     setTimeout(() => resolve('timeout'), SHUTDOWN_BUDGET_MS).unref(),
   );
@@ -229,5 +250,5 @@ export async function runLauncher(io: LauncherIo): Promise<number> {
     return 1;
   }
   io.out('stopped');
-  return 0;
+  return 'error' in reason ? 1 : 0;
 }

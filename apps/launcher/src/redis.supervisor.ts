@@ -141,5 +141,15 @@ export async function ensureRedis(options: {
     const reason = up instanceof Error ? up.message : `see ${path.join(dir, 'redis.log')}`;
     throw new LauncherError(`redis-server did not start on port ${port} (${reason}).`);
   }
-  return { started: true, pid: child.pid, stop: () => stopChild(child) };
+  // Should this process die without its shutdown (an uncaught error), Redis goes with it.
+  const onExit = () => child.kill('SIGTERM');
+  process.on('exit', onExit);
+  return {
+    started: true,
+    pid: child.pid,
+    stop: async () => {
+      await stopChild(child);
+      process.off('exit', onExit);
+    },
+  };
 }
