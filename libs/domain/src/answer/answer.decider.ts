@@ -2,7 +2,7 @@
  * The answer aggregate. Q2A rules kept: no answers to a closed or hidden question; a hidden
  * answer takes no edits until an editor shows it again.
  */
-import { authorIdOf, requireUser, userAuthor } from '../shared/actor';
+import { authorIdOf } from '../shared/actor';
 import { Decider, fold } from '../shared/decider';
 import { domainError, ErrorCodes } from '../shared/error-codes';
 import {
@@ -16,9 +16,10 @@ import {
   Timestamp,
 } from '../shared/events';
 import { AnswerLookup, PostLookup, QuestionLookup } from '../shared/lookups';
-import { canEditPost, canHidePosts } from '../shared/permissions';
+import { decideBodyEdit, LastEdit, revisedBy } from '../shared/post-editing';
+import { decideVisibility } from '../shared/post-visibility';
 import { posterChecks, posterOf } from '../shared/posting';
-import { checkBody, checkReason, checkRevisionNumber, validateFields } from '../shared/validation';
+import { checkBody, validateFields } from '../shared/validation';
 import { AnswerCommand, EditAnswer, HideAnswer, PostAnswer, ShowAnswer } from './answer.commands';
 
 export type AnswerEvent = AnswerPosted | AnswerEdited | PostHidden | PostShown;
@@ -36,7 +37,7 @@ export interface AnswerState {
   hidden: boolean;
   /** Posting is revision 1, each edit adds one. */
   revision: number;
-  lastEdit: { by: Author; at: Timestamp; reason: string | null } | null;
+  lastEdit: LastEdit | null;
 }
 
 export const initialAnswerState = (): AnswerState => ({
@@ -73,12 +74,7 @@ export function evolveAnswer(state: AnswerState, event: AnswerEvent): AnswerStat
       };
     }
     case 'AnswerEdited':
-      return {
-        ...state,
-        body: event.data.body,
-        revision: state.revision + 1,
-        lastEdit: { by: event.data.editedBy, at: event.data.at, reason: event.data.reason },
-      };
+      return { ...state, body: event.data.body, ...revisedBy(state.revision, event.data) };
     case 'PostHidden':
       return { ...state, hidden: true };
     case 'PostShown':
@@ -122,28 +118,12 @@ function post({ data }: PostAnswer, state: AnswerState): AnswerEvent[] {
 
 function edit({ data }: EditAnswer, state: AnswerState): AnswerEvent[] {
   const answer = existing(state);
-  const actor = requireUser(data.actor);
-  if (!canEditPost(actor, answer.authorId)) throw domainError(ErrorCodes.FORBIDDEN);
-  if (answer.hidden) throw domainError(ErrorCodes.ANSWER_HIDDEN);
-  const v = validateFields({
-    body: checkBody(data.body),
-    reason: checkReason(data.reason),
-    restoredRevision: checkRevisionNumber(data.restoredRevision, answer.revision),
-  });
-  if (v.body === answer.body) return [];
+  const edited = decideBodyEdit(answer, data, ErrorCodes.ANSWER_HIDDEN);
+  if (!edited) return [];
   return [
     {
       type: 'AnswerEdited',
-      data: {
-        answerId: answer.answerId,
-        questionId: answer.questionId,
-        body: v.body,
-        previousBody: answer.body,
-        reason: v.reason,
-        editedBy: userAuthor(actor),
-        ...(v.restoredRevision !== undefined ? { restoredRevision: v.restoredRevision } : {}),
-        at: data.at,
-      },
+      data: { answerId: answer.answerId, questionId: answer.questionId, ...edited },
     },
   ];
 }
@@ -154,17 +134,13 @@ function setHidden(
   hidden: boolean,
 ): AnswerEvent[] {
   const answer = existing(state);
-  const actor = requireUser(data.actor);
-  if (!canHidePosts(actor)) throw domainError(ErrorCodes.FORBIDDEN);
-  if (answer.hidden === hidden) return [];
-  const payload = {
+  const post = {
     postId: answer.answerId,
     postType: 'answer' as const,
     questionId: answer.questionId,
-    by: actor.userId,
-    at: data.at,
+    hidden: answer.hidden,
   };
-  return [hidden ? { type: 'PostHidden', data: payload } : { type: 'PostShown', data: payload }];
+  return decideVisibility(post, data, hidden);
 }
 
 export function decideAnswer(command: AnswerCommand, state: AnswerState): AnswerEvent[] {

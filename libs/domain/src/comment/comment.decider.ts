@@ -3,7 +3,7 @@
  * answers (closing stops new answers, not discussion), but not on a hidden post nor on
  * anything under a hidden question. A hidden comment takes no edits until shown again.
  */
-import { authorIdOf, requireUser, userAuthor } from '../shared/actor';
+import { authorIdOf } from '../shared/actor';
 import { Decider, fold } from '../shared/decider';
 import { domainError, ErrorCodes } from '../shared/error-codes';
 import {
@@ -16,14 +16,10 @@ import {
   PostShown,
   Timestamp,
 } from '../shared/events';
-import { canEditPost, canHidePosts } from '../shared/permissions';
+import { decideBodyEdit, LastEdit, revisedBy } from '../shared/post-editing';
+import { decideVisibility } from '../shared/post-visibility';
 import { posterChecks, posterOf } from '../shared/posting';
-import {
-  checkBody,
-  checkReason,
-  checkRevisionNumber,
-  validateFields,
-} from '../shared/validation';
+import { checkBody, validateFields } from '../shared/validation';
 import {
   CommentCommand,
   EditComment,
@@ -47,7 +43,7 @@ export interface CommentState {
   hidden: boolean;
   /** Posting is revision 1, each edit adds one. */
   revision: number;
-  lastEdit: { by: Author; at: Timestamp; reason: string | null } | null;
+  lastEdit: LastEdit | null;
 }
 
 export const initialCommentState = (): CommentState => ({
@@ -84,12 +80,7 @@ export function evolveComment(state: CommentState, event: CommentEvent): Comment
       };
     }
     case 'CommentEdited':
-      return {
-        ...state,
-        body: event.data.body,
-        revision: state.revision + 1,
-        lastEdit: { by: event.data.editedBy, at: event.data.at, reason: event.data.reason },
-      };
+      return { ...state, body: event.data.body, ...revisedBy(state.revision, event.data) };
     case 'PostHidden':
       return { ...state, hidden: true };
     case 'PostShown':
@@ -143,15 +134,8 @@ function post({ data }: PostComment, state: CommentState): CommentEvent[] {
 
 function edit({ data }: EditComment, state: CommentState): CommentEvent[] {
   const comment = existing(state);
-  const actor = requireUser(data.actor);
-  if (!canEditPost(actor, comment.authorId)) throw domainError(ErrorCodes.FORBIDDEN);
-  if (comment.hidden) throw domainError(ErrorCodes.COMMENT_HIDDEN);
-  const v = validateFields({
-    body: checkBody(data.body),
-    reason: checkReason(data.reason),
-    restoredRevision: checkRevisionNumber(data.restoredRevision, comment.revision),
-  });
-  if (v.body === comment.body) return [];
+  const edited = decideBodyEdit(comment, data, ErrorCodes.COMMENT_HIDDEN);
+  if (!edited) return [];
   return [
     {
       type: 'CommentEdited',
@@ -159,12 +143,7 @@ function edit({ data }: EditComment, state: CommentState): CommentEvent[] {
         commentId: comment.commentId,
         questionId: comment.questionId,
         parent: { type: comment.parent.type, id: comment.parent.id },
-        body: v.body,
-        previousBody: comment.body,
-        reason: v.reason,
-        editedBy: userAuthor(actor),
-        ...(v.restoredRevision !== undefined ? { restoredRevision: v.restoredRevision } : {}),
-        at: data.at,
+        ...edited,
       },
     },
   ];
@@ -176,17 +155,13 @@ function setHidden(
   hidden: boolean,
 ): CommentEvent[] {
   const comment = existing(state);
-  const actor = requireUser(data.actor);
-  if (!canHidePosts(actor)) throw domainError(ErrorCodes.FORBIDDEN);
-  if (comment.hidden === hidden) return [];
-  const payload = {
+  const post = {
     postId: comment.commentId,
     postType: 'comment' as const,
     questionId: comment.questionId,
-    by: actor.userId,
-    at: data.at,
+    hidden: comment.hidden,
   };
-  return [hidden ? { type: 'PostHidden', data: payload } : { type: 'PostShown', data: payload }];
+  return decideVisibility(post, data, hidden);
 }
 
 export function decideComment(command: CommentCommand, state: CommentState): CommentEvent[] {

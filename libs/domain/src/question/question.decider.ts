@@ -3,7 +3,7 @@
  * closing and reopening, selecting the best answer, hiding and showing.
  * Q2A rules kept: a closed or hidden question takes no edits (reopen or show it first).
  */
-import { authorIdOf, requireUser, userAuthor } from '../shared/actor';
+import { authorIdOf, requireUser } from '../shared/actor';
 import { Decider, fold } from '../shared/decider';
 import { domainError, ErrorCodes } from '../shared/error-codes';
 import {
@@ -23,19 +23,14 @@ import {
   Timestamp,
 } from '../shared/events';
 import { CategoryLookup, PostLookup, QuestionLookup } from '../shared/lookups';
-import {
-  canCloseQuestion,
-  canEditPost,
-  canHidePosts,
-  canSelectAnswer,
-} from '../shared/permissions';
+import { canCloseQuestion, canSelectAnswer } from '../shared/permissions';
+import { editChecks, editRecord, LastEdit, requireEditor, revisedBy } from '../shared/post-editing';
+import { decideVisibility } from '../shared/post-visibility';
 import { posterChecks, posterOf } from '../shared/posting';
 import {
   Check,
   checkBody,
-  checkReason,
   checkRequiredReason,
-  checkRevisionNumber,
   checkTags,
   checkTitle,
   validateFields,
@@ -75,7 +70,7 @@ export interface QuestionState {
   selected: { answerId: Id; answerAuthorId: Id | null } | null;
   /** Content revisions: asking is revision 1, each edit adds one. */
   revision: number;
-  lastEdit: { by: Author; at: Timestamp; reason: string | null } | null;
+  lastEdit: LastEdit | null;
 }
 
 export const initialQuestionState = (): QuestionState => ({
@@ -113,8 +108,7 @@ export function evolveQuestion(state: QuestionState, event: QuestionEvent): Ques
       return {
         ...state,
         content: { ...state.content, ...event.data.changes },
-        revision: state.revision + 1,
-        lastEdit: { by: event.data.editedBy, at: event.data.at, reason: event.data.reason },
+        ...revisedBy(state.revision, event.data),
       };
     case 'QuestionClosed':
       return {
@@ -183,16 +177,11 @@ const sameTags = (a: string[], b: string[]) =>
 
 function edit({ data }: EditQuestion, state: QuestionState): QuestionEvent[] {
   const question = existing(state);
-  const actor = requireUser(data.actor);
-  if (!canEditPost(actor, question.authorId)) throw domainError(ErrorCodes.FORBIDDEN);
-  if (question.hidden) throw domainError(ErrorCodes.QUESTION_HIDDEN);
+  const actor = requireEditor(data.actor, question, ErrorCodes.QUESTION_HIDDEN);
   if (question.closed) throw domainError(ErrorCodes.QUESTION_CLOSED);
 
   const { changes } = data;
-  const checks: Record<string, Check<unknown>> = {
-    reason: checkReason(data.reason),
-    restoredRevision: checkRevisionNumber(data.restoredRevision, question.revision),
-  };
+  const checks: Record<string, Check<unknown>> = { ...editChecks(data, question) };
   if (changes.title !== undefined) checks.title = checkTitle(changes.title);
   if (changes.body !== undefined) checks.body = checkBody(changes.body);
   if (changes.tags !== undefined) checks.tags = checkTags(changes.tags);
@@ -235,10 +224,7 @@ function edit({ data }: EditQuestion, state: QuestionState): QuestionEvent[] {
         questionId: question.questionId,
         changes: next,
         previous,
-        reason: v.reason,
-        editedBy: userAuthor(actor),
-        ...(v.restoredRevision !== undefined ? { restoredRevision: v.restoredRevision } : {}),
-        at: data.at,
+        ...editRecord(actor, v, data.at),
       },
     },
   ];
@@ -328,17 +314,13 @@ function setHidden(
   hidden: boolean,
 ): QuestionEvent[] {
   const question = existing(state);
-  const actor = requireUser(data.actor);
-  if (!canHidePosts(actor)) throw domainError(ErrorCodes.FORBIDDEN);
-  if (question.hidden === hidden) return [];
-  const payload = {
+  const post = {
     postId: question.questionId,
     postType: 'question' as const,
     questionId: question.questionId,
-    by: actor.userId,
-    at: data.at,
+    hidden: question.hidden,
   };
-  return [hidden ? { type: 'PostHidden', data: payload } : { type: 'PostShown', data: payload }];
+  return decideVisibility(post, data, hidden);
 }
 
 export function decideQuestion(command: QuestionCommand, state: QuestionState): QuestionEvent[] {
