@@ -29,6 +29,8 @@ async function startServer(data: string): Promise<ServerProcess> {
     ['-r', path.join(root, 'scripts/register.js'), path.join(root, 'libs/embedded/src/eventstoredb/main.ts'), '--port', '0', '--data', data],
     { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
   );
+  // However the benchmark ends, it leaves no server behind.
+  process.once('exit', () => child.kill('SIGKILL'));
   const url = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', (line) => {
       const match = /listening on (\S+)/.exec(line);
@@ -125,6 +127,7 @@ function runFloorServer(): void {
 
 async function measureFloor(): Promise<void> {
   const child = fork(__filename, ['--floor-server'], { execArgv: ['-r', path.join(root, 'scripts/register.js')] });
+  process.once('exit', () => child.kill('SIGKILL'));
   const port = await new Promise<number>((resolve) => child.once('message', (p) => resolve(p as number)));
   const Client = grpc.makeGenericClientConstructor(FLOOR_SERVICE, 'Floor');
   const client = new Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure()) as grpc.Client & Record<string, (...args: unknown[]) => unknown>;
