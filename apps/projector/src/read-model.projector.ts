@@ -31,6 +31,8 @@ export interface ReadModelProjectorOptions {
   rules?: PointsRules;
   /** Events per batch while catching up (default 500). */
   batchSize?: number;
+  /** Documents kept in memory per collection between batches (default 50,000). */
+  cacheSize?: number;
   /** Build this version only (a replay); default: follow the active version. */
   version?: number;
   /** How often the active version is checked (default 1 s). */
@@ -63,7 +65,9 @@ class Session {
     private readonly options: ReadModelProjectorOptions,
   ) {
     this.store = new ReadModelStore(options.db, version);
-    this.writer = new ReadModelWriter(this.store, new ReadModelProjection(options.rules ?? DEFAULT_POINTS_RULES));
+    this.writer = new ReadModelWriter(this.store, new ReadModelProjection(options.rules ?? DEFAULT_POINTS_RULES), {
+      cacheSize: options.cacheSize,
+    });
     this.name = checkpointName(version);
     this.checkpoints = new MongoCheckpointStore(options.db);
     const guarded: CheckpointStore = {

@@ -76,6 +76,8 @@ export async function replayReadModels(options: ReplayOptions): Promise<ReplayRe
     version,
     rules: options.rules,
     batchSize: options.batchSize ?? 1000,
+    // A rebuild starts from empty collections: keeping what it wrote spares it most reads.
+    cacheSize: 200_000,
     onBatch: (n, p) => {
       events += n;
       position = p;

@@ -184,5 +184,17 @@ export const WRITE_ORDER: readonly CollectionName[] = [
   'posts',
 ];
 
+/**
+ * WRITE_ORDER grouped into steps whose collections do not read each other, so the writes of
+ * one step go out together and only the steps are sequential.
+ */
+export const WRITE_STEPS: readonly (readonly CollectionName[])[] = [
+  ['revisions', 'ledger'],
+  ['users'],
+  ['categories', 'listCounts'],
+  ['questions'],
+  ['posts'],
+];
+
 /** Written once per event and never changed: keyed by the event, so a redo is a no-op. */
 export const INSERT_ONCE: ReadonlySet<CollectionName> = new Set(['revisions', 'ledger']);

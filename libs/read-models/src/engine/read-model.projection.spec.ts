@@ -1,7 +1,14 @@
 import { MemoryDocSet, ReadModelProjection } from './read-model.projection';
+import { WRITE_ORDER, WRITE_STEPS } from './read-model.documents';
 import { generateHistory, seededRandom } from '../testing/history.generator';
 import { asProjected, invariantViolations } from '../testing/history.fixture';
 import { given, snapshot } from '../testing/events.fixture';
+
+describe('write order', () => {
+  it('writes in steps that keep WRITE_ORDER', () => {
+    expect(WRITE_STEPS.flat()).toEqual(WRITE_ORDER);
+  });
+});
 
 describe('all read models over a long random history', () => {
   const history = asProjected(generateHistory(42, 4000));

@@ -6,7 +6,7 @@
  */
 import type { AnyBulkWriteOperation, Collection, Db, Document, IndexDescription } from 'mongodb';
 import { MongoBulkWriteError } from 'mongodb';
-import { INSERT_ONCE, WRITE_ORDER, type CollectionName, type DocTypes } from './read-model.documents';
+import { INSERT_ONCE, WRITE_ORDER, WRITE_STEPS, type CollectionName, type DocTypes } from './read-model.documents';
 
 /** Indexes per collection: every list and lookup the queries make uses one of these. */
 export const INDEXES: { [C in CollectionName]: IndexDescription[] } = {
@@ -72,22 +72,25 @@ export class ReadModelStore {
   }
 
   /**
-   * Writes changed documents collection by collection in WRITE_ORDER, each step durable
-   * before the next. A document new to the writer is inserted, and one it loaded is replaced
+   * Writes changed documents step by step (WRITE_STEPS, the groups of WRITE_ORDER), each step
+   * durable before the next. A document new to the writer is inserted, and one it loaded is replaced
    * only while the stored `pos` is older; either way a duplicate key means "already there".
    */
   async write(changes: { [C in CollectionName]?: DocTypes[C][] }, created?: { [C in CollectionName]?: Set<string> }): Promise<void> {
-    for (const c of WRITE_ORDER) {
-      const docs = changes[c] as Array<DocTypes[CollectionName]> | undefined;
-      if (!docs || docs.length === 0) continue;
-      const isNew = (id: string) => INSERT_ONCE.has(c) || (created?.[c]?.has(id) ?? false);
-      const ops = docs.map((doc) =>
-        isNew(doc._id)
-          ? { insertOne: { document: doc } }
-          : { replaceOne: { filter: { _id: doc._id, pos: { $lt: doc.pos } }, replacement: doc, upsert: true } },
-      ) as unknown as AnyBulkWriteOperation<Document>[];
-      await bulkWriteTolerant(this.db.collection(collectionName(c, this.version)), ops);
+    for (const step of WRITE_STEPS) {
+      await Promise.all(step.map((c) => this.writeCollection(c, changes[c] as Array<DocTypes[CollectionName]> | undefined, created?.[c])));
     }
+  }
+
+  private async writeCollection(c: CollectionName, docs: Array<DocTypes[CollectionName]> | undefined, created: Set<string> | undefined): Promise<void> {
+    if (!docs || docs.length === 0) return;
+    const isNew = (id: string) => INSERT_ONCE.has(c) || (created?.has(id) ?? false);
+    const ops = docs.map((doc) =>
+      isNew(doc._id)
+        ? { insertOne: { document: doc } }
+        : { replaceOne: { filter: { _id: doc._id, pos: { $lt: doc.pos } }, replacement: doc, upsert: true } },
+    ) as unknown as AnyBulkWriteOperation<Document>[];
+    await bulkWriteTolerant(this.db.collection(collectionName(c, this.version)), ops);
   }
 
   async drop(): Promise<void> {

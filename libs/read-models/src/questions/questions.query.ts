@@ -111,8 +111,10 @@ export function compareAnswers(a: PostDoc, b: PostDoc): number {
 export async function questionPage(store: ReadModelStore, id: string) {
   const [q, posts] = await Promise.all([
     store.collection('questions').findOne({ _id: id }),
-    store.collection('posts').find({ questionId: id }).sort({ postedAt: 1, _id: 1 }).toArray(),
+    // sorted here: a page's few posts, and the server then only walks the index
+    store.collection('posts').find({ questionId: id }).toArray(),
   ]);
+  posts.sort((a, b) => (a.postedAt < b.postedAt ? -1 : a.postedAt > b.postedAt ? 1 : a._id < b._id ? -1 : 1));
   if (!q || q.hidden) return null;
   const visible = posts.filter((p) => !p.hidden);
   const users = await loadAuthors(store, [
