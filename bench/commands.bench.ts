@@ -17,7 +17,7 @@ import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig, type Runtime } from '@qa/config';
 import { startEventStoreDbServer } from '@qa/embedded';
@@ -39,6 +39,8 @@ interface LoadResult {
   seconds: number;
   latenciesMs: number[];
   failures: Array<{ status: number; body: string }>;
+  /** CPU seconds the server side (this process) spent meanwhile. */
+  serverCpu?: number;
 }
 
 // ---- client side (child process) ---------------------------------------------------------
@@ -114,7 +116,14 @@ if (process.argv.includes('--client')) {
 }
 
 /** Runs one load in a child process and waits for its figures. */
-function load(job: Job): Promise<LoadResult> {
+async function load(job: Job): Promise<LoadResult> {
+  const before = process.cpuUsage();
+  const result = await loadInChild(job);
+  const used = process.cpuUsage(before);
+  return { ...result, serverCpu: (used.user + used.system) / 1e6 };
+}
+
+function loadInChild(job: Job): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
     const child = fork(__filename, ['--client'], {
       execArgv: ['-r', path.join(__dirname, '../scripts/register.js')],
@@ -159,6 +168,9 @@ function report(name: string, count: number, result: LoadResult, minRate: number
       `${CLIENTS} clients)  p50 ${p50.toFixed(1)} ms  p99 ${p99.toFixed(1)} ms  failures ${result.failures.length}` +
       `   target >= ${minRate}/s, p99 < 50 ms: ${ok ? 'ok' : 'MISSED'}`,
   );
+  // On a shared machine the rate alone says little; the server's CPU per command does.
+  const cpuMs = ((result.serverCpu ?? 0) * 1000) / count;
+  console.log(`         server cpu ${cpuMs.toFixed(2)} ms per command (API and event store)`);
   if (result.failures.length > 0)
     console.log(`  first failure: ${JSON.stringify(result.failures[0])}`);
   return ok;
@@ -254,6 +266,9 @@ async function main(): Promise<void> {
       requests: [...answerRequests.slice(0, 200), ...warmUpVotes],
     });
 
+    console.log(
+      `load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores when measuring started`,
+    );
     const votes = await load({ url: base, clients: CLIENTS, requests: voteRequests });
     const answered = await load({ url: base, clients: CLIENTS, requests: answerRequests });
     const okVotes = report('votes', VOTES, votes, 1500);
