@@ -2,7 +2,8 @@
  * Starts the embedded EventStoreDB-protocol server: a grpc-js server carrying the
  * service definitions shipped with `@eventstore/db-client`, over the SQLite event log.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import {
   Server,
   ServerCredentials,
@@ -133,7 +134,9 @@ export async function startEventStoreDbServer(
   options: EventStoreDbServerOptions = {},
 ): Promise<EmbeddedServer> {
   const host = options.host ?? '127.0.0.1';
-  const log = new EventLog(options.data ?? ':memory:');
+  const data = options.data ?? ':memory:';
+  if (data !== ':memory:') mkdirSync(path.dirname(path.resolve(data)), { recursive: true });
+  const log = new EventLog(data);
   if (log.isEmpty) log.writeStartupEvents(STARTUP_EVENTS);
 
   const secure = options.tls !== undefined;
@@ -187,7 +190,8 @@ export async function startEventStoreDbServer(
   boundPort = port;
   let closing: Promise<void> | null = null;
   return {
-    url: `esdb://${host}:${port}?tls=${secure}`,
+    // A server listening on every interface is reached locally through the loopback address.
+    url: `esdb://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${port}?tls=${secure}`,
     port,
     close() {
       closing ??= new Promise<void>((resolve) => {
