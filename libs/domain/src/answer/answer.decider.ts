@@ -17,10 +17,10 @@ import {
 } from '../shared/events';
 import { AnswerLookup, PostLookup, QuestionLookup } from '../shared/lookups';
 import { decideBodyEdit, LastEdit, revisedBy } from '../shared/post-editing';
-import { decideVisibility } from '../shared/post-visibility';
+import { decideVisibility, VisiblePost } from '../shared/post-visibility';
 import { posterChecks, posterOf } from '../shared/posting';
 import { checkBody, validateFields } from '../shared/validation';
-import { AnswerCommand, EditAnswer, HideAnswer, PostAnswer, ShowAnswer } from './answer.commands';
+import { AnswerCommand, EditAnswer, PostAnswer } from './answer.commands';
 
 export type AnswerEvent = AnswerPosted | AnswerEdited | PostHidden | PostShown;
 
@@ -128,20 +128,13 @@ function edit({ data }: EditAnswer, state: AnswerState): AnswerEvent[] {
   ];
 }
 
-function setHidden(
-  { data }: HideAnswer | ShowAnswer,
-  state: AnswerState,
-  hidden: boolean,
-): AnswerEvent[] {
-  const answer = existing(state);
-  const post = {
-    postId: answer.answerId,
-    postType: 'answer' as const,
-    questionId: answer.questionId,
-    hidden: answer.hidden,
-  };
-  return decideVisibility(post, data, hidden);
-}
+/** This answer as hiding and showing see it. */
+const visibleAnswer = (answer: ExistingAnswer): VisiblePost => ({
+  postId: answer.answerId,
+  postType: 'answer',
+  questionId: answer.questionId,
+  hidden: answer.hidden,
+});
 
 export function decideAnswer(command: AnswerCommand, state: AnswerState): AnswerEvent[] {
   switch (command.type) {
@@ -150,9 +143,9 @@ export function decideAnswer(command: AnswerCommand, state: AnswerState): Answer
     case 'EditAnswer':
       return edit(command, state);
     case 'HideAnswer':
-      return setHidden(command, state, true);
+      return decideVisibility(visibleAnswer(existing(state)), command.data, true);
     case 'ShowAnswer':
-      return setHidden(command, state, false);
+      return decideVisibility(visibleAnswer(existing(state)), command.data, false);
   }
 }
 

@@ -17,16 +17,10 @@ import {
   Timestamp,
 } from '../shared/events';
 import { decideBodyEdit, LastEdit, revisedBy } from '../shared/post-editing';
-import { decideVisibility } from '../shared/post-visibility';
+import { decideVisibility, VisiblePost } from '../shared/post-visibility';
 import { posterChecks, posterOf } from '../shared/posting';
 import { checkBody, validateFields } from '../shared/validation';
-import {
-  CommentCommand,
-  EditComment,
-  HideComment,
-  PostComment,
-  ShowComment,
-} from './comment.commands';
+import { CommentCommand, EditComment, PostComment } from './comment.commands';
 
 export type CommentEvent = CommentPosted | CommentEdited | PostHidden | PostShown;
 
@@ -149,20 +143,13 @@ function edit({ data }: EditComment, state: CommentState): CommentEvent[] {
   ];
 }
 
-function setHidden(
-  { data }: HideComment | ShowComment,
-  state: CommentState,
-  hidden: boolean,
-): CommentEvent[] {
-  const comment = existing(state);
-  const post = {
-    postId: comment.commentId,
-    postType: 'comment' as const,
-    questionId: comment.questionId,
-    hidden: comment.hidden,
-  };
-  return decideVisibility(post, data, hidden);
-}
+/** This comment as hiding and showing see it. */
+const visibleComment = (comment: ExistingComment): VisiblePost => ({
+  postId: comment.commentId,
+  postType: 'comment',
+  questionId: comment.questionId,
+  hidden: comment.hidden,
+});
 
 export function decideComment(command: CommentCommand, state: CommentState): CommentEvent[] {
   switch (command.type) {
@@ -171,9 +158,9 @@ export function decideComment(command: CommentCommand, state: CommentState): Com
     case 'EditComment':
       return edit(command, state);
     case 'HideComment':
-      return setHidden(command, state, true);
+      return decideVisibility(visibleComment(existing(state)), command.data, true);
     case 'ShowComment':
-      return setHidden(command, state, false);
+      return decideVisibility(visibleComment(existing(state)), command.data, false);
   }
 }
 

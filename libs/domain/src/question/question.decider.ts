@@ -25,7 +25,7 @@ import {
 import { CategoryLookup, PostLookup, QuestionLookup } from '../shared/lookups';
 import { canCloseQuestion, canSelectAnswer } from '../shared/permissions';
 import { editChecks, editRecord, LastEdit, requireEditor, revisedBy } from '../shared/post-editing';
-import { decideVisibility } from '../shared/post-visibility';
+import { decideVisibility, VisiblePost } from '../shared/post-visibility';
 import { posterChecks, posterOf } from '../shared/posting';
 import {
   Check,
@@ -39,11 +39,9 @@ import {
   AskQuestion,
   CloseQuestion,
   EditQuestion,
-  HideQuestion,
   QuestionCommand,
   ReopenQuestion,
   SelectAnswer,
-  ShowQuestion,
 } from './question.commands';
 
 export type QuestionEvent =
@@ -133,9 +131,11 @@ export function evolveQuestion(state: QuestionState, event: QuestionEvent): Ques
   }
 }
 
-function existing(state: QuestionState): QuestionState & { questionId: Id } {
+type ExistingQuestion = QuestionState & { questionId: Id };
+
+function existing(state: QuestionState): ExistingQuestion {
   if (!state.exists || state.questionId === null) throw domainError(ErrorCodes.QUESTION_NOT_FOUND);
-  return state as QuestionState & { questionId: Id };
+  return state as ExistingQuestion;
 }
 
 /** A category named on a command must exist; null stays null. */
@@ -308,20 +308,13 @@ function select({ data }: SelectAnswer, state: QuestionState): QuestionEvent[] {
   ];
 }
 
-function setHidden(
-  { data }: HideQuestion | ShowQuestion,
-  state: QuestionState,
-  hidden: boolean,
-): QuestionEvent[] {
-  const question = existing(state);
-  const post = {
-    postId: question.questionId,
-    postType: 'question' as const,
-    questionId: question.questionId,
-    hidden: question.hidden,
-  };
-  return decideVisibility(post, data, hidden);
-}
+/** This question as hiding and showing see it. */
+const visibleQuestion = (question: ExistingQuestion): VisiblePost => ({
+  postId: question.questionId,
+  postType: 'question',
+  questionId: question.questionId,
+  hidden: question.hidden,
+});
 
 export function decideQuestion(command: QuestionCommand, state: QuestionState): QuestionEvent[] {
   switch (command.type) {
@@ -336,9 +329,9 @@ export function decideQuestion(command: QuestionCommand, state: QuestionState): 
     case 'SelectAnswer':
       return select(command, state);
     case 'HideQuestion':
-      return setHidden(command, state, true);
+      return decideVisibility(visibleQuestion(existing(state)), command.data, true);
     case 'ShowQuestion':
-      return setHidden(command, state, false);
+      return decideVisibility(visibleQuestion(existing(state)), command.data, false);
   }
 }
 
