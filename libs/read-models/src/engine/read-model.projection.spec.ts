@@ -1,8 +1,21 @@
-import { MemoryDocSet, ReadModelProjection } from './read-model.projection';
+import { MemoryDocSet, ReadModelProjection, toProjected } from './read-model.projection';
 import { WRITE_ORDER, WRITE_STEPS } from './read-model.documents';
 import { generateHistory, seededRandom } from '../testing/history.generator';
 import { asProjected, invariantViolations } from '../testing/history.fixture';
 import { given, snapshot } from '../testing/events.fixture';
+
+describe('events no read model uses', () => {
+  it('are left out before they reach a projection', () => {
+    const stored = (type: string) => ({
+      id: 'e', type, stream: 's-1', revision: 0n, position: { commit: 1n, prepare: 1n }, data: {},
+      metadata: { correlationId: 'c', causationId: 'c', actor: 'a', at: '', schemaVersion: 1 }, created: new Date(0),
+    });
+    for (const type of ['UsernameReserved', 'UserEmailReserved', 'SubjectKeyCreated', '$metadata', 'Unknown']) {
+      expect(toProjected(stored(type))).toBeNull();
+    }
+    expect(toProjected(stored('VoteCast'))).toMatchObject({ type: 'VoteCast', pos: 1 });
+  });
+});
 
 describe('write order', () => {
   it('writes in steps that keep WRITE_ORDER', () => {
