@@ -22,6 +22,7 @@ import {
   NotifyAdminsStore,
   NotifyThreadsStore,
   REACTOR_STREAM_PREFIXES,
+  SendTimeOpener,
   SmtpMailer,
   UnsubscribeStore,
   checkRedisEvictionPolicy,
@@ -46,6 +47,11 @@ export interface WorkerOptions {
   /** How long a job's lock lasts without renewal (default 30 s). */
   lockDurationMs?: number;
   smtp?: Omit<SmtpMailerOptions, 'url'>;
+  /**
+   * Sends to one person that begin within this long of each other share one fresh read of
+   * their key (default 1 s); an erasure stops every email whose send begins later than that.
+   */
+  sendTimeKeyMaxAgeMs?: number;
   /** Reactor batch size while catching up (default 200). */
   batchSize?: number;
   /** Subscription retry delays (defaults of the runner). */
@@ -85,6 +91,7 @@ export async function startWorker(
   const vault = new PersonalDataVault(store, { hashKey: runtime.secrets.hashKey });
   const deliveries = new DeliveriesStore(db);
   const unsubscribes = new UnsubscribeStore(db);
+  const opener = new SendTimeOpener(vault, options.sendTimeKeyMaxAgeMs);
   try {
     await mongo.connect();
     await deliveries.ensureIndexes();
@@ -121,6 +128,7 @@ export async function startWorker(
     mailer = new SmtpMailer({ url: runtime.smtpUrl, ...options.smtp });
     const processor = createEmailProcessor({
       vault,
+      opener,
       mailer,
       deliveries,
       unsubscribes,
@@ -148,7 +156,15 @@ export async function startWorker(
   if (runReactor) {
     const reactor = new NotificationReactor({
       store,
-      vault,
+      vault: {
+        open: (sealed) => vault.open(sealed),
+        hashEmail: (email) => vault.hashEmail(email),
+        // An erasure the reactor sees also stops this process's sends at once.
+        forget: (subject) => {
+          vault.forget(subject);
+          opener.forget(subject);
+        },
+      },
       threads: new NotifyThreadsStore(db),
       admins: new NotifyAdminsStore(db),
       enqueue: (jobs) => queue.enqueue(jobs),

@@ -15,6 +15,7 @@ import { redactEmail, scrubAddresses } from '../mail/redact-email';
 import { renderNotificationEmail } from '../templates/notification-email.template';
 import { createUnsubscribeToken, unsubscribeUrl } from '../unsubscribe/unsubscribe.token';
 import type { UnsubscribeStore } from '../unsubscribe/unsubscribe.store';
+import { SendTimeOpener } from './send-time.opener';
 
 export interface SealedOpener {
   open(sealed: Sealed, options?: { fresh?: boolean }): Promise<string | null>;
@@ -37,14 +38,34 @@ export interface EmailProcessorDeps {
   publicUrl: string;
   mailFrom: string;
   unsubscribeSecret: string;
+  /**
+   * Opens addresses at send time; sends to one subject close together share one fresh read
+   * of the key (see SendTimeOpener). Default: one over `vault`.
+   */
+  opener?: Pick<SendTimeOpener, 'open'>;
   now?: () => Date;
 }
+
+/** Unsubscribe links by email hash: one HMAC per address, not one per email. */
+const TOKEN_CACHE_SIZE = 10_000;
 
 export type EmailOutcome = 'sent' | 'already-sent' | 'unsubscribed' | 'erased';
 
 export function createEmailProcessor(deps: EmailProcessorDeps) {
   const now = deps.now ?? (() => new Date());
   const host = new URL(deps.publicUrl).hostname || 'localhost';
+  const opener = deps.opener ?? new SendTimeOpener(deps.vault);
+  const postBase = deps.publicUrl.replace(/\/+$/, '');
+  const unsubscribeLinks = new Map<string, string>();
+  const unsubscribeLink = (hash: string) => {
+    let link = unsubscribeLinks.get(hash);
+    if (link === undefined) {
+      link = unsubscribeUrl(deps.publicUrl, createUnsubscribeToken(deps.unsubscribeSecret, hash));
+      if (unsubscribeLinks.size >= TOKEN_CACHE_SIZE) unsubscribeLinks.clear();
+      unsubscribeLinks.set(hash, link);
+    }
+    return link;
+  };
 
   return async function processNotificationEmail(
     job: Job<NotificationEmailJob>,
@@ -73,9 +94,9 @@ export function createEmailProcessor(deps: EmailProcessorDeps) {
       return 'already-sent';
     }
 
-    // Re-read the key: an erasure in another process (an anonymous address has no event the
-    // reactor could learn it from) must stop the email at once, not when a cache expires.
-    const address = await deps.vault.open(data.recipient.email, { fresh: true });
+    // A fresh read of the key: an erasure in another process (an anonymous address has no
+    // event the reactor could learn it from) must stop the email, not wait for a cache to expire.
+    const address = await opener.open(data.recipient.email);
     if (address === null) {
       await deps.deliveries.record(skipped(base, null, 'erased', attempt, now()));
       deps.logger.info(log, 'notification skipped: personal data erased');
@@ -88,17 +109,14 @@ export function createEmailProcessor(deps: EmailProcessorDeps) {
       return 'unsubscribed';
     }
 
-    const unsubscribe = unsubscribeUrl(
-      deps.publicUrl,
-      createUnsubscribeToken(deps.unsubscribeSecret, data.recipient.hash),
-    );
+    const unsubscribe = unsubscribeLink(data.recipient.hash);
     const rendered = renderNotificationEmail({
       siteTitle: deps.siteTitle,
       reason: data.reason,
       questionTitle: data.content.questionTitle,
       actorName: data.content.actorName,
       text: data.content.text,
-      postUrl: `${deps.publicUrl.replace(/\/+$/, '')}${data.content.path}`,
+      postUrl: `${postBase}${data.content.path}`,
       unsubscribeUrl: unsubscribe,
     });
     const messageId = `<${id}@${host}>`;
