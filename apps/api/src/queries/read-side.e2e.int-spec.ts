@@ -146,4 +146,13 @@ describe('read side after real commands over HTTP', () => {
       [2, 'How do I index a join well?', 'clearer'],
     ]);
   });
+
+  it('shows who closed the question, and that it was reopened', async () => {
+    await call('POST', `/api/v1/questions/${ids.q1}/close`, { as: 'alice', body: { reason: 'answered well enough' } });
+    const closed = (await get(`/api/v1/questions/${ids.q1}`)).body.closed;
+    expect(closed).toMatchObject({ by: { id: ids.alice, username: 'alice', points: 180 }, reason: 'answered well enough' });
+    expect(new Date(closed.at).toISOString()).toBe(closed.at);
+    await call('POST', `/api/v1/questions/${ids.q1}/reopen`, { as: 'alice' });
+    expect((await get(`/api/v1/questions/${ids.q1}`)).body.closed).toBeNull();
+  });
 });

@@ -120,6 +120,7 @@ export async function questionPage(store: ReadModelStore, id: string) {
   const users = await loadAuthors(store, [
     q.author.id,
     q.edited?.by.id,
+    q.closed?.by,
     ...visible.flatMap((p) => [p.author.id, p.edited?.by.id]),
   ]);
   const commentsOn = new Map<string, ReturnType<typeof commentView>[]>();
@@ -164,7 +165,9 @@ export async function questionPage(store: ReadModelStore, id: string) {
     author: authorView(q.author, users),
     askedAt: q.askedAt,
     edited: editedView(q.edited, users),
-    closed: q.closed,
+    closed: q.closed
+      ? { by: authorView({ id: q.closed.by, username: users.get(q.closed.by)?.username ?? '' }, users), at: q.closed.at, reason: q.closed.reason }
+      : null,
     selectedAnswerId: q.selectedAnswerId,
     comments: commentsOn.get(q._id) ?? [],
     answers,
