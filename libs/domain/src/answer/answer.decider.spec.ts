@@ -3,6 +3,7 @@ import { specFor } from '../shared/decider-spec';
 import {
   alice,
   anon,
+  anonAuthorOf,
   authorOf,
   bob,
   editor,
@@ -12,18 +13,12 @@ import {
   sealedAnonEmail,
   T0,
   T1,
-  T2,
 } from '../shared/domain.fixtures';
 import { AnswerPosted } from '../shared/events';
 import { QuestionLookup } from '../shared/lookups';
+import { visibilityFixtures } from '../shared/post.fixtures';
 import { EditAnswer, PostAnswer } from './answer.commands';
-import {
-  answerDecider,
-  AnswerEvent,
-  answerLookup,
-  answerPostLookup,
-  foldAnswer,
-} from './answer.decider';
+import { answerDecider, answerLookup, answerPostLookup, foldAnswer } from './answer.decider';
 
 const given = specFor(answerDecider);
 
@@ -60,7 +55,7 @@ const posted = (data: Partial<AnswerPosted['data']> = {}): AnswerPosted => ({
 });
 
 const anonPosted = posted({
-  author: { kind: 'anonymous', name: 'Visitor', ipHash: 'iph1' },
+  author: anonAuthorOf(anon),
   notify: { notify: true, email: sealedAnonEmail },
 });
 
@@ -73,14 +68,10 @@ const edit = (
   data: { answerId: AID, body, actor, at: T1, ...extra },
 });
 
-const hide = (actor: Actor = editor) =>
-  ({ type: 'HideAnswer', data: { answerId: AID, actor, at: T1 } }) as const;
-const show = (actor: Actor = editor) =>
-  ({ type: 'ShowAnswer', data: { answerId: AID, actor, at: T2 } }) as const;
-const hidden: AnswerEvent = {
-  type: 'PostHidden',
-  data: { postId: AID, postType: 'answer', questionId: QID, by: editor.userId, at: T1 },
-};
+const { hide, show, hidden, shown } = visibilityFixtures(
+  { postId: AID, postType: 'answer', questionId: QID },
+  { hide: 'HideAnswer', show: 'ShowAnswer', ids: { answerId: AID } },
+);
 
 describe('answer decider', () => {
   describe('PostAnswer', () => {
@@ -96,7 +87,7 @@ describe('answer decider', () => {
         .then([anonPosted]);
       given([])
         .when(post({ actor: nameless }))
-        .then([posted({ author: { kind: 'anonymous', name: null, ipHash: 'iph2' } })]);
+        .then([posted({ author: anonAuthorOf(nameless) })]);
     });
 
     it('keeps notify off when asked', () => {
@@ -208,14 +199,7 @@ describe('answer decider', () => {
   describe('HideAnswer and ShowAnswer', () => {
     it('lets an editor hide and show', () => {
       given([posted()]).when(hide()).then([hidden]);
-      given([posted(), hidden])
-        .when(show())
-        .then([
-          {
-            type: 'PostShown',
-            data: { postId: AID, postType: 'answer', questionId: QID, by: editor.userId, at: T2 },
-          },
-        ]);
+      given([posted(), hidden]).when(show()).then([shown]);
     });
 
     it('decides nothing when already in that state', () => {

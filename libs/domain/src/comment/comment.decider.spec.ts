@@ -3,6 +3,7 @@ import { specFor } from '../shared/decider-spec';
 import {
   alice,
   anon,
+  anonAuthorOf,
   authorOf,
   bob,
   carol,
@@ -12,31 +13,21 @@ import {
   superUser,
   T0,
   T1,
-  T2,
 } from '../shared/domain.fixtures';
 import { CommentPosted } from '../shared/events';
 import { PostLookup } from '../shared/lookups';
+import { postLookup, visibilityFixtures } from '../shared/post.fixtures';
 import { EditComment, PostComment } from './comment.commands';
-import { commentDecider, CommentEvent, foldComment } from './comment.decider';
+import { commentDecider, foldComment } from './comment.decider';
 
 const given = specFor(commentDecider);
 
 const CID = 'c1';
 const BODY = 'Could you show the stack trace?';
 
-const onQuestion = (over: Partial<PostLookup> = {}): PostLookup => ({
-  type: 'question',
-  id: 'q1',
-  exists: true,
-  questionId: 'q1',
-  authorId: alice.userId,
-  hidden: false,
-  questionHidden: false,
-  questionClosed: false,
-  ...over,
-});
+const onQuestion = postLookup;
 const onAnswer = (over: Partial<PostLookup> = {}) =>
-  onQuestion({ type: 'answer', id: 'a1', authorId: bob.userId, ...over });
+  postLookup({ type: 'answer', id: 'a1', authorId: bob.userId, ...over });
 
 const post = (data: Partial<PostComment['data']> = {}): PostComment => ({
   type: 'PostComment',
@@ -58,27 +49,29 @@ const posted = (data: Partial<CommentPosted['data']> = {}): CommentPosted => ({
 });
 const onAnswerPosted = posted({ parent: { type: 'answer', id: 'a1', authorId: bob.userId } });
 
-const edit = (body: string, actor: Actor = carol, extra: Partial<EditComment['data']> = {}): EditComment => ({
+const edit = (
+  body: string,
+  actor: Actor = carol,
+  extra: Partial<EditComment['data']> = {},
+): EditComment => ({
   type: 'EditComment',
   data: { commentId: CID, body, actor, at: T1, ...extra },
 });
-const hide = (actor: Actor = editor) =>
-  ({ type: 'HideComment', data: { commentId: CID, actor, at: T1 } }) as const;
-const show = (actor: Actor = editor) =>
-  ({ type: 'ShowComment', data: { commentId: CID, actor, at: T2 } }) as const;
-const hidden: CommentEvent = {
-  type: 'PostHidden',
-  data: { postId: CID, postType: 'comment', questionId: 'q1', by: editor.userId, at: T1 },
-};
+const { hide, show, hidden, shown } = visibilityFixtures(
+  { postId: CID, postType: 'comment', questionId: 'q1' },
+  { hide: 'HideComment', show: 'ShowComment', ids: { commentId: CID } },
+);
 
 describe('comment decider', () => {
   describe('PostComment', () => {
-    it('records a comment on a question, naming the question\'s author', () => {
+    it("records a comment on a question, naming the question's author", () => {
       given([]).when(post()).then([posted()]);
     });
 
-    it('records a comment on an answer with its question id and the answer\'s author', () => {
-      given([]).when(post({ parent: onAnswer() })).then([onAnswerPosted]);
+    it("records a comment on an answer with its question id and the answer's author", () => {
+      given([])
+        .when(post({ parent: onAnswer() }))
+        .then([onAnswerPosted]);
     });
 
     it('records anonymous comments with name and sealed email', () => {
@@ -86,7 +79,7 @@ describe('comment decider', () => {
         .when(post({ actor: anon, email: sealedAnonEmail }))
         .then([
           posted({
-            author: { kind: 'anonymous', name: 'Visitor', ipHash: 'iph1' },
+            author: anonAuthorOf(anon),
             notify: { notify: true, email: sealedAnonEmail },
           }),
         ]);
@@ -94,7 +87,7 @@ describe('comment decider', () => {
         .when(post({ actor: nameless, notify: false }))
         .then([
           posted({
-            author: { kind: 'anonymous', name: null, ipHash: 'iph2' },
+            author: anonAuthorOf(nameless),
             notify: { notify: false, email: null },
           }),
         ]);
@@ -113,20 +106,30 @@ describe('comment decider', () => {
       given([])
         .when(post({ parent: onQuestion({ hidden: true, questionHidden: true }) }))
         .then('QUESTION_HIDDEN');
-      given([]).when(post({ parent: onAnswer({ hidden: true }) })).then('ANSWER_HIDDEN');
-      given([]).when(post({ parent: onAnswer({ questionHidden: true }) })).then('QUESTION_HIDDEN');
+      given([])
+        .when(post({ parent: onAnswer({ hidden: true }) }))
+        .then('ANSWER_HIDDEN');
+      given([])
+        .when(post({ parent: onAnswer({ questionHidden: true }) }))
+        .then('QUESTION_HIDDEN');
     });
 
     it('refuses a missing parent with the code of its type', () => {
-      given([]).when(post({ parent: onQuestion({ exists: false }) })).then('QUESTION_NOT_FOUND');
-      given([]).when(post({ parent: onAnswer({ exists: false }) })).then('ANSWER_NOT_FOUND');
+      given([])
+        .when(post({ parent: onQuestion({ exists: false }) }))
+        .then('QUESTION_NOT_FOUND');
+      given([])
+        .when(post({ parent: onAnswer({ exists: false }) }))
+        .then('ANSWER_NOT_FOUND');
     });
 
     it('validates body, name and email together', () => {
       given([])
         .when(post({ body: '', actor: { ...anon, name: 'tab\there' } }))
         .thenFailsOn(['body', 'name']);
-      given([]).when(post({ email: sealedAnonEmail })).thenFailsOn(['email']);
+      given([])
+        .when(post({ email: sealedAnonEmail }))
+        .thenFailsOn(['email']);
     });
 
     it('refuses a second comment on the same id', () => {
@@ -159,7 +162,7 @@ describe('comment decider', () => {
       given([posted()]).when(edit(BODY)).then([]);
     });
 
-    it('lets editors edit anyone\'s comment, refuses others', () => {
+    it("lets editors edit anyone's comment, refuses others", () => {
       expect(given([posted()]).when(edit('Tidied', editor)).events()).toHaveLength(1);
       expect(given([posted()]).when(edit('Tidied', superUser)).events()).toHaveLength(1);
       given([posted()]).when(edit('Not mine', alice)).then('FORBIDDEN');
@@ -173,7 +176,9 @@ describe('comment decider', () => {
 
     it('records a restore and refuses an unknown revision', () => {
       const v2 = given([posted()]).when(edit('v2')).events();
-      const [restore] = given([posted(), ...v2]).when(edit(BODY, carol, { restoredRevision: 1 })).events();
+      const [restore] = given([posted(), ...v2])
+        .when(edit(BODY, carol, { restoredRevision: 1 }))
+        .events();
       expect(restore).toMatchObject({ data: { body: BODY, restoredRevision: 1 } });
       given([posted()])
         .when(edit('v3', carol, { restoredRevision: 5 }))
@@ -184,14 +189,7 @@ describe('comment decider', () => {
   describe('HideComment and ShowComment', () => {
     it('lets an editor hide and show', () => {
       given([posted()]).when(hide()).then([hidden]);
-      given([posted(), hidden])
-        .when(show())
-        .then([
-          {
-            type: 'PostShown',
-            data: { postId: CID, postType: 'comment', questionId: 'q1', by: editor.userId, at: T2 },
-          },
-        ]);
+      given([posted(), hidden]).when(show()).then([shown]);
       given([posted(), hidden]).when(hide()).then([]);
       given([posted()]).when(show()).then([]);
     });

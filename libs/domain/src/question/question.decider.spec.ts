@@ -4,6 +4,7 @@ import {
   admin,
   alice,
   anon,
+  anonAuthorOf,
   authorOf,
   bob,
   carol,
@@ -17,6 +18,7 @@ import {
 } from '../shared/domain.fixtures';
 import { QuestionAsked } from '../shared/events';
 import { AnswerLookup, CategoryLookup } from '../shared/lookups';
+import { visibilityFixtures } from '../shared/post.fixtures';
 import {
   AskQuestion,
   CloseQuestion,
@@ -70,7 +72,7 @@ const asked = (data: Partial<QuestionAsked['data']> = {}): QuestionAsked => ({
 });
 
 const anonAsked = asked({
-  author: { kind: 'anonymous', name: 'Visitor', ipHash: 'iph1' },
+  author: anonAuthorOf(anon),
   notify: { notify: true, email: sealedAnonEmail },
 });
 
@@ -128,14 +130,10 @@ const selected = (answerId: string, previous: string | null = null): QuestionEve
     at: T1,
   },
 });
-const hide = (actor: Actor = editor) =>
-  ({ type: 'HideQuestion', data: { questionId: QID, actor, at: T1 } }) as const;
-const show = (actor: Actor = editor) =>
-  ({ type: 'ShowQuestion', data: { questionId: QID, actor, at: T2 } }) as const;
-const hidden: QuestionEvent = {
-  type: 'PostHidden',
-  data: { postId: QID, postType: 'question', questionId: QID, by: editor.userId, at: T1 },
-};
+const { hide, show, hidden, shown } = visibilityFixtures(
+  { postId: QID, postType: 'question', questionId: QID },
+  { hide: 'HideQuestion', show: 'ShowQuestion', ids: { questionId: QID } },
+);
 
 describe('question decider', () => {
   describe('AskQuestion', () => {
@@ -160,7 +158,7 @@ describe('question decider', () => {
     it('records an anonymous question without a name or email', () => {
       given([])
         .when(ask({ actor: nameless }))
-        .then([asked({ author: { kind: 'anonymous', name: null, ipHash: 'iph2' } })]);
+        .then([asked({ author: anonAuthorOf(nameless) })]);
     });
 
     it('does not keep an anonymous email when the poster does not want notifications', () => {
@@ -168,7 +166,7 @@ describe('question decider', () => {
         .when(ask({ actor: anon, email: sealedAnonEmail, notify: false }))
         .then([
           asked({
-            author: { kind: 'anonymous', name: 'Visitor', ipHash: 'iph1' },
+            author: anonAuthorOf(anon),
             notify: { notify: false, email: null },
           }),
         ]);
@@ -489,14 +487,7 @@ describe('question decider', () => {
   describe('HideQuestion and ShowQuestion', () => {
     it('lets an editor hide and show', () => {
       given([asked()]).when(hide()).then([hidden]);
-      given([asked(), hidden])
-        .when(show())
-        .then([
-          {
-            type: 'PostShown',
-            data: { postId: QID, postType: 'question', questionId: QID, by: editor.userId, at: T2 },
-          },
-        ]);
+      given([asked(), hidden]).when(show()).then([shown]);
     });
 
     it('decides nothing when already in that state', () => {

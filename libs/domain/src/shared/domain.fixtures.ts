@@ -1,6 +1,6 @@
 /** Actors and values shared by the decider specs (specs only; not exported from the package). */
 import { AnonymousActor, UserActor } from './actor';
-import { LEVELS, Sealed, UserLevel } from './events';
+import { Author, LEVELS, Sealed, UserLevel } from './events';
 
 const user = (userId: string, username: string, level: UserLevel): UserActor => ({
   kind: 'user',
@@ -32,4 +32,11 @@ export const authorOf = (u: UserActor) => ({
   kind: 'user' as const,
   userId: u.userId,
   username: u.username,
+});
+
+/** An anonymous actor as their posts name them. */
+export const anonAuthorOf = (a: AnonymousActor): Author => ({
+  kind: 'anonymous',
+  name: a.name,
+  ipHash: a.ipHash,
 });

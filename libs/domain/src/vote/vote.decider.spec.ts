@@ -3,24 +3,15 @@ import { specFor } from '../shared/decider-spec';
 import { alice, anon, bob, carol, T0, T1 } from '../shared/domain.fixtures';
 import { VoteCast, VoteValue } from '../shared/events';
 import { PostLookup } from '../shared/lookups';
+import { postLookup } from '../shared/post.fixtures';
 import { CastVote } from './vote.commands';
 import { foldVote, voteDecider } from './vote.decider';
 
 const given = specFor(voteDecider);
 
-const answerPost = (over: Partial<PostLookup> = {}): PostLookup => ({
-  type: 'answer',
-  id: 'a1',
-  exists: true,
-  questionId: 'q1',
-  authorId: alice.userId,
-  hidden: false,
-  questionHidden: false,
-  questionClosed: false,
-  ...over,
-});
-const questionPost = (over: Partial<PostLookup> = {}) =>
-  answerPost({ type: 'question', id: 'q1', ...over });
+const answerPost = (over: Partial<PostLookup> = {}) =>
+  postLookup({ type: 'answer', id: 'a1', ...over });
+const questionPost = postLookup;
 
 const cast = (value: number, actor: Actor = bob, post: PostLookup = answerPost()): CastVote => ({
   type: 'CastVote',
