@@ -79,7 +79,7 @@ describe('audit command line', () => {
   it('prints the question page as it stood at a time', async () => {
     const before = JSON.parse((await cli('question', 'q1', '--as-of', at.upvoted)).out);
     expect(before).toMatchObject({ id: 'q1', title: 'Why does my bread not rise?', selectedAnswerId: null });
-    expect(before.answers[0]).toMatchObject({ id: 'a1', votes: { up: 1, down: 0, net: 1 }, author: { username: 'Bob', points: 160 } });
+    expect(before.answers[0]).toMatchObject({ id: 'a1', votes: { up: 1, down: 0, net: 1 }, author: { username: 'Bob', points: 480 } });
     const after = JSON.parse((await cli('question', 'q1', '--as-of', at.selected)).out);
     expect(after).toMatchObject({ selectedAnswerId: 'a1' });
     expect(after.answers[0]).toMatchObject({ votes: { up: 2, net: 2 }, selected: true });

@@ -1,21 +1,27 @@
 /**
  * The index of the streams that make up each question page: `question-<id>`, its
- * `answer-*`, `comment-*` and `vote-*` streams, each with the position and time of its first
- * event. Time travel reads exactly these streams (and skips those that began after the
- * requested time) instead of scanning `$all`.
+ * `answer-*` and `comment-*` streams, each with the position and time of its first event,
+ * and the question's votes. Time travel reads exactly these streams (and skips those that
+ * began after the requested time) instead of scanning `$all`.
+ *
+ * Votes are the exception to "read the streams": a busy question has one `vote-*` stream
+ * per voter and post, hundreds of one-event streams, and a round trip each would dominate
+ * the page. The index keeps each vote event itself (a few fields, written once, keyed by the
+ * event id), so a page reads its votes in one indexed query; its content, answers and
+ * comments still come from their streams.
  *
  * Why a MongoDB collection fed by our own subscription: EventStoreDB could keep a link
  * stream per question only through its server-side projections (or a second append per
  * event from the write side, which would make every command write two streams). A
- * subscription keeps the write side untouched, and since only the first event of a stream
- * is indexed, the index has one small document per stream.
+ * subscription keeps the write side untouched and the index rebuildable from `$all`.
  */
 import type { CheckpointStore, EventStore, Position, RunningSubscription, StoredEvent, SubscriptionLogger } from '@qa/event-store';
 import { runSubscription } from '@qa/event-store';
 import { MongoCheckpointStore } from '@qa/read-models';
-import type { AnyBulkWriteOperation, Collection, Db } from 'mongodb';
+import { MongoBulkWriteError, type Collection, type Db } from 'mongodb';
 
 export const QUESTION_STREAMS_COLLECTION = 'question_streams';
+export const QUESTION_VOTES_COLLECTION = 'question_votes';
 export const QUESTION_STREAMS_SUBSCRIPTION = 'audit-question-streams';
 /** How long a live index may take to show an event just stored. */
 const LIVE_GRACE_MS = 200;
@@ -32,6 +38,19 @@ export interface QuestionStreamDoc {
   at: string;
 }
 
+/** One vote event as the index keeps it: enough to hand it back to the projection. */
+export interface QuestionVoteDoc {
+  /** The event id. */
+  _id: string;
+  questionId: string;
+  stream: string;
+  revision: number;
+  pos: number;
+  prepare: number;
+  at: string;
+  data: unknown;
+}
+
 /** The index entry a stream's first event creates, or null for anything else. */
 export function streamEntry(event: StoredEvent): QuestionStreamDoc | null {
   if (event.revision !== 0n) return null;
@@ -40,7 +59,6 @@ export function streamEntry(event: StoredEvent): QuestionStreamDoc | null {
     case 'QuestionAsked':
     case 'AnswerPosted':
     case 'CommentPosted':
-    case 'VoteCast':
       break;
     default:
       return null;
@@ -54,24 +72,80 @@ export function streamEntry(event: StoredEvent): QuestionStreamDoc | null {
   };
 }
 
+/** The vote event's index entry, or null for anything else. */
+export function voteEntry(event: StoredEvent): QuestionVoteDoc | null {
+  if (event.type !== 'VoteCast') return null;
+  const data = event.data as { questionId?: unknown; at?: unknown };
+  if (typeof data.questionId !== 'string') return null;
+  return {
+    _id: event.id,
+    questionId: data.questionId,
+    stream: event.stream,
+    revision: Number(event.revision),
+    pos: Number(event.position.commit),
+    prepare: Number(event.position.prepare),
+    at: typeof data.at === 'string' ? data.at : event.metadata.at,
+    data: event.data,
+  };
+}
+
+/** The indexed vote back in the shape the event store delivered it. */
+export function voteEvent(doc: QuestionVoteDoc): StoredEvent {
+  return {
+    id: doc._id,
+    type: 'VoteCast',
+    stream: doc.stream,
+    revision: BigInt(doc.revision),
+    position: { commit: BigInt(doc.pos), prepare: BigInt(doc.prepare) },
+    data: doc.data,
+    metadata: { correlationId: '', causationId: '', actor: '', at: doc.at, schemaVersion: 1 },
+    created: new Date(0),
+  };
+}
+
+const DUPLICATE_KEY = 11000;
+
+/** Inserts documents keyed by what they record; one already there was a re-delivery. */
+async function insertOnce<T extends { _id: string }>(collection: Collection<T>, docs: T[]): Promise<void> {
+  if (docs.length === 0) return;
+  try {
+    await collection.insertMany(docs as unknown as Parameters<Collection<T>['insertMany']>[0], { ordered: false });
+  } catch (error) {
+    if (
+      error instanceof MongoBulkWriteError &&
+      [error.writeErrors].flat().every((e) => e.code === DUPLICATE_KEY) &&
+      !error.writeConcernError
+    ) {
+      return;
+    }
+    throw error;
+  }
+}
+
 export class QuestionStreamsStore {
   readonly collection: Collection<QuestionStreamDoc>;
+  readonly votes: Collection<QuestionVoteDoc>;
 
   constructor(readonly db: Db) {
     this.collection = db.collection<QuestionStreamDoc>(QUESTION_STREAMS_COLLECTION);
+    this.votes = db.collection<QuestionVoteDoc>(QUESTION_VOTES_COLLECTION);
   }
 
   async ensureIndexes(): Promise<void> {
     await this.collection.createIndex({ questionId: 1, pos: 1 }, { name: 'questionId' });
+    await this.votes.createIndex({ questionId: 1, pos: 1 }, { name: 'questionId' });
   }
 
-  /** Records first events; a re-delivered one changes nothing (insert-once by stream name). */
-  async add(entries: QuestionStreamDoc[]): Promise<void> {
-    if (entries.length === 0) return;
-    const ops: AnyBulkWriteOperation<QuestionStreamDoc>[] = entries.map(({ _id, ...rest }) => ({
-      updateOne: { filter: { _id }, update: { $setOnInsert: rest }, upsert: true },
-    }));
-    await this.collection.bulkWrite(ops, { ordered: false });
+  /** Records first events and votes; a re-delivered event changes nothing. */
+  async add(events: StoredEvent[]): Promise<void> {
+    await insertOnce(this.collection, events.map(streamEntry).filter((e): e is QuestionStreamDoc => e !== null));
+    await insertOnce(this.votes, events.map(voteEntry).filter((e): e is QuestionVoteDoc => e !== null));
+  }
+
+  /** The question's votes cast up to `asOf`, in `$all` order. */
+  async votesOf(questionId: string, asOf: string): Promise<StoredEvent[]> {
+    const docs = await this.votes.find({ questionId }).sort({ pos: 1 }).toArray();
+    return docs.filter((d) => d.at <= asOf).map(voteEvent);
   }
 
   /** The question's streams that had begun at `asOf` (all of them without it), oldest first. */
@@ -107,7 +181,7 @@ export class QuestionStreamsIndexer {
           await this.store.ensureIndexes();
           indexed = true;
         }
-        await this.store.add(events.map(streamEntry).filter((e): e is QuestionStreamDoc => e !== null));
+        await this.store.add(events);
       },
     });
     return this.running;

@@ -37,7 +37,7 @@ export function pageAuthorIds(docs: MemoryDocSet, questionId: string): string[] 
   const posts = visiblePosts(docs, questionId);
   return [
     ...new Set(
-      [q.author.id, q.edited?.by.id, ...posts.flatMap((p) => [p.author.id, p.edited?.by.id])].filter(
+      [q.author.id, q.edited?.by.id, q.closed?.by, ...posts.flatMap((p) => [p.author.id, p.edited?.by.id])].filter(
         (id): id is string => !!id,
       ),
     ),
@@ -50,7 +50,11 @@ function visiblePosts(docs: MemoryDocSet, questionId: string): PostDoc[] {
     .sort((a, b) => (a.postedAt !== b.postedAt ? (a.postedAt < b.postedAt ? -1 : 1) : a._id < b._id ? -1 : 1));
 }
 
-/** The page in API.md's shape (the same as the live one), or null when it was not visible then. */
+/**
+ * The page in API.md's shape, or null when it was not visible then. It must stay the live
+ * page's twin (`questionPage` in the read models, which reads the same documents from
+ * MongoDB); the time-travel spec checks that the page as of now equals the live one.
+ */
 export function renderQuestionPage(docs: MemoryDocSet, questionId: string, users: UserPoints) {
   const q: QuestionDoc | null = docs.get('questions', questionId);
   if (!q || q.hidden) return null;
@@ -95,7 +99,9 @@ export function renderQuestionPage(docs: MemoryDocSet, questionId: string, users
     author: authorView(q.author, users),
     askedAt: q.askedAt,
     edited: editedView(q.edited, users),
-    closed: q.closed,
+    closed: q.closed
+      ? { by: authorView({ id: q.closed.by, username: users.get(q.closed.by)?.username ?? '' }, users), at: q.closed.at, reason: q.closed.reason }
+      : null,
     selectedAnswerId: q.selectedAnswerId,
     comments: commentsOn.get(q._id) ?? [],
     answers,

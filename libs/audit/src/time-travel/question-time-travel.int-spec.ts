@@ -8,7 +8,7 @@ import { questionPage } from '@qa/read-models';
 import { EventFactory, userAuthor } from '../../../read-models/src/testing/events.fixture';
 import { startAuditHarness, type AuditHarness } from '../testing/audit.harness';
 import { QuestionStreamsIndexer, QuestionStreamsStore } from '../stream-index/question-streams.index';
-import { QuestionTimeTravel } from './question-time-travel';
+import { pointsAt, QuestionTimeTravel } from './question-time-travel';
 
 const plusSeconds = (at: string, s: number) => new Date(Date.parse(at) + s * 1000).toISOString();
 
@@ -69,10 +69,20 @@ describe('question page as of a time', () => {
 
   const page = async (asOf: string) => travel.pageAt('q1', asOf, await h.project());
 
-  it('indexes exactly the streams that make up the question', async () => {
-    const streams = (await new QuestionStreamsStore(h.db).streamsOf('q1')).map((d) => d._id);
-    expect(streams.sort()).toEqual(['answer-a1', 'answer-a2', 'comment-k1', 'question-q1', 'vote-a1_cy', 'vote-q1_bob']);
-    expect((await new QuestionStreamsStore(h.db).streamsOf('q1', at.answered)).map((d) => d._id)).toEqual(['question-q1', 'answer-a1']);
+  it('indexes exactly the streams and the votes that make up the question', async () => {
+    const index = new QuestionStreamsStore(h.db);
+    const streams = (await index.streamsOf('q1')).map((d) => d._id);
+    expect(streams.sort()).toEqual(['answer-a1', 'answer-a2', 'comment-k1', 'question-q1']);
+    expect((await index.streamsOf('q1', at.answered)).map((d) => d._id)).toEqual(['question-q1', 'answer-a1']);
+    const votes = await index.votesOf('q1', at.closed);
+    expect(votes.map((v) => [v.stream, v.revision, (v.data as { value: number }).value])).toEqual([
+      ['vote-a1_cy', 0n, 1],
+      ['vote-q1_bob', 0n, -1],
+      ['vote-a1_cy', 1n, -1],
+    ]);
+    const stored = (await h.store.readStream('vote-a1_cy'))[1];
+    expect(votes[2]).toMatchObject({ id: stored.id, type: 'VoteCast', position: stored.position, data: stored.data });
+    expect(await index.votesOf('q1', at.voted)).toHaveLength(1);
   });
 
   it('shows nothing before the question was asked', async () => {
@@ -94,21 +104,30 @@ describe('question page as of a time', () => {
         author: { id: 'ann', username: 'Ann' },
       });
     }
-    // points as they were then: registration 100 + question 20, before her answer on q2 (+40)
-    expect((await page(at.asked))!.author).toEqual({ id: 'ann', username: 'Ann', points: 120 });
-    expect((await page(plusSeconds(at.answered, -1)))!.author).toEqual({ id: 'ann', username: 'Ann', points: 160 });
+  });
+
+  it("shows authors with their current points, and can tell their points at any time from the ledger", async () => {
+    const store = await h.project();
+    const ann = await store.collection('users').findOne({ _id: 'ann' });
+    expect((await page(at.asked))!.author).toEqual({ id: 'ann', username: 'Ann', points: ann!.points });
+    // registration 100 + question 20; then her answer on q2 (+40); Bob: + q2 (20) + a1 (40) + upvote (20)
+    expect(await pointsAt(store, ['ann', 'bob'], at.asked)).toEqual(
+      new Map([
+        ['ann', { _id: 'ann', username: 'Ann', points: 120 }],
+        ['bob', { _id: 'bob', username: 'Bob', points: 100 }],
+      ]),
+    );
+    expect((await pointsAt(store, ['ann'], plusSeconds(at.answered, -1))).get('ann')!.points).toBe(160);
+    expect((await pointsAt(store, ['bob'], at.voted)).get('bob')!.points).toBe(180);
   });
 
   it('follows answers, votes and comments between events', async () => {
     const answered = await page(plusSeconds(at.answered, 30));
     expect(answered!.answers.map((a) => [a.id, a.votes.net, a.selected])).toEqual([['a1', 0, false]]);
-    // 100 + question q2 (20) + answer a1 (40)
-    expect(answered!.answers[0].author).toEqual({ id: 'bob', username: 'Bob', points: 160 });
+    expect(answered!.answers[0].author).toMatchObject({ id: 'bob', username: 'Bob' });
 
     const voted = await page(at.voted);
     expect(voted!.answers[0].votes).toEqual({ up: 1, down: 0, net: 1 });
-    // the upvote earned Bob 20 points, and they show at that time
-    expect(voted!.answers[0].author).toEqual({ id: 'bob', username: 'Bob', points: 180 });
     expect(voted!.votes).toEqual({ up: 0, down: 0, net: 0 });
 
     const questionVoted = await page(plusSeconds(at.questionVoted, 59));
@@ -136,7 +155,7 @@ describe('question page as of a time', () => {
     const hidden = await page(at.hidden);
     expect(hidden!.answers.map((a) => a.id)).toEqual(['a1']);
     expect(hidden!.closed).toBeNull();
-    expect((await page(at.closed))!.closed).toEqual({ by: 'ann', at: at.closed, reason: 'answered' });
+    expect((await page(at.closed))!.closed).toEqual({ by: expect.objectContaining({ id: 'ann', username: 'Ann' }), at: at.closed, reason: 'answered' });
   });
 
   it('is, as of now, exactly the live page the read models serve', async () => {

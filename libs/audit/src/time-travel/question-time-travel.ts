@@ -1,13 +1,16 @@
 /**
  * `GET /questions/:id?asOf=` and `audit question --as-of`: reads only the streams the index
- * lists for the question (those begun by then) plus its categories' streams, folds them up
- * to the requested time and renders the page; authors' points are those of that time, summed
- * from their reputation ledger up to it.
+ * lists for the question (those begun by then), its votes from the index, and its
+ * categories' streams, folds them up to the requested time and renders the page.
+ *
+ * Authors are shown with their current points, as on every page (DOMAIN.md): a page shows
+ * who wrote what, and reputation is a property of the person now. `audit user --as-of`
+ * explains a user's points at any time.
  */
 import { streams, type CategoryCreated, type QuestionAsked, type QuestionEdited } from '@qa/domain';
 import type { EventStore, StoredEvent } from '@qa/event-store';
 import type { ReadModelStore } from '@qa/read-models';
-import type { UserPoints } from '../../../read-models/src/questions/question.view';
+import { loadAuthors, type UserPoints } from '../../../read-models/src/questions/question.view';
 import type { QuestionStreamsStore } from '../stream-index/question-streams.index';
 import { foldQuestionDocs, pageAuthorIds, renderQuestionPage, type QuestionPage } from './question-page.fold';
 
@@ -24,16 +27,16 @@ export class QuestionTimeTravel {
   async pageAt(questionId: string, asOf: string, readModels: ReadModelStore): Promise<QuestionPage | null> {
     const events = await this.eventsAt(questionId, asOf);
     const docs = foldQuestionDocs(events, asOf);
-    const users = await pointsAt(readModels, pageAuthorIds(docs, questionId), asOf);
+    const users = await loadAuthors(readModels, pageAuthorIds(docs, questionId));
     return renderQuestionPage(docs, questionId, users);
   }
 
-  /** The events of the page's streams (those begun by `asOf`) and of its categories. */
+  /** The events of the page's streams (those begun by `asOf`), its votes and its categories' events. */
   async eventsAt(questionId: string, asOf: string): Promise<StoredEvent[]> {
-    const indexed = await this.index.streamsOf(questionId, asOf);
+    const [indexed, votes] = await Promise.all([this.index.streamsOf(questionId, asOf), this.index.votesOf(questionId, asOf)]);
     const names = new Set(indexed.map((d) => d._id));
     names.add(streams.question(questionId));
-    const events = (await readMany(this.eventStore, [...names])).flat();
+    const events = [...(await readMany(this.eventStore, [...names])).flat(), ...votes];
     const categories = new Set<string>();
     for (const e of events) {
       if (e.type === 'QuestionAsked') for (const id of (e.data as QuestionAsked['data']).category?.path ?? []) categories.add(id);
@@ -63,7 +66,7 @@ async function readMany(store: EventStore, names: string[], maxCount?: number): 
 }
 
 /**
- * Users' points at `asOf`: the sum of their ledger entries up to then (a user's ledger always
+ * Users' points at `asOf` (for reports that want them): the sum of their ledger entries up to then (a user's ledger always
  * sums to their points, see users.projection.ts).
  */
 export async function pointsAt(store: ReadModelStore, ids: string[], asOf: string): Promise<UserPoints> {

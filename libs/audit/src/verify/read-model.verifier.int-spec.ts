@@ -4,7 +4,7 @@
  */
 import { asProjected } from '../../../read-models/src/testing/history.fixture';
 import { generateHistory } from '../../../read-models/src/testing/history.generator';
-import type { ReadModelStore } from '@qa/read-models';
+import { WRITE_ORDER, type ReadModelStore } from '@qa/read-models';
 import { startAuditHarness, type AuditHarness } from '../testing/audit.harness';
 import { verifyReadModels, type VerifyProgress } from './read-model.verifier';
 
@@ -32,7 +32,7 @@ describe('verify', () => {
     expect(report.differences).toEqual([]);
     expect(report.events).toBe(800);
     const total = (await Promise.all(
-      (['users', 'categories', 'questions', 'posts', 'revisions', 'ledger'] as const).map((c) => live.collection(c).countDocuments({})),
+      WRITE_ORDER.map((c) => live.collection(c).countDocuments({})),
     )).reduce((a, b) => a + b, 0);
     expect(report.documents).toBe(total);
     // the scratch collections are gone afterwards
