@@ -117,10 +117,10 @@ describe('projector on the embedded servers', () => {
     // start from nothing: a fresh database, the whole history to catch up with
     await db.dropDatabase();
     const head = await appendAll(store, history.slice(2900));
-    const env = { ...process.env, EVENTSTORE_URL: esdb.url, MONGODB_URL: `${mongo.url}/qa`, LOG_LEVEL: 'silent', PROJECTOR_BATCH_SIZE: '40' };
+    const env = { ...process.env, EVENTSTORE_URL: esdb.url, MONGODB_URL: `${mongo.url}/qa`, LOG_LEVEL: 'silent' };
     const spawnChild = () =>
       new Promise<ChildProcess>((resolve, reject) => {
-        const child = fork(path.join(__dirname, 'testing/projector.child.ts'), [], {
+        const child = fork(path.join(__dirname, 'testing/projector.child.ts'), ['40'], {
           cwd: root,
           env,
           execArgv: ['-r', path.join(root, 'scripts/register.js')],

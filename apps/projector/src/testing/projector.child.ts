@@ -1,6 +1,7 @@
 /**
  * The projector as its own process, for the kill -9 spec: EVENTSTORE_URL and MONGODB_URL
- * from the environment, small batches so a kill lands mid-stream.
+ * from the environment, the batch size as the first argument (small, so a kill lands
+ * mid-stream).
  */
 import { loadConfig } from '@qa/config';
 import { startProjector } from '../projector.app';
@@ -16,7 +17,7 @@ startProjector(
     embedded: false,
     secrets: { jwtSecret: 'x'.repeat(32), hashKey: 'x'.repeat(32), unsubscribeSecret: 'x'.repeat(32) },
   },
-  { batchSize: Number(process.env.PROJECTOR_BATCH_SIZE ?? 50) },
+  { batchSize: Number(process.argv[2] ?? 50) },
 ).then(
   () => process.send?.('started'),
   (error: unknown) => {
