@@ -3,6 +3,7 @@ import { Actor } from '../shared/actor';
 import { Command } from '../shared/decider';
 import { Id, Sealed, Timestamp } from '../shared/events';
 import { QuestionLookup } from '../shared/lookups';
+import { EditInput } from '../shared/post-editing';
 
 export type PostAnswer = Command<
   'PostAnswer',
@@ -18,17 +19,7 @@ export type PostAnswer = Command<
   }
 >;
 
-export type EditAnswer = Command<
-  'EditAnswer',
-  {
-    answerId: Id;
-    body: string;
-    reason?: string | null;
-    restoredRevision?: number;
-    actor: Actor;
-    at: Timestamp;
-  }
->;
+export type EditAnswer = Command<'EditAnswer', { answerId: Id; body: string } & EditInput>;
 
 export type HideAnswer = Command<'HideAnswer', { answerId: Id; actor: Actor; at: Timestamp }>;
 export type ShowAnswer = Command<'ShowAnswer', { answerId: Id; actor: Actor; at: Timestamp }>;

@@ -3,6 +3,7 @@ import { Actor } from '../shared/actor';
 import { Command } from '../shared/decider';
 import { Id, Sealed, Timestamp } from '../shared/events';
 import { PostLookup } from '../shared/lookups';
+import { EditInput } from '../shared/post-editing';
 
 export type PostComment = Command<
   'PostComment',
@@ -18,17 +19,7 @@ export type PostComment = Command<
   }
 >;
 
-export type EditComment = Command<
-  'EditComment',
-  {
-    commentId: Id;
-    body: string;
-    reason?: string | null;
-    restoredRevision?: number;
-    actor: Actor;
-    at: Timestamp;
-  }
->;
+export type EditComment = Command<'EditComment', { commentId: Id; body: string } & EditInput>;
 
 export type HideComment = Command<'HideComment', { commentId: Id; actor: Actor; at: Timestamp }>;
 export type ShowComment = Command<'ShowComment', { commentId: Id; actor: Actor; at: Timestamp }>;

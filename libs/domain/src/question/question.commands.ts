@@ -3,6 +3,7 @@ import { Actor } from '../shared/actor';
 import { Command } from '../shared/decider';
 import { Id, Sealed, Timestamp } from '../shared/events';
 import { AnswerLookup, CategoryLookup } from '../shared/lookups';
+import { EditInput } from '../shared/post-editing';
 
 export type AskQuestion = Command<
   'AskQuestion',
@@ -30,15 +31,7 @@ export interface QuestionChanges {
 
 export type EditQuestion = Command<
   'EditQuestion',
-  {
-    questionId: Id;
-    changes: QuestionChanges;
-    reason?: string | null;
-    /** Set when the edit restores an earlier revision's content. */
-    restoredRevision?: number;
-    actor: Actor;
-    at: Timestamp;
-  }
+  { questionId: Id; changes: QuestionChanges } & EditInput
 >;
 
 export type CloseQuestion = Command<

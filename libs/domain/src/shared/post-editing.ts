@@ -17,11 +17,12 @@ export interface LastEdit {
   reason: string | null;
 }
 
-/** What every edit command carries besides the new content. */
+/** What every edit command carries besides the post's id and the new content. */
 export interface EditInput {
-  actor: Actor;
   reason?: string | null;
+  /** Set when the edit restores an earlier revision's content. */
   restoredRevision?: number;
+  actor: Actor;
   at: Timestamp;
 }
 
