@@ -14,7 +14,9 @@ import * as grpc from '@grpc/grpc-js';
 import { EventStoreDBClient, jsonEvent, START } from '@eventstore/db-client';
 
 const root = path.resolve(__dirname, '..');
-const TOTAL_EVENTS = Number(process.argv.find((a) => a.startsWith('--events='))?.slice(9) ?? 1_000_000);
+const TOTAL_EVENTS = Number(
+  process.argv.find((a) => a.startsWith('--events='))?.slice(9) ?? 1_000_000,
+);
 const SINGLE_APPENDS = 5_000;
 
 interface ServerProcess {
@@ -26,7 +28,15 @@ interface ServerProcess {
 async function startServer(data: string): Promise<ServerProcess> {
   const child = spawn(
     process.execPath,
-    ['-r', path.join(root, 'scripts/register.js'), path.join(root, 'libs/embedded/src/eventstoredb/main.ts'), '--port', '0', '--data', data],
+    [
+      '-r',
+      path.join(root, 'scripts/register.js'),
+      path.join(root, 'libs/embedded/src/eventstoredb/main.ts'),
+      '--port',
+      '0',
+      '--data',
+      data,
+    ],
     { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   // However the benchmark ends, it leaves no server behind.
@@ -60,17 +70,29 @@ function processCpu(pid: number): number {
  * Runs `work` and reports, besides wall time, the CPU each side spent: on a shared 2-core
  * machine the figures only mean something next to where the time went.
  */
-async function measured<T>(serverPid: number, work: () => Promise<T>): Promise<{ result: T; seconds: number; clientCpu: number; serverCpu: number }> {
+async function measured<T>(
+  serverPid: number,
+  work: () => Promise<T>,
+): Promise<{ result: T; seconds: number; clientCpu: number; serverCpu: number }> {
   const client0 = process.cpuUsage();
   const server0 = processCpu(serverPid);
   const started = process.hrtime.bigint();
   const result = await work();
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const client = process.cpuUsage(client0);
-  return { result, seconds, clientCpu: (client.user + client.system) / 1e6, serverCpu: processCpu(serverPid) - server0 };
+  return {
+    result,
+    seconds,
+    clientCpu: (client.user + client.system) / 1e6,
+    serverCpu: processCpu(serverPid) - server0,
+  };
 }
 
-function cpuNote(m: { clientCpu: number; serverCpu: number }, operations: number, unit: string): string {
+function cpuNote(
+  m: { clientCpu: number; serverCpu: number },
+  operations: number,
+  unit: string,
+): string {
   const us = (s: number) => ((s * 1e6) / operations).toFixed(0);
   return `    (cpu per ${unit}: client ${us(m.clientCpu)} µs, server ${us(m.serverCpu)} µs)`;
 }
@@ -84,12 +106,19 @@ function rssMb(pid: number): number {
 function payload(i: number) {
   return jsonEvent({
     type: 'AnswerPosted',
-    data: { questionId: `q-${i % 1000}`, answerId: `a-${i}`, body: 'An answer of modest length, as most are.', votes: i % 7 },
+    data: {
+      questionId: `q-${i % 1000}`,
+      answerId: `a-${i}`,
+      body: 'An answer of modest length, as most are.',
+      votes: i % 7,
+    },
   });
 }
 
 function report(name: string, value: number, unit: string, target: string, ok: boolean): void {
-  console.log(`${name.padEnd(48)} ${value.toFixed(unit === 'ms' ? 3 : 0).padStart(12)} ${unit.padEnd(9)} target ${target.padEnd(14)} ${ok ? 'ok' : 'MISSED'}`);
+  console.log(
+    `${name.padEnd(48)} ${value.toFixed(unit === 'ms' ? 3 : 0).padStart(12)} ${unit.padEnd(9)} target ${target.padEnd(14)} ${ok ? 'ok' : 'MISSED'}`,
+  );
 }
 
 async function sequentialAppends(client: EventStoreDBClient, serverPid: number, count: number) {
@@ -108,47 +137,92 @@ async function sequentialAppends(client: EventStoreDBClient, serverPid: number, 
  */
 const identity = (b: Buffer) => b;
 const FLOOR_SERVICE = {
-  echo: { path: '/floor.Floor/Echo', requestStream: true, responseStream: true, requestSerialize: identity, requestDeserialize: identity, responseSerialize: identity, responseDeserialize: identity },
-  read: { path: '/floor.Floor/Read', requestStream: false, responseStream: true, requestSerialize: identity, requestDeserialize: identity, responseSerialize: identity, responseDeserialize: identity },
+  echo: {
+    path: '/floor.Floor/Echo',
+    requestStream: true,
+    responseStream: true,
+    requestSerialize: identity,
+    requestDeserialize: identity,
+    responseSerialize: identity,
+    responseDeserialize: identity,
+  },
+  read: {
+    path: '/floor.Floor/Read',
+    requestStream: false,
+    responseStream: true,
+    requestSerialize: identity,
+    requestDeserialize: identity,
+    responseSerialize: identity,
+    responseDeserialize: identity,
+  },
 } as grpc.ServiceDefinition;
 
 function runFloorServer(): void {
   const server = new grpc.Server();
   const message = Buffer.alloc(250, 1);
   server.addService(FLOOR_SERVICE, {
-    echo: (call: grpc.ServerDuplexStream<Buffer, Buffer>) => call.on('data', (d: Buffer) => call.write(d)),
+    echo: (call: grpc.ServerDuplexStream<Buffer, Buffer>) =>
+      call.on('data', (d: Buffer) => call.write(d)),
     read: (call: grpc.ServerWritableStream<Buffer, Buffer>) => {
       for (let i = 0; i < 10; i++) call.write(message);
       call.end();
     },
   });
-  server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (_e, port) => process.send!(port));
+  server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (_e, port) =>
+    process.send!(port),
+  );
 }
 
 async function measureFloor(): Promise<void> {
-  const child = fork(__filename, ['--floor-server'], { execArgv: ['-r', path.join(root, 'scripts/register.js')] });
+  const child = fork(__filename, ['--floor-server'], {
+    execArgv: ['-r', path.join(root, 'scripts/register.js')],
+  });
   process.once('exit', () => child.kill('SIGKILL'));
-  const port = await new Promise<number>((resolve) => child.once('message', (p) => resolve(p as number)));
+  const port = await new Promise<number>((resolve) =>
+    child.once('message', (p) => resolve(p as number)),
+  );
   const Client = grpc.makeGenericClientConstructor(FLOOR_SERVICE, 'Floor');
-  const client = new Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure()) as grpc.Client & Record<string, (...args: unknown[]) => unknown>;
+  const client = new Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure()) as grpc.Client &
+    Record<string, (...args: unknown[]) => unknown>;
   const call = client.echo() as grpc.ClientDuplexStream<Buffer, Buffer>;
   let answered: () => void = () => undefined;
   call.on('data', () => answered());
   // The yardstick server is killed at the end; its stream's reset is expected.
   call.on('error', () => undefined);
-  const roundTrip = () => new Promise<void>((resolve) => { answered = resolve; call.write(Buffer.alloc(300, 1)); });
+  const roundTrip = () =>
+    new Promise<void>((resolve) => {
+      answered = resolve;
+      call.write(Buffer.alloc(300, 1));
+    });
   for (let i = 0; i < 300; i++) await roundTrip();
-  const echo = await measured(child.pid!, async () => { for (let i = 0; i < SINGLE_APPENDS; i++) await roundTrip(); });
-  report('(yardstick) bare grpc-js duplex round trips', SINGLE_APPENDS / echo.seconds, 'per s', '(info)', true);
-  console.log(cpuNote(echo, SINGLE_APPENDS, 'round trip'));
-  const read = () => new Promise<void>((resolve) => {
-    const stream = client.read(Buffer.alloc(20)) as grpc.ClientReadableStream<Buffer>;
-    stream.on('data', () => undefined);
-    stream.on('end', resolve);
+  const echo = await measured(child.pid!, async () => {
+    for (let i = 0; i < SINGLE_APPENDS; i++) await roundTrip();
   });
+  report(
+    '(yardstick) bare grpc-js duplex round trips',
+    SINGLE_APPENDS / echo.seconds,
+    'per s',
+    '(info)',
+    true,
+  );
+  console.log(cpuNote(echo, SINGLE_APPENDS, 'round trip'));
+  const read = () =>
+    new Promise<void>((resolve) => {
+      const stream = client.read(Buffer.alloc(20)) as grpc.ClientReadableStream<Buffer>;
+      stream.on('data', () => undefined);
+      stream.on('end', resolve);
+    });
   for (let i = 0; i < 200; i++) await read();
-  const reads = await measured(child.pid!, async () => { for (let i = 0; i < 2000; i++) await read(); });
-  report('(yardstick) bare grpc-js 10-message read', (reads.seconds * 1000) / 2000, 'ms', '(info)', true);
+  const reads = await measured(child.pid!, async () => {
+    for (let i = 0; i < 2000; i++) await read();
+  });
+  report(
+    '(yardstick) bare grpc-js 10-message read',
+    (reads.seconds * 1000) / 2000,
+    'ms',
+    '(info)',
+    true,
+  );
   console.log(cpuNote(reads, 2000, 'read'));
   call.end();
   client.close();
@@ -163,7 +237,13 @@ async function main(): Promise<void> {
     const memory = await startServer(':memory:');
     const memoryClient = EventStoreDBClient.connectionString(memory.url);
     const inMemory = await sequentialAppends(memoryClient, memory.child.pid!, SINGLE_APPENDS);
-    report('sequential single-event appends, in memory', inMemory.rate, 'events/s', '>= 5000', inMemory.rate >= 5000);
+    report(
+      'sequential single-event appends, in memory',
+      inMemory.rate,
+      'events/s',
+      '>= 5000',
+      inMemory.rate >= 5000,
+    );
     console.log(inMemory.note);
     await memoryClient.dispose();
     await memory.stop();
@@ -172,7 +252,13 @@ async function main(): Promise<void> {
     const client = EventStoreDBClient.connectionString(disk.url);
     const pid = disk.child.pid!;
     const onDisk = await sequentialAppends(client, pid, SINGLE_APPENDS);
-    report('sequential single-event appends, on disk', onDisk.rate, 'events/s', '>= 3000', onDisk.rate >= 3000);
+    report(
+      'sequential single-event appends, on disk',
+      onDisk.rate,
+      'events/s',
+      '>= 3000',
+      onDisk.rate >= 3000,
+    );
     console.log(onDisk.note);
 
     const batches = 300;
@@ -184,11 +270,17 @@ async function main(): Promise<void> {
       }
     });
     const batchRate = (batches * 100) / batched.seconds;
-    report('100-event batch appends, on disk', batchRate, 'events/s', '>= 50000', batchRate >= 50000);
+    report(
+      '100-event batch appends, on disk',
+      batchRate,
+      'events/s',
+      '>= 50000',
+      batchRate >= 50000,
+    );
     console.log(cpuNote(batched, batches * 100, 'event'));
 
     // Fill to the requested size with 1,000-event batches over 10,000 streams.
-    let started = process.hrtime.bigint();
+    const started = process.hrtime.bigint();
     let stored = SINGLE_APPENDS + 200 + batches * 100;
     while (stored < TOTAL_EVENTS) {
       const size = Math.min(1000, TOTAL_EVENTS - stored);
@@ -201,19 +293,30 @@ async function main(): Promise<void> {
 
     let seen = 0;
     const subscription = client.subscribeToAll({ fromPosition: START });
-    const catchUp = await measured(pid, () =>
-      new Promise<void>((resolve, reject) => {
-        subscription.on('data', () => seen++);
-        subscription.on('caughtUp', () => resolve());
-        subscription.on('error', reject);
-      }),
+    const catchUp = await measured(
+      pid,
+      () =>
+        new Promise<void>((resolve, reject) => {
+          subscription.on('data', () => seen++);
+          subscription.on('caughtUp', () => resolve());
+          subscription.on('error', reject);
+        }),
     );
     const catchUpRate = seen / catchUp.seconds;
     await subscription.unsubscribe();
-    report(`$all catch-up subscription over ${seen} events`, catchUpRate, 'events/s', '>= 50000', catchUpRate >= 50000);
+    report(
+      `$all catch-up subscription over ${seen} events`,
+      catchUpRate,
+      'events/s',
+      '>= 50000',
+      catchUpRate >= 50000,
+    );
     console.log(cpuNote(catchUp, seen, 'event'));
 
-    await client.appendToStream('ten-events', Array.from({ length: 10 }, (_, i) => payload(i)));
+    await client.appendToStream(
+      'ten-events',
+      Array.from({ length: 10 }, (_, i) => payload(i)),
+    );
     const rounds = 2000;
     const times: number[] = [];
     const reads = await measured(pid, async () => {
@@ -228,8 +331,20 @@ async function main(): Promise<void> {
     times.sort((a, b) => a - b);
     const mean = times.reduce((a, b) => a + b, 0) / rounds;
     report(`read of a 10-event stream (mean, ${stored} stored)`, mean, 'ms', '< 1 ms', mean < 1);
-    report('read of a 10-event stream (median)', times[Math.floor(rounds / 2)], 'ms', '(info)', true);
-    report('read of a 10-event stream (p99)', times[Math.floor(rounds * 0.99)], 'ms', '(info)', true);
+    report(
+      'read of a 10-event stream (median)',
+      times[Math.floor(rounds / 2)],
+      'ms',
+      '(info)',
+      true,
+    );
+    report(
+      'read of a 10-event stream (p99)',
+      times[Math.floor(rounds * 0.99)],
+      'ms',
+      '(info)',
+      true,
+    );
     console.log(cpuNote(reads, rounds, 'read'));
 
     const rss = rssMb(disk.child.pid!);
@@ -243,10 +358,11 @@ async function main(): Promise<void> {
 }
 
 if (process.argv.includes('--floor-server')) runFloorServer();
-else main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+else
+  main().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );

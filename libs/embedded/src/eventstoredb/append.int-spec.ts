@@ -12,7 +12,12 @@ import {
   type AppendExpectedRevision,
 } from '@eventstore/db-client';
 import { StreamsClient } from '@eventstore/db-client/generated/streams_grpc_pb';
-import { AppendReq, AppendResp, BatchAppendReq, BatchAppendResp } from '@eventstore/db-client/generated/streams_pb';
+import {
+  AppendReq,
+  AppendResp,
+  BatchAppendReq,
+  BatchAppendResp,
+} from '@eventstore/db-client/generated/streams_pb';
 import { Empty, StreamIdentifier, UUID } from '@eventstore/db-client/generated/shared_pb';
 import { collect, events, startHarness, uniqueStream, type Harness } from './eventstoredb.fixture';
 
@@ -57,7 +62,11 @@ describe.each([
     await append(stream, 2, 'no_stream');
     const error = await append(stream, 1, 'no_stream').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WrongExpectedVersionError);
-    expect(error).toMatchObject({ streamName: stream, expectedVersion: 'no_stream', actualVersion: 1n });
+    expect(error).toMatchObject({
+      streamName: stream,
+      expectedVersion: 'no_stream',
+      actualVersion: 1n,
+    });
   });
 
   it('rejects stream_exists on a missing stream', async () => {
@@ -82,9 +91,14 @@ describe.each([
     const stream = uniqueStream();
     await append(stream, 2, 'no_stream');
     const { EventStoreDBClient } = await import('@eventstore/db-client');
-    const lenient = EventStoreDBClient.connectionString(`${h.server.url}&throwOnAppendFailure=false`);
+    const lenient = EventStoreDBClient.connectionString(
+      `${h.server.url}&throwOnAppendFailure=false`,
+    );
     try {
-      const result = await lenient.appendToStream(stream, events(1), { expectedRevision: 7n, ...callOptions });
+      const result = await lenient.appendToStream(stream, events(1), {
+        expectedRevision: 7n,
+        ...callOptions,
+      });
       expect(result.success).toBe(false);
     } finally {
       await lenient.dispose();
@@ -94,11 +108,20 @@ describe.each([
   it('treats a re-append of the same ids after the expected revision as already done', async () => {
     const stream = uniqueStream();
     const batch = events(3);
-    const first = await h.client.appendToStream(stream, batch, { expectedRevision: 'no_stream', ...callOptions });
-    const again = await h.client.appendToStream(stream, batch, { expectedRevision: 'no_stream', ...callOptions });
+    const first = await h.client.appendToStream(stream, batch, {
+      expectedRevision: 'no_stream',
+      ...callOptions,
+    });
+    const again = await h.client.appendToStream(stream, batch, {
+      expectedRevision: 'no_stream',
+      ...callOptions,
+    });
     expect(again).toEqual(first);
     const tail = batch.slice(1);
-    const partial = await h.client.appendToStream(stream, tail, { expectedRevision: 0n, ...callOptions });
+    const partial = await h.client.appendToStream(stream, tail, {
+      expectedRevision: 0n,
+      ...callOptions,
+    });
     expect(partial.nextExpectedRevision).toBe(2n);
     expect(await collect(h.client.readStream(stream))).toHaveLength(3);
   });
@@ -116,8 +139,14 @@ describe.each([
   it('with any, ignores a batch of known ids and refuses one that is only partly known', async () => {
     const stream = uniqueStream();
     const batch = events(2);
-    const first = await h.client.appendToStream(stream, batch, { expectedRevision: 'any', ...callOptions });
-    const again = await h.client.appendToStream(stream, batch, { expectedRevision: 'any', ...callOptions });
+    const first = await h.client.appendToStream(stream, batch, {
+      expectedRevision: 'any',
+      ...callOptions,
+    });
+    const again = await h.client.appendToStream(stream, batch, {
+      expectedRevision: 'any',
+      ...callOptions,
+    });
     expect(again).toEqual(first);
     await expect(
       h.client.appendToStream(stream, [batch[0], jsonEvent({ type: 'New', data: {} })], {
@@ -145,7 +174,9 @@ describe.each([
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MaxAppendSizeExceededError);
     expect(error).toMatchObject({ maxAppendSize: 1024 * 1024 });
-    await expect(collect(h.client.readStream(stream))).rejects.toMatchObject({ type: 'stream-not-found' });
+    await expect(collect(h.client.readStream(stream))).rejects.toMatchObject({
+      type: 'stream-not-found',
+    });
   });
 });
 

@@ -80,9 +80,9 @@ describe('bad input and vanishing clients', () => {
     expect(result.code).toBe(status.OK);
     const structured = result.messages[0].getEvent()!.getEvent()!.getId()!.getStructured()!;
     const hex = (value: string) => BigInt.asUintN(64, BigInt(value)).toString(16).padStart(16, '0');
-    expect(hex(structured.getMostSignificantBits()) + hex(structured.getLeastSignificantBits())).toBe(
-      '0f8fad5bd9cb469fa16570867728950e',
-    );
+    expect(
+      hex(structured.getMostSignificantBits()) + hex(structured.getLeastSignificantBits()),
+    ).toBe('0f8fad5bd9cb469fa16570867728950e');
   });
 
   it('answers a request that is not a protobuf message with an error status, then keeps serving', async () => {
@@ -124,7 +124,9 @@ describe('bad input and vanishing clients', () => {
     await new Promise((r) => setTimeout(r, 50));
     call.cancel();
     await new Promise((r) => setTimeout(r, 50));
-    await expect(collect(h.client.readStream(stream))).rejects.toMatchObject({ type: 'stream-not-found' });
+    await expect(collect(h.client.readStream(stream))).rejects.toMatchObject({
+      type: 'stream-not-found',
+    });
     await stillServing();
   });
 
@@ -146,7 +148,9 @@ describe('bad input and vanishing clients', () => {
 
   it('answers RESOURCE_EXHAUSTED to a message larger than the transport accepts', async () => {
     const huge = jsonEvent({ type: 'Huge', data: { blob: 'x'.repeat(18 * 1024 * 1024) } });
-    const error = await h.client.appendToStream(uniqueStream(), huge).catch((e: { code?: number }) => e);
+    const error = await h.client
+      .appendToStream(uniqueStream(), huge)
+      .catch((e: { code?: number }) => e);
     expect(error).toMatchObject({ code: status.RESOURCE_EXHAUSTED });
     await stillServing();
   });

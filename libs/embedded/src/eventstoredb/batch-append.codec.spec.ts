@@ -45,15 +45,24 @@ describe('BatchAppend codec', () => {
     expect(decoded.isFinal).toBe(true);
     const [message] = decoded.messages;
     expect(message.id).toEqual({ text: '0f8fad5b-d9cb-469f-a165-70867728950e' });
-    expect(Object.fromEntries(message.metadata)).toEqual({ type: 'QuestionAsked', 'content-type': 'application/json' });
+    expect(Object.fromEntries(message.metadata)).toEqual({
+      type: 'QuestionAsked',
+      'content-type': 'application/json',
+    });
     expect(message.data.toString()).toBe('{"a":1}');
     expect(message.customMetadata.toString()).toBe('{"m":2}');
   });
 
   it('decodes each expected-revision case', () => {
-    expect(decodeBatchAppendReq(request((o) => o.setAny(new Empty()))).options!.expected).toEqual({ kind: 'any' });
-    expect(decodeBatchAppendReq(request((o) => o.setNoStream(new Empty()))).options!.expected).toEqual({ kind: 'no_stream' });
-    expect(decodeBatchAppendReq(request((o) => o.setStreamExists(new Empty()))).options!.expected).toEqual({
+    expect(decodeBatchAppendReq(request((o) => o.setAny(new Empty()))).options!.expected).toEqual({
+      kind: 'any',
+    });
+    expect(
+      decodeBatchAppendReq(request((o) => o.setNoStream(new Empty()))).options!.expected,
+    ).toEqual({ kind: 'no_stream' });
+    expect(
+      decodeBatchAppendReq(request((o) => o.setStreamExists(new Empty()))).options!.expected,
+    ).toEqual({
       kind: 'stream_exists',
     });
   });
@@ -72,8 +81,12 @@ describe('BatchAppend codec', () => {
     expect(success.getCurrentRevision()).toBe('7');
     expect(success.getPosition()!.getCommitPosition()).toBe('123456789');
     expect(success.getPosition()!.getPreparePosition()).toBe('123456789');
-    expect(Buffer.from(resp.getStreamIdentifier()!.getStreamName_asU8()).toString()).toBe('question-1');
-    const empty = BatchAppendResp.deserializeBinary(new Uint8Array(encodeBatchSuccess(correlation, Buffer.from('s'), -1, -1)));
+    expect(Buffer.from(resp.getStreamIdentifier()!.getStreamName_asU8()).toString()).toBe(
+      'question-1',
+    );
+    const empty = BatchAppendResp.deserializeBinary(
+      new Uint8Array(encodeBatchSuccess(correlation, Buffer.from('s'), -1, -1)),
+    );
     expect(empty.getSuccess()!.hasNoStream()).toBe(true);
     expect(empty.getSuccess()!.hasNoPosition()).toBe(true);
   });

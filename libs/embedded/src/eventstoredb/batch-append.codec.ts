@@ -17,9 +17,7 @@ export interface WireProposedMessage {
 }
 
 export type WireExpected =
-  | { kind: 'revision'; value: bigint }
-  | { kind: 'no_stream' | 'any' | 'stream_exists' }
-  | undefined;
+  { kind: 'revision'; value: bigint } | { kind: 'no_stream' | 'any' | 'stream_exists' } | undefined;
 
 export interface WireBatchOptions {
   streamName: Buffer | undefined;
@@ -138,7 +136,11 @@ function readTimestamp(buf: Buffer, start: number, end: number): number {
 
 function readOptions(buf: Buffer, start: number, end: number): WireBatchOptions {
   const r = new Reader(buf, start, end);
-  const options: WireBatchOptions = { streamName: undefined, expected: undefined, deadline: undefined };
+  const options: WireBatchOptions = {
+    streamName: undefined,
+    expected: undefined,
+    deadline: undefined,
+  };
   while (!r.done) {
     const tag = r.varint();
     switch (tag) {

@@ -182,7 +182,8 @@ export class AllSubscription extends Subscription {
       this.call.write(this.wrap(event.record, position));
       return;
     }
-    if (filter.matches(event.stream, event.type)) this.call.write(this.wrap(event.record, position));
+    if (filter.matches(event.stream, event.type))
+      this.call.write(this.wrap(event.record, position));
     if (++this.considered >= filter.checkpointInterval) {
       this.considered = 0;
       this.call.write(encodeCheckpoint(position));

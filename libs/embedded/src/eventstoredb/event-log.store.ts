@@ -13,8 +13,11 @@ import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { decodeRecord, encodeRecord } from './read-resp.encoder';
 
-/** Soft delete writes `$tb` = `long.MaxValue`; appending again replaces it with the first new revision. */
-export const SOFT_DELETED_TB = 9223372036854775807;
+/**
+ * Soft delete writes `$tb` = `long.MaxValue`; appending again replaces it with the first
+ * new revision. JSON.parse reads that number as the nearest double, which this is.
+ */
+export const SOFT_DELETED_TB = Number(9223372036854775807n);
 const SOFT_DELETED_TB_TEXT = '9223372036854775807';
 
 /** The real server's gRPC append limit: 1 MiB per append call. */
@@ -217,7 +220,9 @@ export class EventLog {
       )
       .raw();
     this.selectLastRecord = this.db
-      .prepare('SELECT record FROM events WHERE stream_id = ? AND revision >= 0 ORDER BY revision DESC LIMIT 1')
+      .prepare(
+        'SELECT record FROM events WHERE stream_id = ? AND revision >= 0 ORDER BY revision DESC LIMIT 1',
+      )
       .pluck();
 
     this.selectRecordAt = this.db
@@ -552,7 +557,13 @@ export class EventLog {
         this.nextPosition = position + RECORD_OVERHEAD + record.length;
         this.updateStream.run(current, 1, streamId);
         this.cacheStream(streamName, { id: streamId, lastRevision: current, tombstoned: true });
-        this.pending.push({ position, stream: streamName, revision: TOMBSTONE, type: '$streamDeleted', record });
+        this.pending.push({
+          position,
+          stream: streamName,
+          revision: TOMBSTONE,
+          type: '$streamDeleted',
+          record,
+        });
         return { kind: 'ok', position };
       }
       const meta = this.stream(`$$${streamName}`);
@@ -572,7 +583,8 @@ export class EventLog {
   /** Writes the events a real node writes when it starts on an empty database. */
   writeStartupEvents(events: { stream: string; type: string; data: unknown }[]): void {
     this.transaction(() => {
-      for (const e of events) this.writeSystemEvent(e.stream, e.type, Buffer.from(JSON.stringify(e.data)));
+      for (const e of events)
+        this.writeSystemEvent(e.stream, e.type, Buffer.from(JSON.stringify(e.data)));
     });
   }
 

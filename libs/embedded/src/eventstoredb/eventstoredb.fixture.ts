@@ -12,7 +12,11 @@ import {
   type JSONEventType,
   type ResolvedEvent,
 } from '@eventstore/db-client';
-import { startEventStoreDbServer, type EmbeddedServer, type EventStoreDbServerOptions } from './index';
+import {
+  startEventStoreDbServer,
+  type EmbeddedServer,
+  type EventStoreDbServerOptions,
+} from './index';
 
 export interface Harness {
   server: EmbeddedServer;
@@ -43,7 +47,10 @@ export function uniqueStream(prefix = 'test'): string {
   return `${prefix}-${randomUUID()}`;
 }
 
-export function events(count: number, type = 'Counted'): ReturnType<typeof jsonEvent<JSONEventType>>[] {
+export function events(
+  count: number,
+  type = 'Counted',
+): ReturnType<typeof jsonEvent<JSONEventType>>[] {
   return Array.from({ length: count }, (_, i) => jsonEvent({ type, data: { n: i } }));
 }
 

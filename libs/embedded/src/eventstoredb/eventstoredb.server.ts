@@ -98,7 +98,9 @@ function streamsDefinition(): ServiceDefinition {
     ...definition,
     read: {
       ...definition.read,
-      responseSerialize: passBuffers(definition.read.responseSerialize as (value: unknown) => Buffer),
+      responseSerialize: passBuffers(
+        definition.read.responseSerialize as (value: unknown) => Buffer,
+      ),
     },
     batchAppend: {
       ...definition.batchAppend,

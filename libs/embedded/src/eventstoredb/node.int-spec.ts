@@ -2,7 +2,10 @@
  * The node-level surface through the real client: what it learns on connect, discovery
  * through gossip, and services the embedded server does not have failing loudly.
  */
-import { EventStoreDBClient, persistentSubscriptionToStreamSettingsFromDefaults } from '@eventstore/db-client';
+import {
+  EventStoreDBClient,
+  persistentSubscriptionToStreamSettingsFromDefaults,
+} from '@eventstore/db-client';
 import { collect, events, startHarness, uniqueStream, type Harness } from './eventstoredb.fixture';
 
 jest.setTimeout(20_000);
@@ -15,10 +18,13 @@ describe('node surface', () => {
   afterAll(() => h.stop());
 
   it('reports its version and BatchAppend through ServerFeatures', async () => {
-    const features = await (h.client as unknown as { capabilities: Promise<{ serverVersion: string }> }).capabilities;
+    const features = await (
+      h.client as unknown as { capabilities: Promise<{ serverVersion: string }> }
+    ).capabilities;
     expect(features.serverVersion).toBe('24.10.0');
     const { StreamsService } = await import('@eventstore/db-client/generated/streams_grpc_pb');
-    const supports = (h.client as unknown as { supports(m: unknown, f?: string): Promise<boolean> }).supports;
+    const supports = (h.client as unknown as { supports(m: unknown, f?: string): Promise<boolean> })
+      .supports;
     expect(await supports(StreamsService.batchAppend)).toBe(true);
     expect(await supports(StreamsService.read, 'position')).toBe(true);
   });
@@ -41,7 +47,13 @@ describe('node surface', () => {
       code: 12,
       message: expect.stringContaining('not supported by the embedded EventStoreDB server'),
     });
-    await expect(h.client.createPersistentSubscriptionToStream('s', 'g', persistentSubscriptionToStreamSettingsFromDefaults())).rejects.toMatchObject({
+    await expect(
+      h.client.createPersistentSubscriptionToStream(
+        's',
+        'g',
+        persistentSubscriptionToStreamSettingsFromDefaults(),
+      ),
+    ).rejects.toMatchObject({
       code: 12,
     });
   });

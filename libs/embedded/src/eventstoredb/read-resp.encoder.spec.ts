@@ -37,7 +37,9 @@ describe('read reply encodings', () => {
     expect(readEvent.getCommitPosition()).toBe('5000000123');
     const e = readEvent.getEvent()!;
     expect(e.getId()!.getString()).toBe(fields.id);
-    expect(Buffer.from(e.getStreamIdentifier()!.getStreamName_asU8()).toString()).toBe(fields.stream);
+    expect(Buffer.from(e.getStreamIdentifier()!.getStreamName_asU8()).toString()).toBe(
+      fields.stream,
+    );
     expect(e.getStreamRevision()).toBe('300');
     expect(e.getPreparePosition()).toBe('5000000123');
     expect(e.getCommitPosition()).toBe('5000000123');
@@ -50,23 +52,39 @@ describe('read reply encodings', () => {
   });
 
   it('sends a tombstone with revision long.MaxValue', () => {
-    const record = encodeRecord({ ...fields, revision: -1, data: Buffer.alloc(0), metadata: Buffer.alloc(0) });
-    const e = decode(wrapEvent(record, 1, 'string')).getEvent()!.getEvent()!;
+    const record = encodeRecord({
+      ...fields,
+      revision: -1,
+      data: Buffer.alloc(0),
+      metadata: Buffer.alloc(0),
+    });
+    const e = decode(wrapEvent(record, 1, 'string'))
+      .getEvent()!
+      .getEvent()!;
     expect(e.getStreamRevision()).toBe('9223372036854775807');
     expect(e.getData_asU8()).toHaveLength(0);
   });
 
   it('reads a stored record back unchanged', () => {
     const back = decodeRecord(encodeRecord(fields));
-    expect({ ...back, metadata: Buffer.from(back.metadata), data: Buffer.from(back.data) }).toEqual(fields);
+    expect({ ...back, metadata: Buffer.from(back.metadata), data: Buffer.from(back.data) }).toEqual(
+      fields,
+    );
   });
 
   it('encodes the subscription control messages', () => {
-    expect(decode(encodeConfirmation('sub-1')).getConfirmation()!.getSubscriptionId()).toBe('sub-1');
+    expect(decode(encodeConfirmation('sub-1')).getConfirmation()!.getSubscriptionId()).toBe(
+      'sub-1',
+    );
     const checkpoint = decode(encodeCheckpoint(1234567)).getCheckpoint()!;
-    expect([checkpoint.getCommitPosition(), checkpoint.getPreparePosition()]).toEqual(['1234567', '1234567']);
+    expect([checkpoint.getCommitPosition(), checkpoint.getPreparePosition()]).toEqual([
+      '1234567',
+      '1234567',
+    ]);
     expect(decode(CAUGHT_UP).hasCaughtUp()).toBe(true);
     const missing = decode(encodeStreamNotFound(Buffer.from('nope'))).getStreamNotFound()!;
-    expect(Buffer.from(missing.getStreamIdentifier()!.getStreamName_asU8()).toString()).toBe('nope');
+    expect(Buffer.from(missing.getStreamIdentifier()!.getStreamName_asU8()).toString()).toBe(
+      'nope',
+    );
   });
 });

@@ -92,7 +92,8 @@ export function encodeRecord(e: RecordFields, uuid: UuidFormat = 'string'): Buff
   const uuidInner = structured ? lengthDelimitedSize(structured.length) : lengthDelimitedSize(36);
   const identifierInner = lengthDelimitedSize(streamLength);
   const typeEntry = lengthDelimitedSize(KEY_TYPE.length) + lengthDelimitedSize(typeLength);
-  const createdEntry = lengthDelimitedSize(KEY_CREATED.length) + lengthDelimitedSize(created.length);
+  const createdEntry =
+    lengthDelimitedSize(KEY_CREATED.length) + lengthDelimitedSize(created.length);
   const contentEntry =
     lengthDelimitedSize(KEY_CONTENT_TYPE.length) + lengthDelimitedSize(contentType.length);
   const revisionSize = isTombstone ? TOMBSTONE_REVISION_VARINT.length : varintSize(e.revision);
@@ -274,13 +275,19 @@ export function wrapEvent(record: Buffer, position: number, uuid: UuidFormat): B
  * with resolveLinkTos, its target in `event` and the link itself in `link`, positioned at
  * the link as the real server's OriginalPosition is.
  */
-export function wrapResolved(target: Buffer, link: Buffer, position: number, uuid: UuidFormat): Buffer {
+export function wrapResolved(
+  target: Buffer,
+  link: Buffer,
+  position: number,
+  uuid: UuidFormat,
+): Buffer {
   if (uuid === 'structured') {
     target = encodeRecord(decodeRecord(target), 'structured');
     link = encodeRecord(decodeRecord(link), 'structured');
   }
   const posSize = varintSize(position);
-  const readEventSize = lengthDelimitedSize(target.length) + lengthDelimitedSize(link.length) + 1 + posSize;
+  const readEventSize =
+    lengthDelimitedSize(target.length) + lengthDelimitedSize(link.length) + 1 + posSize;
   const buf = Buffer.allocUnsafe(lengthDelimitedSize(readEventSize));
   let o = 0;
   buf[o++] = 0x0a; // ReadResp.event = 1

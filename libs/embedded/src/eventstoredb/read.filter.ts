@@ -21,7 +21,8 @@ const DEFAULT_SEARCH_WINDOW = 32;
 export function toFilter(options: ReadReq.Options.FilterOptions): FilterSettings {
   const onStream = options.hasStreamIdentifier();
   const expression = onStream ? options.getStreamIdentifier() : options.getEventType();
-  if (!expression) throw new RequestError(invalidArgument(`'${String(options)}' is not a valid FilterOptions`));
+  if (!expression)
+    throw new RequestError(invalidArgument(`'${String(options)}' is not a valid FilterOptions`));
   const regex = expression.getRegex();
   let matches: EventFilter;
   if (regex) {
@@ -40,7 +41,8 @@ export function toFilter(options: ReadReq.Options.FilterOptions): FilterSettings
     };
     matches = onStream ? (stream) => anyPrefix(stream) : (_stream, type) => anyPrefix(type);
   }
-  const window = options.hasMax() && options.getMax() > 0 ? options.getMax() : DEFAULT_SEARCH_WINDOW;
+  const window =
+    options.hasMax() && options.getMax() > 0 ? options.getMax() : DEFAULT_SEARCH_WINDOW;
   const multiplier = options.getCheckpointintervalmultiplier() || 1;
   return { matches, checkpointInterval: window * multiplier };
 }

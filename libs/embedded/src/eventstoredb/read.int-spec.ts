@@ -13,7 +13,14 @@ import {
   START,
   StreamNotFoundError,
 } from '@eventstore/db-client';
-import { collect, events, startHarness, tempDir, uniqueStream, type Harness } from './eventstoredb.fixture';
+import {
+  collect,
+  events,
+  startHarness,
+  tempDir,
+  uniqueStream,
+  type Harness,
+} from './eventstoredb.fixture';
 
 jest.setTimeout(20_000);
 
@@ -35,19 +42,26 @@ describe.each(['memory', 'disk'])('reads (%s)', (mode) => {
     return stream;
   }
 
-  const revisions = (list: { event?: { revision: bigint } }[]) => list.map((e) => Number(e.event!.revision));
+  const revisions = (list: { event?: { revision: bigint } }[]) =>
+    list.map((e) => Number(e.event!.revision));
 
   it('reads a stream forwards from a revision, including that revision', async () => {
     const stream = await streamOf(5);
-    const read = await collect(h.client.readStream(stream, { fromRevision: 2n, direction: FORWARDS }));
+    const read = await collect(
+      h.client.readStream(stream, { fromRevision: 2n, direction: FORWARDS }),
+    );
     expect(revisions(read)).toEqual([2, 3, 4]);
   });
 
   it('reads a stream backwards from a revision, including that revision', async () => {
     const stream = await streamOf(5);
-    const read = await collect(h.client.readStream(stream, { fromRevision: 2n, direction: BACKWARDS }));
+    const read = await collect(
+      h.client.readStream(stream, { fromRevision: 2n, direction: BACKWARDS }),
+    );
     expect(revisions(read)).toEqual([2, 1, 0]);
-    const fromEnd = await collect(h.client.readStream(stream, { fromRevision: END, direction: BACKWARDS, maxCount: 2 }));
+    const fromEnd = await collect(
+      h.client.readStream(stream, { fromRevision: END, direction: BACKWARDS, maxCount: 2 }),
+    );
     expect(revisions(fromEnd)).toEqual([4, 3]);
   });
 
@@ -95,7 +109,9 @@ describe.each(['memory', 'disk'])('reads (%s)', (mode) => {
     const middle = own[1].event!.position!;
     const forwards = await collect(h.client.readAll({ fromPosition: middle, maxCount: 2 }));
     expect(forwards.map((e) => e.event!.id)).toEqual([own[1].event!.id, own[2].event!.id]);
-    const backwards = await collect(h.client.readAll({ fromPosition: middle, direction: BACKWARDS, maxCount: 1 }));
+    const backwards = await collect(
+      h.client.readAll({ fromPosition: middle, direction: BACKWARDS, maxCount: 1 }),
+    );
     expect(backwards.map((e) => e.event!.id)).toEqual([own[0].event!.id]);
   });
 
@@ -122,7 +138,11 @@ describe.each(['memory', 'disk'])('reads (%s)', (mode) => {
     const truncated = await streamOf(5);
     await h.client.setStreamMetadata(truncated, { truncateBefore: 3 });
     expect(revisions(await collect(h.client.readStream(truncated)))).toEqual([3, 4]);
-    expect(revisions(await collect(h.client.readStream(truncated, { direction: BACKWARDS, fromRevision: END })))).toEqual([4, 3]);
+    expect(
+      revisions(
+        await collect(h.client.readStream(truncated, { direction: BACKWARDS, fromRevision: END })),
+      ),
+    ).toEqual([4, 3]);
 
     const capped = await streamOf(5);
     await h.client.setStreamMetadata(capped, { maxCount: 2 });

@@ -49,7 +49,11 @@ export function accessDenied(): RpcError {
 }
 
 export function unauthenticated(): RpcError {
-  return { code: Status.UNAUTHENTICATED, details: 'Bad HTTP status code: 401', message: '' } as RpcError;
+  return {
+    code: Status.UNAUTHENTICATED,
+    details: 'Bad HTTP status code: 401',
+    message: '',
+  } as RpcError;
 }
 
 export function maxAppendSizeExceeded(): RpcError {

@@ -19,13 +19,31 @@ describe('TLS and credentials', () => {
   const clients: EventStoreDBClient[] = [];
 
   beforeAll(async () => {
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1',
-      '-subj', '/CN=localhost',
-      '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
-      '-keyout', keyFile, '-out', certFile,
-    ], { stdio: 'ignore' });
-    server = await startEventStoreDbServer({ port: 0, tls: { cert: certFile, key: readFileSync(keyFile) } });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=localhost',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1,DNS:localhost',
+        '-keyout',
+        keyFile,
+        '-out',
+        certFile,
+      ],
+      { stdio: 'ignore' },
+    );
+    server = await startEventStoreDbServer({
+      port: 0,
+      tls: { cert: certFile, key: readFileSync(keyFile) },
+    });
   });
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.dispose()));
@@ -59,7 +77,9 @@ describe('TLS and credentials', () => {
     const error = await intruder.appendToStream(uniqueStream(), events(1)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AccessDeniedError);
     expect(error).toMatchObject({ code: 16 });
-    await expect(collect(intruder.readStream(uniqueStream()))).rejects.toBeInstanceOf(AccessDeniedError);
+    await expect(collect(intruder.readStream(uniqueStream()))).rejects.toBeInstanceOf(
+      AccessDeniedError,
+    );
   });
 
   it('lets ops and anonymous callers use user streams but keeps $all for admins', async () => {
@@ -69,8 +89,12 @@ describe('TLS and credentials', () => {
     await ops.appendToStream(stream, events(1));
     await anonymous.appendToStream(stream, events(1));
     expect(await collect(anonymous.readStream(stream))).toHaveLength(2);
-    await expect(collect(anonymous.readAll({ maxCount: 1 }))).rejects.toBeInstanceOf(AccessDeniedError);
-    await expect(collect(ops.readAll({ maxCount: 1 }))).rejects.toMatchObject({ type: 'access-denied' });
+    await expect(collect(anonymous.readAll({ maxCount: 1 }))).rejects.toBeInstanceOf(
+      AccessDeniedError,
+    );
+    await expect(collect(ops.readAll({ maxCount: 1 }))).rejects.toMatchObject({
+      type: 'access-denied',
+    });
   });
 
   it('uses credentials given per call over unary Append', async () => {
@@ -80,7 +104,9 @@ describe('TLS and credentials', () => {
       credentials: { username: 'admin', password: 'changeit' },
     });
     await expect(
-      anonymous.appendToStream(stream, events(1), { credentials: { username: 'ops', password: 'nope' } }),
+      anonymous.appendToStream(stream, events(1), {
+        credentials: { username: 'ops', password: 'nope' },
+      }),
     ).rejects.toBeInstanceOf(AccessDeniedError);
     expect(await collect(anonymous.readStream(stream))).toHaveLength(1);
   });

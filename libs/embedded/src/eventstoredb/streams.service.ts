@@ -161,7 +161,8 @@ function toProposed(message: AppendReq.ProposedMessage): ProposedEvent {
  */
 function fromWire(message: WireProposedMessage): ProposedEvent {
   const type = message.metadata.get('type');
-  if (type === undefined) throw new Error("The given key 'type' was not present in the dictionary.");
+  if (type === undefined)
+    throw new Error("The given key 'type' was not present in the dictionary.");
   const contentType = message.metadata.get('content-type');
   if (contentType === undefined) {
     throw new Error("The given key 'content-type' was not present in the dictionary.");
@@ -176,7 +177,10 @@ function fromWire(message: WireProposedMessage): ProposedEvent {
 }
 
 function expectedFromWire(expected: WireExpected): number {
-  if (!expected) throw new RequestError(invalidArgument("'None' is not a valid ExpectedStreamPositionOneofCase"));
+  if (!expected)
+    throw new RequestError(
+      invalidArgument("'None' is not a valid ExpectedStreamPositionOneofCase"),
+    );
   switch (expected.kind) {
     case 'any':
       return EXPECTED_ANY;
@@ -195,7 +199,8 @@ function sizeOf(event: ProposedEvent): number {
 
 function errorOf(error: unknown): RpcError {
   if (error instanceof RequestError) return error.rpc;
-  if (error && typeof error === 'object' && 'code' in error && 'details' in error) return error as RpcError;
+  if (error && typeof error === 'object' && 'code' in error && 'details' in error)
+    return error as RpcError;
   return internal(error instanceof Error ? error.message : String(error));
 }
 
@@ -206,7 +211,9 @@ export function streamsService(log: EventLog, access: Access): UntypedServiceImp
       if (!options) throw new RequestError(invalidArgument(' `options` is a required argument'));
       const uuidOption = options.getUuidOption();
       if (!uuidOption) {
-        throw new RequestError(invalidArgument(' `uuidOption` is a required argument of type UUIDOption'));
+        throw new RequestError(
+          invalidArgument(' `uuidOption` is a required argument of type UUIDOption'),
+        );
       }
       const uuid: UuidFormat = uuidOption.hasStructured() ? 'structured' : 'string';
       const wrap = wrapperFor(uuid, options.getResolveLinks());
@@ -231,7 +238,8 @@ export function streamsService(log: EventLog, access: Access): UntypedServiceImp
         void readStream(call, name, streamOptions, count(options), backwards, wrap);
         return;
       }
-      if (!options.hasAll()) throw new RequestError(invalidArgument("'None' is not a valid StreamOptionOneofCase"));
+      if (!options.hasAll())
+        throw new RequestError(invalidArgument("'None' is not a valid StreamOptionOneofCase"));
       const denied = access.check(call.metadata, '$all', 'read');
       if (denied) throw new RequestError(denied);
       const all = options.getAll()!;
@@ -254,12 +262,15 @@ export function streamsService(log: EventLog, access: Access): UntypedServiceImp
     if (!resolveLinks) return (record, position) => wrapEvent(record, position, uuid);
     return (record, position) => {
       const target = log.resolveLink(record);
-      return target ? wrapResolved(target, record, position, uuid) : wrapEvent(record, position, uuid);
+      return target
+        ? wrapResolved(target, record, position, uuid)
+        : wrapEvent(record, position, uuid);
     };
   }
 
   function count(options: ReadReq.Options): number {
-    if (!options.hasCount()) throw new RequestError(invalidArgument("'None' is not a valid CountOptionOneofCase"));
+    if (!options.hasCount())
+      throw new RequestError(invalidArgument("'None' is not a valid CountOptionOneofCase"));
     const n = Number(options.getCount());
     return Number.isFinite(n) && n > 0 ? n : 0;
   }
@@ -357,11 +368,20 @@ export function streamsService(log: EventLog, access: Access): UntypedServiceImp
       };
       if (backwards) {
         // Backwards reads exclude the start position, as the real server's do.
-        let before = all.hasPosition() ? parsePosition(all.getPosition()!) : Number.MAX_SAFE_INTEGER;
+        let before = all.hasPosition()
+          ? parsePosition(all.getPosition()!)
+          : Number.MAX_SAFE_INTEGER;
         if (all.hasStart()) before = 0;
         while (remaining > 0) {
-          const rows = filter ? log.readFilteredBackward(before, READ_PAGE) : log.readAllBackward(before, READ_PAGE);
-          for (const [position, record, stream, type] of rows as [number, Buffer, string?, string?][]) {
+          const rows = filter
+            ? log.readFilteredBackward(before, READ_PAGE)
+            : log.readAllBackward(before, READ_PAGE);
+          for (const [position, record, stream, type] of rows as [
+            number,
+            Buffer,
+            string?,
+            string?,
+          ][]) {
             before = position;
             if (send(position, record, stream, type)) break;
           }
@@ -373,8 +393,15 @@ export function streamsService(log: EventLog, access: Access): UntypedServiceImp
         let from = all.hasPosition() ? parsePosition(all.getPosition()!) : 0;
         if (all.hasEnd()) from = Number.MAX_SAFE_INTEGER;
         while (remaining > 0) {
-          const rows = filter ? log.readFilteredForward(from, READ_PAGE) : log.readAllForward(from, READ_PAGE);
-          for (const [position, record, stream, type] of rows as [number, Buffer, string?, string?][]) {
+          const rows = filter
+            ? log.readFilteredForward(from, READ_PAGE)
+            : log.readAllForward(from, READ_PAGE);
+          for (const [position, record, stream, type] of rows as [
+            number,
+            Buffer,
+            string?,
+            string?,
+          ][]) {
             from = position + 1;
             if (send(position, record, stream, type)) break;
           }
@@ -411,7 +438,10 @@ export function streamsService(log: EventLog, access: Access): UntypedServiceImp
       if (done) return;
       try {
         if (!header) {
-          if (!request.hasOptions()) throw new RequestError(internal('Operation is not valid due to the current state of the object.'));
+          if (!request.hasOptions())
+            throw new RequestError(
+              internal('Operation is not valid due to the current state of the object.'),
+            );
           header = request.getOptions()!;
           streamName = streamNameOf(header.getStreamIdentifier());
           expected = expectedOf(header);
@@ -419,7 +449,10 @@ export function streamsService(log: EventLog, access: Access): UntypedServiceImp
           if (denied) throw new RequestError(denied);
           return;
         }
-        if (!request.hasProposedMessage()) throw new RequestError(internal('Operation is not valid due to the current state of the object.'));
+        if (!request.hasProposedMessage())
+          throw new RequestError(
+            internal('Operation is not valid due to the current state of the object.'),
+          );
         const event = toProposed(request.getProposedMessage()!);
         size += sizeOf(event);
         if (size > MAX_APPEND_SIZE) throw new RequestError(maxAppendSizeExceeded());
@@ -433,7 +466,8 @@ export function streamsService(log: EventLog, access: Access): UntypedServiceImp
     });
     call.on('end', () => {
       if (done) return;
-      if (!header) return finish(internal('Operation is not valid due to the current state of the object.'));
+      if (!header)
+        return finish(internal('Operation is not valid due to the current state of the object.'));
       try {
         const outcome = log.append(streamName, expected, events);
         const reply = new AppendResp();
@@ -441,7 +475,8 @@ export function streamsService(log: EventLog, access: Access): UntypedServiceImp
         if (outcome.kind === 'wrong-expected-version') {
           const wrong = new AppendResp.WrongExpectedVersion();
           if (expected === EXPECTED_ANY) wrong.setExpectedAny(new shared.Empty());
-          else if (expected === EXPECTED_STREAM_EXISTS) wrong.setExpectedStreamExists(new shared.Empty());
+          else if (expected === EXPECTED_STREAM_EXISTS)
+            wrong.setExpectedStreamExists(new shared.Empty());
           else if (expected === EXPECTED_NO_STREAM) wrong.setExpectedNoStream(new shared.Empty());
           else wrong.setExpectedRevision(String(expected));
           if (outcome.current < 0) wrong.setCurrentNoStream(new shared.Empty());
@@ -488,9 +523,14 @@ export function streamsService(log: EventLog, access: Access): UntypedServiceImp
     const send = (reply: BatchAppendResp | Buffer) => {
       if (!call.writableEnded && !call.destroyed) call.write(reply);
     };
-    const fail = (correlation: Buffer | undefined, streamName: Buffer | undefined, error: RpcStatus) => {
+    const fail = (
+      correlation: Buffer | undefined,
+      streamName: Buffer | undefined,
+      error: RpcStatus,
+    ) => {
       const resp = new BatchAppendResp();
-      if (correlation) resp.setCorrelationId(shared.UUID.deserializeBinary(new Uint8Array(correlation)));
+      if (correlation)
+        resp.setCorrelationId(shared.UUID.deserializeBinary(new Uint8Array(correlation)));
       if (streamName) {
         const identifier = new shared.StreamIdentifier();
         identifier.setStreamName(new Uint8Array(streamName));
@@ -509,7 +549,11 @@ export function streamsService(log: EventLog, access: Access): UntypedServiceImp
         const options = request.options;
         if (options) {
           if (!options.streamName) {
-            return fail(correlation, undefined, batchBadRequest('Required field StreamIdentifier not set.'));
+            return fail(
+              correlation,
+              undefined,
+              batchBadRequest('Required field StreamIdentifier not set.'),
+            );
           }
           const streamName = options.streamName.toString('utf8');
           if (access.check(call.metadata, streamName, 'write')) {
@@ -546,13 +590,24 @@ export function streamsService(log: EventLog, access: Access): UntypedServiceImp
         if (outcome.kind === 'stream-deleted') {
           fail(correlation, write.nameBytes, batchStreamDeleted(write.nameBytes));
         } else if (outcome.kind === 'wrong-expected-version') {
-          fail(correlation, write.nameBytes, batchWrongExpectedVersion(outcome.current, write.expected));
+          fail(
+            correlation,
+            write.nameBytes,
+            batchWrongExpectedVersion(outcome.current, write.expected),
+          );
         } else {
-          send(encodeBatchSuccess(correlation!, write.nameBytes, outcome.revision, outcome.position));
+          send(
+            encodeBatchSuccess(correlation!, write.nameBytes, outcome.revision, outcome.position),
+          );
         }
       } catch (error) {
         if (key) pending.delete(key);
-        const message = error instanceof RequestError ? error.rpc.details : error instanceof Error ? error.message : String(error);
+        const message =
+          error instanceof RequestError
+            ? error.rpc.details
+            : error instanceof Error
+              ? error.message
+              : String(error);
         fail(correlation, nameBytes, batchBadRequest(message));
       }
     });
@@ -611,4 +666,3 @@ function drained(call: ServerWritableStream<ReadReq, Buffer>): Promise<void> {
     call.on('cancelled', done);
   });
 }
-

@@ -17,7 +17,14 @@ import {
   type AllStreamSubscription,
   StreamDeletedError,
 } from '@eventstore/db-client';
-import { collect, events, startHarness, tempDir, uniqueStream, type Harness } from './eventstoredb.fixture';
+import {
+  collect,
+  events,
+  startHarness,
+  tempDir,
+  uniqueStream,
+  type Harness,
+} from './eventstoredb.fixture';
 
 jest.setTimeout(30_000);
 
@@ -160,7 +167,9 @@ describe.each(['memory', 'disk'])('subscriptions (%s)', (mode) => {
       jsonEvent({ type: 'Unrelated', data: {} }),
       jsonEvent({ type: `${tag}Deleted`, data: {} }),
     ]);
-    const r = record(track(h.client.subscribeToAll({ filter: eventTypeFilter({ regex: `^${tag}` }) })));
+    const r = record(
+      track(h.client.subscribeToAll({ filter: eventTypeFilter({ regex: `^${tag}` }) })),
+    );
     await r.waitFor(() => r.log.includes('caughtUp'));
     expect(r.received.map((e) => e.event!.type)).toEqual([`${tag}Created`, `${tag}Deleted`]);
   });
@@ -195,7 +204,8 @@ describe.each(['memory', 'disk'])('subscriptions (%s)', (mode) => {
     await r.waitFor(() => r.log.includes('caughtUp'));
     // 100 considered events, one checkpoint per 20, plus the one when catch-up ends.
     expect(checkpoints).toHaveLength(6);
-    for (let i = 1; i < checkpoints.length; i++) expect(checkpoints[i]).toBeGreaterThanOrEqual(checkpoints[i - 1]);
+    for (let i = 1; i < checkpoints.length; i++)
+      expect(checkpoints[i]).toBeGreaterThanOrEqual(checkpoints[i - 1]);
     expect(r.received).toEqual([]);
   });
 
@@ -211,7 +221,9 @@ describe.each(['memory', 'disk'])('subscriptions (%s)', (mode) => {
       }
     })();
     const r = record(track(h.client.subscribeToStream(stream)));
-    const all = record(track(h.client.subscribeToAll({ filter: streamNameFilter({ prefixes: [stream] }) })));
+    const all = record(
+      track(h.client.subscribeToAll({ filter: streamNameFilter({ prefixes: [stream] }) })),
+    );
     await r.waitFor(() => r.log.includes('caughtUp'));
     await all.waitFor(() => all.log.includes('caughtUp'));
     await new Promise((res) => setTimeout(res, 200));
