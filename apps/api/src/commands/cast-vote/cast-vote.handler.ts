@@ -31,8 +31,12 @@ export class CastVoteHandler implements ICommandHandler<CastVoteCommand, CastVot
 
   async execute({ context, postType, postId, value }: CastVoteCommand): Promise<CastVoteResult> {
     const voter = requireUser(context.actor);
-    await this.posting.limitVoting(voter);
-    const post = await this.lookups.post(postType, postId);
+    // The limit check and the post lookup are independent: wait for both at once. A refused
+    // request has then read a post it does not use, which changes nothing.
+    const [, post] = await Promise.all([
+      this.posting.limitVoting(voter),
+      this.lookups.post(postType, postId),
+    ]);
     const { position } = await this.runner.handle(
       streams.vote(postId, voter.userId),
       voteFold,
