@@ -28,6 +28,7 @@ import { spawnWorker, track } from '../apps/worker/src/testing/processes';
 
 const arg = (name: string, fallback: number) =>
   Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
+const hasArg = (name: string) => process.argv.some((a) => a.startsWith(`--${name}=`));
 const RATE = arg('rate', 550);
 const SECONDS = arg('seconds', 20);
 const ASKERS = arg('askers', 300);
@@ -124,10 +125,12 @@ async function main(): Promise<void> {
   }
 
   const profileDir = process.argv.find((a) => a.startsWith('--profile-worker='))?.split('=')[1];
+  // Production defaults unless --concurrency / --connections say otherwise.
+  const given = (name: string) => (hasArg(name) ? arg(name, 0) : undefined);
   const workerOptions = {
     queuePrefix: prefix,
-    concurrency: arg('concurrency', 50),
-    smtp: { maxConnections: arg('connections', 10) },
+    concurrency: given('concurrency'),
+    smtp: { maxConnections: given('connections') },
   };
   // One worker runs the reactor and a processor; more processors scale sending out, as
   // production scales the worker app (BullMQ shares the queue between them).

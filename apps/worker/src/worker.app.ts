@@ -38,7 +38,7 @@ export interface WorkerOptions {
   queuePrefix?: string;
   attempts?: number;
   backoffMs?: number;
-  /** Jobs processed at once (default 50: sending is I/O bound). */
+  /** Jobs processed at once (default 100: each one mostly waits on other servers). */
   concurrency?: number;
   /** Most emails per `durationMs` (default 1,000 a second). */
   rateLimit?: { max: number; durationMs: number };
@@ -142,7 +142,7 @@ export async function startWorker(
     worker = new Worker<NotificationEmailJob>(NOTIFICATION_QUEUE, processor, {
       connection,
       prefix,
-      concurrency: options.concurrency ?? 50,
+      concurrency: options.concurrency ?? 100,
       limiter: { max: rate.max, duration: rate.durationMs },
       stalledInterval: options.stalledIntervalMs ?? 30_000,
       lockDuration: options.lockDurationMs ?? 30_000,

@@ -34,7 +34,8 @@ export class DeliveriesStore {
 
   constructor(db: Db) {
     this.deliveries = db.collection<Delivery>(DELIVERIES_COLLECTION);
-    this.writes = new Coalescer((batch) => this.writeBatch(batch), 500, 5);
+    // Two batches in flight: a slow round trip does not hold up every send behind it.
+    this.writes = new Coalescer((batch) => this.writeBatch(batch), 500, 5, 2);
     this.sentChecks = new Coalescer(
       async (ids) => {
         const sent = await this.deliveries
@@ -44,6 +45,7 @@ export class DeliveriesStore {
         return ids.map((id) => set.has(id));
       },
       500,
+      2,
       2,
     );
   }

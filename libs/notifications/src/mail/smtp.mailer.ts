@@ -53,7 +53,7 @@ export class SmtpMailer implements Mailer {
     this.transport = createTransport({
       url: options.url,
       pool: true,
-      maxConnections: options.maxConnections ?? 10,
+      maxConnections: options.maxConnections ?? 20,
       maxMessages: options.maxMessages ?? 1000,
       connectionTimeout: options.connectionTimeoutMs ?? 10_000,
       greetingTimeout: options.greetingTimeoutMs ?? 10_000,

@@ -26,6 +26,7 @@ export class UnsubscribeStore {
       },
       500,
       2,
+      2,
     );
   }
 
