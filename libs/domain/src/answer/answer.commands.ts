@@ -1,9 +1,10 @@
 /** Commands on one answer (`answer-<id>`). */
 import { Actor } from '../shared/actor';
 import { Command } from '../shared/decider';
-import { Id, Sealed, Timestamp } from '../shared/events';
+import { Id, Timestamp } from '../shared/events';
 import { QuestionLookup } from '../shared/lookups';
 import { EditInput } from '../shared/post-editing';
+import { PosterInput } from '../shared/posting';
 
 export type PostAnswer = Command<
   'PostAnswer',
@@ -12,11 +13,8 @@ export type PostAnswer = Command<
     /** The question's stream as the handler found it. */
     question: QuestionLookup;
     body: string;
-    actor: Actor;
-    email?: Sealed | null;
-    notify?: boolean;
     at: Timestamp;
-  }
+  } & PosterInput
 >;
 
 export type EditAnswer = Command<'EditAnswer', { answerId: Id; body: string } & EditInput>;

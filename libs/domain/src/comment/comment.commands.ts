@@ -1,9 +1,10 @@
 /** Commands on one comment (`comment-<id>`). */
 import { Actor } from '../shared/actor';
 import { Command } from '../shared/decider';
-import { Id, Sealed, Timestamp } from '../shared/events';
+import { Id, Timestamp } from '../shared/events';
 import { PostLookup } from '../shared/lookups';
 import { EditInput } from '../shared/post-editing';
+import { PosterInput } from '../shared/posting';
 
 export type PostComment = Command<
   'PostComment',
@@ -12,11 +13,8 @@ export type PostComment = Command<
     /** The question or answer commented on, as the handler found it. */
     parent: PostLookup;
     body: string;
-    actor: Actor;
-    email?: Sealed | null;
-    notify?: boolean;
     at: Timestamp;
-  }
+  } & PosterInput
 >;
 
 export type EditComment = Command<'EditComment', { commentId: Id; body: string } & EditInput>;

@@ -1,9 +1,10 @@
 /** Commands on one question (`question-<id>`). Handlers resolve lookups before deciding. */
 import { Actor } from '../shared/actor';
 import { Command } from '../shared/decider';
-import { Id, Sealed, Timestamp } from '../shared/events';
+import { Id, Timestamp } from '../shared/events';
 import { AnswerLookup, CategoryLookup } from '../shared/lookups';
 import { EditInput } from '../shared/post-editing';
+import { PosterInput } from '../shared/posting';
 
 export type AskQuestion = Command<
   'AskQuestion',
@@ -14,11 +15,8 @@ export type AskQuestion = Command<
     tags?: string[];
     /** The category the client named, as the handler found it; null for none. */
     category: CategoryLookup | null;
-    actor: Actor;
-    email?: Sealed | null;
-    notify?: boolean;
     at: Timestamp;
-  }
+  } & PosterInput
 >;
 
 export interface QuestionChanges {
