@@ -14,6 +14,7 @@
  * users to a set of questions. Every figure is printed with the target it is held to.
  */
 import { fork } from 'node:child_process';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
@@ -140,6 +141,34 @@ function loadInChild(job: Job): Promise<LoadResult> {
 
 // ---- server side (this process) ----------------------------------------------------------
 
+/**
+ * The embedded event store of this process: on the main thread beside the API (as
+ * `npm start` runs it), or with ESDB_THREAD=1 on a worker thread of the same process, so the
+ * API and the event store each get a core.
+ */
+async function startEventStore(data: string): Promise<{ url: string; close(): Promise<void> }> {
+  if (process.env.ESDB_THREAD !== '1') return startEventStoreDbServer({ port: 0, data });
+  const worker = new Worker(__filename, { workerData: { data } });
+  const url = await new Promise<string>((resolve, reject) => {
+    worker.once('message', (message: { url: string }) => resolve(message.url));
+    worker.once('error', reject);
+  });
+  return {
+    url,
+    close: async () => {
+      worker.postMessage('close');
+      await new Promise((resolve) => worker.once('exit', resolve));
+    },
+  };
+}
+
+if (!isMainThread && workerData?.data) {
+  void startEventStoreDbServer({ port: 0, data: workerData.data as string }).then((server) => {
+    parentPort!.once('message', () => void server.close().then(() => process.exit(0)));
+    parentPort!.postMessage({ url: server.url });
+  });
+}
+
 async function post(base: string, route: string, body: unknown, token?: string): Promise<any> {
   const response = await fetch(`${base}${route}`, {
     method: 'POST',
@@ -178,10 +207,7 @@ function report(name: string, count: number, result: LoadResult, minRate: number
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'qa-bench-'));
-  const esdb = await startEventStoreDbServer({
-    port: 0,
-    data: path.join(dataDir, 'eventstore.sqlite'),
-  });
+  const esdb = await startEventStore(path.join(dataDir, 'eventstore.sqlite'));
   const config = loadConfig({
     PORT: '0',
     LOG_LEVEL: 'warn',
@@ -267,7 +293,8 @@ async function main(): Promise<void> {
     });
 
     console.log(
-      `load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores when measuring started`,
+      `load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores when measuring started; ` +
+        `event store on ${process.env.ESDB_THREAD === '1' ? 'a worker thread' : 'the main thread'}`,
     );
     const votes = await load({ url: base, clients: CLIENTS, requests: voteRequests });
     const answered = await load({ url: base, clients: CLIENTS, requests: answerRequests });
@@ -281,7 +308,7 @@ async function main(): Promise<void> {
   }
 }
 
-if (!process.argv.includes('--client')) {
+if (isMainThread && !process.argv.includes('--client')) {
   main().catch((error: unknown) => {
     console.error(error);
     process.exit(1);
