@@ -28,7 +28,7 @@ export class EditCommentController {
       'UNAUTHENTICATED',
       'FORBIDDEN',
       'COMMENT_NOT_FOUND',
-      'COMMENT_HIDDEN',
+
       'CONCURRENT_MODIFICATION',
     ],
   })

@@ -241,4 +241,46 @@ describe('answers, comments and the best answer', () => {
       (await api.request('POST', `/api/v1/users/${q.id}/hide`, { token: editor.token })).status,
     ).toBe(404);
   });
+
+  it('hidden posts: no selecting, commenting on or editing them (403 with the post kind)', async () => {
+    const { body: q } = await api.request('POST', '/api/v1/questions', {
+      token: asker.token,
+      body: { title: 'A question with a hidden answer', body: 'Body.' },
+    });
+    const { body: a } = await answer(answerer.token, { body: 'Soon hidden.' }, q.id);
+    await api.request('POST', `/api/v1/answers/${a.id}/hide`, { token: editor.token });
+    const before = await api.head();
+    const select = await api.request('PUT', `/api/v1/questions/${q.id}/selected-answer`, {
+      token: asker.token,
+      body: { answerId: a.id },
+    });
+    expect(select.status).toBe(403);
+    expect(select.body.code).toBe('ANSWER_HIDDEN');
+    const comment = await api.request('POST', `/api/v1/answers/${a.id}/comments`, {
+      token: asker.token,
+      body: { body: 'On a hidden answer.' },
+    });
+    expect(comment.status).toBe(403);
+    expect(comment.body.code).toBe('ANSWER_HIDDEN');
+    const editAnswer = await api.request('PATCH', `/api/v1/answers/${a.id}`, {
+      token: answerer.token,
+      body: { body: 'Edited while hidden.' },
+    });
+    expect(editAnswer.status).toBe(403);
+    expect(editAnswer.body.code).toBe('ANSWER_HIDDEN');
+    expect(await api.head()).toBe(before);
+
+    await api.request('POST', `/api/v1/questions/${q.id}/hide`, { token: editor.token });
+    const editQuestion = await api.request('PATCH', `/api/v1/questions/${q.id}`, {
+      token: asker.token,
+      body: { body: 'Edited while hidden.' },
+    });
+    expect(editQuestion.status).toBe(403);
+    expect(editQuestion.body.code).toBe('QUESTION_HIDDEN');
+    const onQuestion = await api.request('POST', `/api/v1/questions/${q.id}/comments`, {
+      body: { body: 'On a hidden question.' },
+    });
+    expect(onQuestion.status).toBe(403);
+    expect(onQuestion.body.code).toBe('QUESTION_HIDDEN');
+  });
 });

@@ -11,7 +11,7 @@ import { CreatedResponse, type CreatedResult } from '../shared/results';
 import { PostCommentCommand } from './post-comment.command';
 import { postCommentDto, postCommentFields, type PostCommentDto } from './post-comment.dto';
 
-const COMMENT_ERRORS = ['VALIDATION_FAILED', 'QUESTION_CLOSED', 'QUESTION_HIDDEN', 'RATE_LIMITED'];
+const COMMENT_ERRORS = ['VALIDATION_FAILED', 'QUESTION_HIDDEN', 'RATE_LIMITED'];
 
 @ApiTags('comments')
 @Controller('api/v1')
