@@ -17,15 +17,35 @@ import { randomUUID } from 'node:crypto';
 import { EventStoreDbAdapter, type EventMetadata } from '@qa/event-store';
 import { ReadModelLocator } from '@qa/read-models';
 import { MongoClient } from 'mongodb';
-import { foldQuestionDocs, QuestionStreamsIndexer, QuestionStreamsStore, QuestionTimeTravel, verifyReadModels } from '@qa/audit';
-import { historyStream, type GeneratedEvent } from '../libs/read-models/src/testing/history.generator';
-import { buildOnce, percentile, startEmbedded } from '../libs/read-models/src/testing/embedded-processes';
+import {
+  foldQuestionDocs,
+  QuestionStreamsIndexer,
+  QuestionStreamsStore,
+  QuestionTimeTravel,
+  verifyReadModels,
+} from '@qa/audit';
+import {
+  historyStream,
+  type GeneratedEvent,
+} from '../libs/read-models/src/testing/history.generator';
+import {
+  buildOnce,
+  percentile,
+  startEmbedded,
+} from '../libs/read-models/src/testing/embedded-processes';
 import { replayReadModels } from '../apps/projector/src/read-model.replay';
 
-const arg = (name: string, fallback: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
+const arg = (name: string, fallback: number) =>
+  Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
 const EVENTS = arg('events', 1_000_000);
 const RUNS = arg('runs', 50);
-const metadata: EventMetadata = { correlationId: 'bench', causationId: 'bench', actor: 'bench', at: new Date().toISOString(), schemaVersion: 1 };
+const metadata: EventMetadata = {
+  correlationId: 'bench',
+  causationId: 'bench',
+  actor: 'bench',
+  at: new Date().toISOString(),
+  schemaVersion: 1,
+};
 
 /** The question the pages are timed on: 50 answers, 500 votes, comments and edits, at its own pace. */
 function bigQuestion(voters: string[], start: number): GeneratedEvent[] {
@@ -35,37 +55,117 @@ function bigQuestion(voters: string[], start: number): GeneratedEvent[] {
   const q = 'qbig';
   const asker = voters[0];
   const author = (u: string) => ({ kind: 'user' as const, userId: u, username: `User_${u}` });
-  out.push({ stream: `question-${q}`, type: 'QuestionAsked', data: { questionId: q, title: 'The question with fifty answers', body: 'Which one is right?', category: null, tags: ['bench'], author: author(asker), notify: { notify: true, email: null }, at: at() } });
+  out.push({
+    stream: `question-${q}`,
+    type: 'QuestionAsked',
+    data: {
+      questionId: q,
+      title: 'The question with fifty answers',
+      body: 'Which one is right?',
+      category: null,
+      tags: ['bench'],
+      author: author(asker),
+      notify: { notify: true, email: null },
+      at: at(),
+    },
+  });
   const answers: { id: string; author: string }[] = [];
   for (let i = 0; i < 50; i++) {
     const a = { id: `abig${i}`, author: voters[1 + (i % (voters.length - 1))] };
     answers.push(a);
-    out.push({ stream: `answer-${a.id}`, type: 'AnswerPosted', data: { answerId: a.id, questionId: q, questionAuthorId: asker, body: `Answer number ${i}`, author: author(a.author), notify: { notify: true, email: null }, at: at() } });
+    out.push({
+      stream: `answer-${a.id}`,
+      type: 'AnswerPosted',
+      data: {
+        answerId: a.id,
+        questionId: q,
+        questionAuthorId: asker,
+        body: `Answer number ${i}`,
+        author: author(a.author),
+        notify: { notify: true, email: null },
+        at: at(),
+      },
+    });
     if (i % 5 === 0) {
-      out.push({ stream: `comment-mbig${i}`, type: 'CommentPosted', data: { commentId: `mbig${i}`, questionId: q, parent: { type: 'answer', id: a.id, authorId: a.author }, body: `Comment on ${i}`, author: author(asker), notify: { notify: false, email: null }, at: at() } });
+      out.push({
+        stream: `comment-mbig${i}`,
+        type: 'CommentPosted',
+        data: {
+          commentId: `mbig${i}`,
+          questionId: q,
+          parent: { type: 'answer', id: a.id, authorId: a.author },
+          body: `Comment on ${i}`,
+          author: author(asker),
+          notify: { notify: false, email: null },
+          at: at(),
+        },
+      });
     }
   }
   let votes = 0;
   for (let v = 0; votes < 500; v++) {
     const voter = voters[v % voters.length];
-    const post = v % 10 === 0 ? { id: q, type: 'question' as const, author: asker } : { ...answers[v % answers.length], type: 'answer' as const };
+    const post =
+      v % 10 === 0
+        ? { id: q, type: 'question' as const, author: asker }
+        : { ...answers[v % answers.length], type: 'answer' as const };
     if (voter === post.author) continue;
-    out.push({ stream: `vote-${post.id}_${voter}`, type: 'VoteCast', data: { postId: post.id, postType: post.type, questionId: q, postAuthorId: post.author, voterId: voter, value: v % 4 === 0 ? -1 : 1, previousValue: 0, at: at() } });
+    out.push({
+      stream: `vote-${post.id}_${voter}`,
+      type: 'VoteCast',
+      data: {
+        postId: post.id,
+        postType: post.type,
+        questionId: q,
+        postAuthorId: post.author,
+        voterId: voter,
+        value: v % 4 === 0 ? -1 : 1,
+        previousValue: 0,
+        at: at(),
+      },
+    });
     votes += 1;
   }
-  out.push({ stream: `question-${q}`, type: 'QuestionEdited', data: { questionId: q, changes: { title: 'The question with fifty answers, edited' }, previous: { title: 'The question with fifty answers' }, reason: 'bench', editedBy: author(asker), at: at() } });
-  out.push({ stream: `question-${q}`, type: 'AnswerSelected', data: { questionId: q, questionAuthorId: asker, answerId: answers[7].id, answerAuthorId: answers[7].author, previous: null, by: asker, at: at() } });
+  out.push({
+    stream: `question-${q}`,
+    type: 'QuestionEdited',
+    data: {
+      questionId: q,
+      changes: { title: 'The question with fifty answers, edited' },
+      previous: { title: 'The question with fifty answers' },
+      reason: 'bench',
+      editedBy: author(asker),
+      at: at(),
+    },
+  });
+  out.push({
+    stream: `question-${q}`,
+    type: 'AnswerSelected',
+    data: {
+      questionId: q,
+      questionAuthorId: asker,
+      answerId: answers[7].id,
+      answerAuthorId: answers[7].author,
+      previous: null,
+      by: asker,
+      at: at(),
+    },
+  });
   return out;
 }
 
 /** Appends in windows of distinct streams, in parallel inside a window, in order between windows. */
-async function appendAll(store: EventStoreDbAdapter, events: Iterator<GeneratedEvent>): Promise<void> {
+async function appendAll(
+  store: EventStoreDbAdapter,
+  events: Iterator<GeneratedEvent>,
+): Promise<void> {
   let pending: GeneratedEvent | null = null;
   for (;;) {
     const window: GeneratedEvent[] = [];
     const streams = new Set<string>();
     while (window.length < 64) {
-      const next: GeneratedEvent | undefined = pending ?? (events.next().value as GeneratedEvent | undefined);
+      const next: GeneratedEvent | undefined =
+        pending ?? (events.next().value as GeneratedEvent | undefined);
       pending = null;
       if (!next) break;
       if (streams.has(next.stream)) {
@@ -76,19 +176,28 @@ async function appendAll(store: EventStoreDbAdapter, events: Iterator<GeneratedE
       window.push(next);
     }
     if (window.length === 0) return;
-    await Promise.all(window.map((e) => store.appendToStream(e.stream, [{ id: randomUUID(), type: e.type, data: e.data }], { expectedRevision: 'any', metadata })));
+    await Promise.all(
+      window.map((e) =>
+        store.appendToStream(e.stream, [{ id: randomUUID(), type: e.type, data: e.data }], {
+          expectedRevision: 'any',
+          metadata,
+        }),
+      ),
+    );
   }
 }
 
 function* site(count: number, onProgress: (n: number) => void): Generator<GeneratedEvent> {
   const history = historyStream(20251125);
   const users: string[] = [];
-  let big: GeneratedEvent[] | null = null;
   for (let n = 0; n < count; n++) {
     if (n === Math.floor(count / 2)) {
       const last = history.next().value as GeneratedEvent;
-      const at = Date.parse((last.data as { at?: string; registeredAt?: string }).at ?? (last.data as { registeredAt: string }).registeredAt);
-      big = bigQuestion(users.slice(-80), at);
+      const at = Date.parse(
+        (last.data as { at?: string; registeredAt?: string }).at ??
+          (last.data as { registeredAt: string }).registeredAt,
+      );
+      const big = bigQuestion(users.slice(-80), at);
       yield last;
       yield* big;
       n += big.length;
@@ -102,7 +211,11 @@ function* site(count: number, onProgress: (n: number) => void): Generator<Genera
 }
 
 async function main(): Promise<void> {
-  console.log(`bench:audit: ${EVENTS} events; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `bench:audit: ${EVENTS} events; load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   buildOnce();
   const dir = mkdtempSync(path.join(tmpdir(), 'bench-audit-'));
   const esdb = await startEmbedded('eventstoredb', ['--data', path.join(dir, 'eventstore.sqlite')]);
@@ -118,7 +231,9 @@ async function main(): Promise<void> {
       site(EVENTS, (n) => {
         if (Date.now() - lastPrint < 10_000) return;
         lastPrint = Date.now();
-        console.log(`  appended ${n} events (${Math.round(n / ((Date.now() - started) / 1000))} events/s)`);
+        console.log(
+          `  appended ${n} events (${Math.round(n / ((Date.now() - started) / 1000))} events/s)`,
+        );
       }),
     );
     console.log(`appended ${EVENTS} events in ${((Date.now() - started) / 1000).toFixed(0)} s`);
@@ -126,20 +241,27 @@ async function main(): Promise<void> {
     started = Date.now();
     const replay = await replayReadModels({ db, eventStore: store, batchSize: 1000, graceMs: 0 });
     const questions = await db.collection(`questions_v${replay.version}`).countDocuments({});
-    console.log(`read models built: ${replay.events} events, ${questions} questions, ${replay.eventsPerSecond} events/s`);
+    console.log(
+      `read models built: ${replay.events} events, ${questions} questions, ${replay.eventsPerSecond} events/s`,
+    );
 
     started = Date.now();
     const index = new QuestionStreamsStore(db);
     const indexer = new QuestionStreamsIndexer(store, index);
-    if (!(await indexer.catchUp(30 * 60_000))) throw new Error('the question stream index did not catch up');
+    if (!(await indexer.catchUp(30 * 60_000)))
+      throw new Error('the question stream index did not catch up');
     await indexer.stop();
-    console.log(`question stream index built in ${((Date.now() - started) / 1000).toFixed(1)} s (${await index.collection.countDocuments({})} streams)`);
+    console.log(
+      `question stream index built in ${((Date.now() - started) / 1000).toFixed(1)} s (${await index.collection.countDocuments({})} streams)`,
+    );
 
     const travel = new QuestionTimeTravel(store, index);
     const locator = new ReadModelLocator(db);
     const streams = await index.streamsOf('qbig');
     const mid = streams[Math.floor(streams.length / 2)].at;
-    console.log(`question qbig: ${streams.length} streams and ${(await index.votesOf('qbig', new Date().toISOString())).length} votes indexed`);
+    console.log(
+      `question qbig: ${streams.length} streams and ${(await index.votesOf('qbig', new Date().toISOString())).length} votes indexed`,
+    );
     {
       // where one page's time goes
       const now = new Date().toISOString();
@@ -151,9 +273,14 @@ async function main(): Promise<void> {
       await travel.pageAt('qbig', now, await locator.store());
       t.push(process.hrtime.bigint());
       const ms = t.slice(1).map((x, i) => (Number(x - t[i]) / 1e6).toFixed(1));
-      console.log(`one page: read ${events.length} events ${ms[0]} ms, fold ${ms[1]} ms; whole page ${ms[2]} ms`);
+      console.log(
+        `one page: read ${events.length} events ${ms[0]} ms, fold ${ms[1]} ms; whole page ${ms[2]} ms`,
+      );
     }
-    for (const [label, asOf] of [['now', new Date().toISOString()], ['half way', mid]] as const) {
+    for (const [label, asOf] of [
+      ['now', new Date().toISOString()],
+      ['half way', mid],
+    ] as const) {
       const times: number[] = [];
       let page = null;
       for (let i = 0; i < RUNS; i++) {
@@ -177,7 +304,9 @@ async function main(): Promise<void> {
       onProgress: (p) => {
         if (Date.now() - lastPrint < 10_000) return;
         lastPrint = Date.now();
-        console.log(`  verify ${p.phase}: ${p.events} events, ${p.documents} documents (${p.eventsPerSecond} events/s)`);
+        console.log(
+          `  verify ${p.phase}: ${p.events} events, ${p.documents} documents (${p.eventsPerSecond} events/s)`,
+        );
       },
     });
     const rate = Math.round(report.events / (report.elapsedMs / 1000));

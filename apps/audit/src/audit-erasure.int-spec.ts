@@ -33,7 +33,12 @@ describe('erasure through every surface', () => {
     const err: string[] = [];
     const code = await runAuditCli(
       argv,
-      async () => ({ eventStore: h.store, db: h.db, scratchDb: h.db.client.db('qa_audit'), hashKey: async () => h.runtime.secrets.hashKey }),
+      async () => ({
+        eventStore: h.store,
+        db: h.db,
+        scratchDb: h.db.client.db('qa_audit'),
+        hashKey: async () => h.runtime.secrets.hashKey,
+      }),
       { out: (l) => out.push(l), err: (l) => err.push(l) },
     );
     return { code, out: out.join('\n'), err: err.join('\n') };
@@ -42,7 +47,9 @@ describe('erasure through every surface', () => {
   const addresses = ['ann@example.com', 'cy@example.com'];
   /** Every document of every read model, as one text. */
   const readModelText = async (store: ReadModelStore) =>
-    JSON.stringify(await Promise.all(WRITE_ORDER.map((c) => store.collection(c).find({}).toArray())));
+    JSON.stringify(
+      await Promise.all(WRITE_ORDER.map((c) => store.collection(c).find({}).toArray())),
+    );
   const exported = async (name: string) => {
     const file = path.join(dir, name);
     const result = await cli('export', '--out', file);
@@ -58,9 +65,17 @@ describe('erasure through every surface', () => {
     ann = await h.fixture.registerUser('ann', 'ann@example.com');
     bob = await h.fixture.registerUser('bob', 'bob@example.com');
     question = await h.fixture.askQuestion({ user: ann });
-    await h.fixture.comment(question.id, { type: 'question', id: question.id, author: question.author }, { anonymous: { name: 'Cy', email: 'cy@example.com' } });
+    await h.fixture.comment(
+      question.id,
+      { type: 'question', id: question.id, author: question.author },
+      { anonymous: { name: 'Cy', email: 'cy@example.com' } },
+    );
     const answer = await h.fixture.postAnswer(question, { user: bob });
-    const comment = await h.fixture.comment(question.id, { type: 'question', id: question.id, author: question.author }, { user: bob });
+    const comment = await h.fixture.comment(
+      question.id,
+      { type: 'question', id: question.id, author: question.author },
+      { user: bob },
+    );
     await settle(worker, comment.result.position);
     expect(answer).toBeDefined();
   });
@@ -103,12 +118,21 @@ describe('erasure through every surface', () => {
     expect((await cli('erase', 'nobody')).code).toBe(1);
 
     // the key is gone for every process, including ones that never cached it
-    expect(await new PersonalDataVault(h.store, { hashKey: h.runtime.secrets.hashKey }).open(sealed)).toBeNull();
-    expect((await h.store.readStream(`user-${ann.userId}`)).at(-1)!.type).toBe('UserPersonalDataErased');
+    expect(
+      await new PersonalDataVault(h.store, { hashKey: h.runtime.secrets.hashKey }).open(sealed),
+    ).toBeNull();
+    expect((await h.store.readStream(`user-${ann.userId}`)).at(-1)!.type).toBe(
+      'UserPersonalDataErased',
+    );
 
     // new activity: Ann and Cy would have been emailed
     const sent = h.smtp.received.length;
-    const later = await h.fixture.comment(question.id, { type: 'question', id: question.id, author: question.author }, { user: bob }, 'One more thing.');
+    const later = await h.fixture.comment(
+      question.id,
+      { type: 'question', id: question.id, author: question.author },
+      { user: bob },
+      'One more thing.',
+    );
     await settle(worker, later.result.position);
     expect(h.smtp.received.slice(sent).map((m) => m.to)).toEqual([]);
     expect(mailTo('ann@example.com')).toHaveLength(3);
@@ -123,7 +147,10 @@ describe('erasure through every surface', () => {
       expect(history).not.toContain(address);
       expect(await readModelText(after)).not.toContain(address);
     }
-    expect(await after.collection('users').findOne({ _id: ann.userId })).toMatchObject({ username: 'ann', erased: true });
+    expect(await after.collection('users').findOne({ _id: ann.userId })).toMatchObject({
+      username: 'ann',
+      erased: true,
+    });
 
     // the page is intact, now and as of any time, and a full replay agrees with the read models
     const pageAfter = await questionPage(after, question.id);
@@ -133,7 +160,13 @@ describe('erasure through every surface', () => {
     const indexer = new QuestionStreamsIndexer(h.store, index);
     expect(await indexer.catchUp(10_000)).toBe(true);
     await indexer.stop();
-    expect(await new QuestionTimeTravel(h.store, index).pageAt(question.id, new Date().toISOString(), after)).toEqual(pageAfter);
+    expect(
+      await new QuestionTimeTravel(h.store, index).pageAt(
+        question.id,
+        new Date().toISOString(),
+        after,
+      ),
+    ).toEqual(pageAfter);
     const verify = await cli('verify');
     expect(verify.out).toContain('verify: OK');
     expect(verify.code).toBe(0);

@@ -14,9 +14,17 @@ describe('audit command line arguments', () => {
       id: 'q1',
       asOf: '2026-03-03T11:30:00.000Z',
     });
-    expect(parseArgs(['deliveries', 'q1', '--json'])).toEqual({ name: 'deliveries', questionId: 'q1', json: true });
+    expect(parseArgs(['deliveries', 'q1', '--json'])).toEqual({
+      name: 'deliveries',
+      questionId: 'q1',
+      json: true,
+    });
     expect(parseArgs(['export', '--out', 'h.jsonl'])).toEqual({ name: 'export', out: 'h.jsonl' });
-    expect(parseArgs(['erase', 'ann@example.com'])).toEqual({ name: 'erase', login: 'ann@example.com', json: false });
+    expect(parseArgs(['erase', 'ann@example.com'])).toEqual({
+      name: 'erase',
+      login: 'ann@example.com',
+      json: false,
+    });
     expect(parseArgs([])).toEqual({ name: 'help' });
     expect(parseArgs(['verify', '--help'])).toEqual({ name: 'help' });
   });
@@ -35,7 +43,9 @@ describe('audit command line arguments', () => {
     expect(refused(['user'])).toBe('user needs exactly one username');
     expect(refused(['user', 'a', 'b'])).toBe('user needs exactly one username');
     expect(refused(['export'])).toBe('export needs --out <file>');
-    expect(refused(['question', 'q1', '--as-of', 'yesterday'])).toBe('--as-of: not an ISO 8601 time: yesterday');
+    expect(refused(['question', 'q1', '--as-of', 'yesterday'])).toBe(
+      '--as-of: not an ISO 8601 time: yesterday',
+    );
     expect(refused(['verify', '--fast'])).toBe('--fast needs a value');
     expect(refused(['verify', '--fast', 'yes'])).toBe('unknown option --fast');
   });

@@ -47,10 +47,14 @@ export function parseArgs(argv: string[]): AuditCommand {
     }
   }
   const known = new Set(['json', 'help', 'as-of', 'out']);
-  for (const key of options.keys()) if (!known.has(key)) throw new UsageError(`unknown option --${key}`);
+  for (const key of options.keys())
+    if (!known.has(key)) throw new UsageError(`unknown option --${key}`);
   const [name, ...rest] = positional;
   const json = options.has('json');
-  const asOf = typeof options.get('as-of') === 'string' ? parseTime(options.get('as-of') as string, '--as-of') : undefined;
+  const asOf =
+    typeof options.get('as-of') === 'string'
+      ? parseTime(options.get('as-of') as string, '--as-of')
+      : undefined;
   const one = (what: string) => {
     if (rest.length !== 1) throw new UsageError(`${name} needs exactly one ${what}`);
     return rest[0];

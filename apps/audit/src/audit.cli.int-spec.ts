@@ -8,7 +8,10 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { EventFactory, userAuthor } from '../../../libs/read-models/src/testing/events.fixture';
-import { startAuditHarness, type AuditHarness } from '../../../libs/audit/src/testing/audit.harness';
+import {
+  startAuditHarness,
+  type AuditHarness,
+} from '../../../libs/audit/src/testing/audit.harness';
 import { runAuditCli } from './audit.cli';
 
 jest.setTimeout(60_000);
@@ -27,7 +30,12 @@ describe('audit command line', () => {
     const err: string[] = [];
     const code = await runAuditCli(
       argv,
-      async () => ({ eventStore: h.store, db: h.db, scratchDb: h.scratchDb, hashKey: async () => 'test-hash-key' }),
+      async () => ({
+        eventStore: h.store,
+        db: h.db,
+        scratchDb: h.scratchDb,
+        hashKey: async () => 'test-hash-key',
+      }),
       { out: (l) => out.push(l), err: (l) => err.push(l) },
     );
     return { code, out: out.join('\n'), err: err.join('\n') };
@@ -68,18 +76,35 @@ describe('audit command line', () => {
       ['+300', '=', '480', 'answer_selected'],
     ]);
     expect(lines.at(-1)).toBe('points: 480');
-    expect(await (await h.project()).collection('users').findOne({ _id: 'bob' })).toMatchObject({ points: 480 });
+    expect(await (await h.project()).collection('users').findOne({ _id: 'bob' })).toMatchObject({
+      points: 480,
+    });
 
     const then = await cli('user', 'bob', '--as-of', at.upvoted);
     expect(then.out.split('\n').at(-1)).toBe(`points as of ${at.upvoted}: 160 (now: 480)`);
-    expect(JSON.parse((await cli('user', 'bob', '--json')).out)).toMatchObject({ userId: 'bob', points: 480, currentPoints: 480 });
-    expect(await cli('user', 'nobody')).toMatchObject({ code: 1, err: 'audit: there is no user nobody' });
+    expect(JSON.parse((await cli('user', 'bob', '--json')).out)).toMatchObject({
+      userId: 'bob',
+      points: 480,
+      currentPoints: 480,
+    });
+    expect(await cli('user', 'nobody')).toMatchObject({
+      code: 1,
+      err: 'audit: there is no user nobody',
+    });
   });
 
   it('prints the question page as it stood at a time', async () => {
     const before = JSON.parse((await cli('question', 'q1', '--as-of', at.upvoted)).out);
-    expect(before).toMatchObject({ id: 'q1', title: 'Why does my bread not rise?', selectedAnswerId: null });
-    expect(before.answers[0]).toMatchObject({ id: 'a1', votes: { up: 1, down: 0, net: 1 }, author: { username: 'Bob', points: 480 } });
+    expect(before).toMatchObject({
+      id: 'q1',
+      title: 'Why does my bread not rise?',
+      selectedAnswerId: null,
+    });
+    expect(before.answers[0]).toMatchObject({
+      id: 'a1',
+      votes: { up: 1, down: 0, net: 1 },
+      author: { username: 'Bob', points: 480 },
+    });
     const after = JSON.parse((await cli('question', 'q1', '--as-of', at.selected)).out);
     expect(after).toMatchObject({ selectedAnswerId: 'a1' });
     expect(after.answers[0]).toMatchObject({ votes: { up: 2, net: 2 }, selected: true });
@@ -88,12 +113,20 @@ describe('audit command line', () => {
 
   it('reports each difference verify finds and exits 1, and 0 once the read models agree again', async () => {
     const store = await h.project();
-    await store.collection('questions').updateOne({ _id: 'q1' }, { $set: { title: 'Forged title' } });
+    await store
+      .collection('questions')
+      .updateOne({ _id: 'q1' }, { $set: { title: 'Forged title' } });
     const bad = await cli('verify');
     expect(bad.code).toBe(1);
-    expect(bad.out).toContain('DIFF questions/q1: title differ; live {"title":"Forged title"}, replay {"title":"Why does my bread not rise?"}');
-    expect(bad.out).toMatch(/verify: 1 difference\(s\) - 8 events replayed, \d+ documents compared/);
-    await store.collection('questions').updateOne({ _id: 'q1' }, { $set: { title: 'Why does my bread not rise?' } });
+    expect(bad.out).toContain(
+      'DIFF questions/q1: title differ; live {"title":"Forged title"}, replay {"title":"Why does my bread not rise?"}',
+    );
+    expect(bad.out).toMatch(
+      /verify: 1 difference\(s\) - 8 events replayed, \d+ documents compared/,
+    );
+    await store
+      .collection('questions')
+      .updateOne({ _id: 'q1' }, { $set: { title: 'Why does my bread not rise?' } });
     const good = await cli('verify');
     expect(good.code).toBe(0);
     expect(good.out).toMatch(/^verify: OK - 8 events replayed/);
@@ -114,7 +147,12 @@ describe('audit command line', () => {
       ['-r', './scripts/register.js', 'apps/audit/src/main.ts', 'verify'],
       {
         cwd: root,
-        env: { ...process.env, EVENTSTORE_URL: h.esdb.url, MONGODB_URL: `${h.mongoUrl.replace(/\/?$/, '')}/qa`, LOG_LEVEL: 'silent' },
+        env: {
+          ...process.env,
+          EVENTSTORE_URL: h.esdb.url,
+          MONGODB_URL: `${h.mongoUrl.replace(/\/?$/, '')}/qa`,
+          LOG_LEVEL: 'silent',
+        },
       },
     );
     expect(run.stdout).toMatch(/^verify: OK - 8 events replayed/);

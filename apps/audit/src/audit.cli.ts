@@ -37,7 +37,11 @@ export interface Output {
   err: (line: string) => void;
 }
 
-export async function runAuditCli(argv: string[], deps: () => Promise<AuditDeps>, io: Output): Promise<number> {
+export async function runAuditCli(
+  argv: string[],
+  deps: () => Promise<AuditDeps>,
+  io: Output,
+): Promise<number> {
   let command: AuditCommand;
   try {
     command = parseArgs(argv);
@@ -65,7 +69,11 @@ async function readModels(db: Db) {
   return new ReadModelStore(db, await activeVersion(db));
 }
 
-async function run(command: Exclude<AuditCommand, { name: 'help' }>, deps: AuditDeps, io: Output): Promise<number> {
+async function run(
+  command: Exclude<AuditCommand, { name: 'help' }>,
+  deps: AuditDeps,
+  io: Output,
+): Promise<number> {
   switch (command.name) {
     case 'verify': {
       const report = await verifyReadModels({
@@ -92,7 +100,11 @@ async function run(command: Exclude<AuditCommand, { name: 'help' }>, deps: Audit
       return report.differences.length === 0 ? 0 : 1;
     }
     case 'user': {
-      const explained = await explainPoints(await readModels(deps.db), command.username, command.asOf);
+      const explained = await explainPoints(
+        await readModels(deps.db),
+        command.username,
+        command.asOf,
+      );
       if (!explained) {
         io.err(`audit: there is no user ${command.username}`);
         return 1;
@@ -101,14 +113,19 @@ async function run(command: Exclude<AuditCommand, { name: 'help' }>, deps: Audit
         io.out(JSON.stringify(explained));
         return 0;
       }
-      io.out(`${explained.username} (${explained.userId}): points explained event by event${command.asOf ? ` as of ${command.asOf}` : ''}`);
+      io.out(
+        `${explained.username} (${explained.userId}): points explained event by event${command.asOf ? ` as of ${command.asOf}` : ''}`,
+      );
       for (const l of explained.lines) {
         io.out(
           `${l.at}  ${(l.delta >= 0 ? '+' : '') + l.delta}`.padEnd(34) +
             `= ${String(l.total).padEnd(7)} ${l.reason.padEnd(20)} ${l.postId ? `post ${l.postId}  ` : ''}event ${l.eventId}`,
         );
       }
-      io.out(`points${command.asOf ? ` as of ${command.asOf}` : ''}: ${explained.points}` + (command.asOf ? ` (now: ${explained.currentPoints})` : ''));
+      io.out(
+        `points${command.asOf ? ` as of ${command.asOf}` : ''}: ${explained.points}` +
+          (command.asOf ? ` (now: ${explained.currentPoints})` : ''),
+      );
       return 0;
     }
     case 'question': {
@@ -122,7 +139,11 @@ async function run(command: Exclude<AuditCommand, { name: 'help' }>, deps: Audit
       } finally {
         await indexer.stop();
       }
-      const page = await new QuestionTimeTravel(deps.eventStore, index).pageAt(command.id, command.asOf, await readModels(deps.db));
+      const page = await new QuestionTimeTravel(deps.eventStore, index).pageAt(
+        command.id,
+        command.asOf,
+        await readModels(deps.db),
+      );
       if (!page) {
         io.err(`audit: there was no question ${command.id} at ${command.asOf}`);
         return 1;
@@ -135,7 +156,9 @@ async function run(command: Exclude<AuditCommand, { name: 'help' }>, deps: Audit
       if (command.json) io.out(JSON.stringify(lines));
       else {
         for (const d of lines) {
-          io.out(`${d.at}  ${d.status.padEnd(7)} ${d.recipient.padEnd(24)} ${d.eventType.padEnd(16)} attempts ${d.attempts}${d.reason ? `  ${d.reason}` : ''}`);
+          io.out(
+            `${d.at}  ${d.status.padEnd(7)} ${d.recipient.padEnd(24)} ${d.eventType.padEnd(16)} attempts ${d.attempts}${d.reason ? `  ${d.reason}` : ''}`,
+          );
         }
         io.out(`${lines.length} notification email(s) for question ${command.questionId}`);
       }
@@ -143,7 +166,9 @@ async function run(command: Exclude<AuditCommand, { name: 'help' }>, deps: Audit
     }
     case 'export': {
       const file = createWriteStream(command.out);
-      const count = await exportHistory(deps.eventStore, file, { onProgress: (n) => io.err(`exported ${n} events`) });
+      const count = await exportHistory(deps.eventStore, file, {
+        onProgress: (n) => io.err(`exported ${n} events`),
+      });
       file.end();
       await finished(file);
       io.out(`exported ${count} events to ${command.out}`);
@@ -151,7 +176,9 @@ async function run(command: Exclude<AuditCommand, { name: 'help' }>, deps: Audit
     }
     case 'erase': {
       const vault = new PersonalDataVault(deps.eventStore, { hashKey: await deps.hashKey() });
-      const result = await new PersonalDataEraser(deps.eventStore, vault, deps.db).eraseByLogin(command.login);
+      const result = await new PersonalDataEraser(deps.eventStore, vault, deps.db).eraseByLogin(
+        command.login,
+      );
       if (command.json) io.out(JSON.stringify(result));
       else {
         io.out(
@@ -167,9 +194,13 @@ async function run(command: Exclude<AuditCommand, { name: 'help' }>, deps: Audit
 
 export function describeDifference(d: Difference): string {
   const where = `${d.collection}/${d.id}`;
-  if (d.kind === 'missing') return `DIFF ${where}: missing from the live read model; replay has ${JSON.stringify(d.replayed)}`;
-  if (d.kind === 'unexpected') return `DIFF ${where}: in the live read model but not in the history: ${JSON.stringify(d.live)}`;
+  if (d.kind === 'missing')
+    return `DIFF ${where}: missing from the live read model; replay has ${JSON.stringify(d.replayed)}`;
+  if (d.kind === 'unexpected')
+    return `DIFF ${where}: in the live read model but not in the history: ${JSON.stringify(d.live)}`;
   const pick = (doc: unknown) =>
-    JSON.stringify(Object.fromEntries((d.fields ?? []).map((f) => [f, (doc as Record<string, unknown>)[f]])));
+    JSON.stringify(
+      Object.fromEntries((d.fields ?? []).map((f) => [f, (doc as Record<string, unknown>)[f]])),
+    );
   return `DIFF ${where}: ${d.fields?.join(', ')} differ; live ${pick(d.live)}, replay ${pick(d.replayed)}`;
 }

@@ -16,8 +16,16 @@ async function main(): Promise<number> {
     const endpoints = readEndpoints(config.dataDir);
     const eventStoreUrl = config.eventStoreUrl ?? endpoints?.eventStoreUrl;
     const mongoUrl = config.mongoUrl ?? endpoints?.mongoUrl;
-    if (!eventStoreUrl) throw new ConfigError('EVENTSTORE_URL', 'must be set, or `npm start` must be running with the same DATA_DIR');
-    if (!mongoUrl) throw new ConfigError('MONGODB_URL', 'must be set, or `npm start` must be running with the same DATA_DIR');
+    if (!eventStoreUrl)
+      throw new ConfigError(
+        'EVENTSTORE_URL',
+        'must be set, or `npm start` must be running with the same DATA_DIR',
+      );
+    if (!mongoUrl)
+      throw new ConfigError(
+        'MONGODB_URL',
+        'must be set, or `npm start` must be running with the same DATA_DIR',
+      );
     const mongo = await new MongoClient(mongoUrl).connect();
     const eventStore = new EventStoreDbAdapter(eventStoreUrl);
     close = async () => {
@@ -47,7 +55,13 @@ main().then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    console.error(error instanceof ConfigError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error));
+    console.error(
+      error instanceof ConfigError
+        ? error.message
+        : error instanceof Error
+          ? (error.stack ?? error.message)
+          : String(error),
+    );
     process.exitCode = 1;
   },
 );

@@ -12,7 +12,12 @@ import {
 } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
-import { PersonalDataEraser, QuestionStreamsIndexer, QuestionStreamsStore, QuestionTimeTravel } from '@qa/audit';
+import {
+  PersonalDataEraser,
+  QuestionStreamsIndexer,
+  QuestionStreamsStore,
+  QuestionTimeTravel,
+} from '@qa/audit';
 import { MONGO_DB, PersonalDataVault, RUNTIME } from '@qa/common';
 import type { Runtime } from '@qa/config';
 import { EventStoreDbAdapter, type EventStore } from '@qa/event-store';
@@ -30,7 +35,9 @@ import { RestoreRevisionController } from './restore-revision/restore-revision.c
 import { RestoreRevisionHandler } from './restore-revision/restore-revision.handler';
 import { AuditQueriesInterceptor } from './time-travel/audit-queries.interceptor';
 
-class AuditLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+class AuditLifecycle
+  implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
+{
   constructor(
     @Inject(QuestionStreamsIndexer) private readonly indexer: QuestionStreamsIndexer,
     @Inject(AUDIT_EVENT_STORE) private readonly store: EventStore,
@@ -59,8 +66,16 @@ class AuditLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdow
       inject: [RUNTIME],
       useFactory: (runtime: Runtime): EventStore => new EventStoreDbAdapter(runtime.eventStoreUrl),
     },
-    { provide: CommandRunner, inject: [AUDIT_EVENT_STORE], useFactory: (store: EventStore) => new CommandRunner(store) },
-    { provide: UserDirectory, inject: [AUDIT_EVENT_STORE], useFactory: (store: EventStore) => new UserDirectory(store) },
+    {
+      provide: CommandRunner,
+      inject: [AUDIT_EVENT_STORE],
+      useFactory: (store: EventStore) => new CommandRunner(store),
+    },
+    {
+      provide: UserDirectory,
+      inject: [AUDIT_EVENT_STORE],
+      useFactory: (store: EventStore) => new UserDirectory(store),
+    },
     {
       provide: TokenService,
       inject: [RUNTIME],
@@ -69,30 +84,43 @@ class AuditLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdow
     {
       provide: PersonalDataVault,
       inject: [AUDIT_EVENT_STORE, RUNTIME],
-      useFactory: (store: EventStore, runtime: Runtime) => new PersonalDataVault(store, { hashKey: runtime.secrets.hashKey }),
+      useFactory: (store: EventStore, runtime: Runtime) =>
+        new PersonalDataVault(store, { hashKey: runtime.secrets.hashKey }),
     },
     {
       provide: ActorResolver,
       inject: [TokenService, PersonalDataVault],
-      useFactory: (tokens: TokenService, vault: PersonalDataVault) => new ActorResolver(tokens, (ip) => vault.hashIp(ip)),
+      useFactory: (tokens: TokenService, vault: PersonalDataVault) =>
+        new ActorResolver(tokens, (ip) => vault.hashIp(ip)),
     },
     ActorGuard,
     {
       provide: PersonalDataEraser,
       inject: [AUDIT_EVENT_STORE, PersonalDataVault, MONGO_DB],
-      useFactory: (store: EventStore, vault: PersonalDataVault, db: Db) => new PersonalDataEraser(store, vault, db),
+      useFactory: (store: EventStore, vault: PersonalDataVault, db: Db) =>
+        new PersonalDataEraser(store, vault, db),
     },
-    { provide: ReadModelLocator, inject: [MONGO_DB], useFactory: (db: Db) => new ReadModelLocator(db) },
-    { provide: QuestionStreamsStore, inject: [MONGO_DB], useFactory: (db: Db) => new QuestionStreamsStore(db) },
+    {
+      provide: ReadModelLocator,
+      inject: [MONGO_DB],
+      useFactory: (db: Db) => new ReadModelLocator(db),
+    },
+    {
+      provide: QuestionStreamsStore,
+      inject: [MONGO_DB],
+      useFactory: (db: Db) => new QuestionStreamsStore(db),
+    },
     {
       provide: QuestionStreamsIndexer,
       inject: [AUDIT_EVENT_STORE, QuestionStreamsStore],
-      useFactory: (store: EventStore, index: QuestionStreamsStore) => new QuestionStreamsIndexer(store, index),
+      useFactory: (store: EventStore, index: QuestionStreamsStore) =>
+        new QuestionStreamsIndexer(store, index),
     },
     {
       provide: QuestionTimeTravel,
       inject: [AUDIT_EVENT_STORE, QuestionStreamsStore],
-      useFactory: (store: EventStore, index: QuestionStreamsStore) => new QuestionTimeTravel(store, index),
+      useFactory: (store: EventStore, index: QuestionStreamsStore) =>
+        new QuestionTimeTravel(store, index),
     },
     { provide: APP_INTERCEPTOR, useClass: AuditQueriesInterceptor },
     AuditLifecycle,

@@ -27,7 +27,8 @@ import { activeVersion, ReadModelStore } from '@qa/read-models';
 import { randomUUID } from 'node:crypto';
 import type { Db } from 'mongodb';
 
-export const userNotFound = (who: string) => new DomainError('not_found', 'USER_NOT_FOUND', `There is no user ${who}.`);
+export const userNotFound = (who: string) =>
+  new DomainError('not_found', 'USER_NOT_FOUND', `There is no user ${who}.`);
 
 export interface ErasureResult {
   /** The erased user, when the person was a registered user. */
@@ -55,41 +56,67 @@ export class PersonalDataEraser {
    */
   async resolveUser(login: string): Promise<Id | null> {
     const isEmail = login.includes('@');
-    const stream = isEmail ? streams.userEmail(this.vault.hashEmail(login)) : streams.username(login);
+    const stream = isEmail
+      ? streams.userEmail(this.vault.hashEmail(login))
+      : streams.username(login);
     const events = await this.eventStore.readStream(stream);
-    const holder = foldReservation(events.map((e) => ({ type: e.type, data: e.data })) as Parameters<typeof foldReservation>[0]).holder;
+    const holder = foldReservation(
+      events.map((e) => ({ type: e.type, data: e.data })) as Parameters<typeof foldReservation>[0],
+    ).holder;
     if (holder || isEmail || !this.db) return holder;
     const users = new ReadModelStore(this.db, await activeVersion(this.db)).collection('users');
-    return (await users.findOne({ usernameLower: login.toLowerCase() }, { projection: { _id: 1 } }))?._id ?? null;
+    return (
+      (await users.findOne({ usernameLower: login.toLowerCase() }, { projection: { _id: 1 } }))
+        ?._id ?? null
+    );
   }
 
   /**
    * Erases a registered user's personal data. `by` is the user asking (themselves or an
    * admin, as the domain decides), or null for an operator at the command line.
    */
-  async eraseUser(userId: Id, by: UserActor | null, at = new Date().toISOString()): Promise<ErasureResult> {
+  async eraseUser(
+    userId: Id,
+    by: UserActor | null,
+    at = new Date().toISOString(),
+  ): Promise<ErasureResult> {
     for (let attempt = 1; ; attempt++) {
       const stored = await this.eventStore.readStream(streams.user(userId));
       let state = initialUserState();
-      for (const e of stored) state = evolveUser(state, { type: e.type, data: e.data } as UserEvent);
+      for (const e of stored)
+        state = evolveUser(state, { type: e.type, data: e.data } as UserEvent);
       if (!state.exists) throw userNotFound(userId);
       const events: UserEvent[] = by
         ? decideUser({ type: 'ErasePersonalData', data: { userId, actor: by, at } }, state)
         : state.erased
           ? []
-          : [{ type: 'UserPersonalDataErased', data: { userId, erasedBy: null, at } } satisfies UserPersonalDataErased];
+          : [
+              {
+                type: 'UserPersonalDataErased',
+                data: { userId, erasedBy: null, at },
+              } satisfies UserPersonalDataErased,
+            ];
       // The key goes first: should the append below fail, the data is already unreadable and
       // a retry only adds the record.
       await this.vault.erase(userId);
       const deliveriesCleared = state.emailHash ? await this.clearDeliveries(state.emailHash) : 0;
-      if (events.length === 0) return { userId, subjects: [userId], position: null, deliveriesCleared };
+      if (events.length === 0)
+        return { userId, subjects: [userId], position: null, deliveriesCleared };
       try {
         const result = await this.eventStore.appendToStream(
           streams.user(userId),
           events.map((e) => ({ type: e.type, data: e.data, id: randomUUID() })),
-          { expectedRevision: stored.at(-1)!.revision, metadata: metadata(by?.userId ?? 'system', at) },
+          {
+            expectedRevision: stored.at(-1)!.revision,
+            metadata: metadata(by?.userId ?? 'system', at),
+          },
         );
-        return { userId, subjects: [userId], position: result.position.commit.toString(), deliveriesCleared };
+        return {
+          userId,
+          subjects: [userId],
+          position: result.position.commit.toString(),
+          deliveriesCleared,
+        };
       } catch (e) {
         if (!(e instanceof ConcurrencyError) || attempt >= 5) throw e;
       }
@@ -111,7 +138,8 @@ export class PersonalDataEraser {
       const subject = this.vault.anonymousEmailSubject(login);
       await this.vault.erase(subject);
       result.subjects.push(subject);
-      if (!userId) result.deliveriesCleared += await this.clearDeliveries(this.vault.hashEmail(login));
+      if (!userId)
+        result.deliveriesCleared += await this.clearDeliveries(this.vault.hashEmail(login));
     }
     return result;
   }

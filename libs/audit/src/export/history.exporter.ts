@@ -14,7 +14,11 @@ export interface ExportOptions {
 }
 
 /** Writes every event to `out` (which it does not end); resolves with how many it wrote. */
-export async function exportHistory(eventStore: EventStore, out: Writable, options: ExportOptions = {}): Promise<number> {
+export async function exportHistory(
+  eventStore: EventStore,
+  out: Writable,
+  options: ExportOptions = {},
+): Promise<number> {
   const batchSize = options.batchSize ?? 5000;
   let from: Position | 'start' = 'start';
   let written = 0;

@@ -24,16 +24,38 @@ export interface PointsExplanation {
   currentPoints: number;
 }
 
-export async function explainPoints(store: ReadModelStore, username: string, asOf?: string): Promise<PointsExplanation | null> {
+export async function explainPoints(
+  store: ReadModelStore,
+  username: string,
+  asOf?: string,
+): Promise<PointsExplanation | null> {
   const user = await store.collection('users').findOne({ usernameLower: username.toLowerCase() });
   if (!user) return null;
-  const entries = await store.collection('ledger').find({ userId: user._id }).sort({ pos: 1, _id: 1 }).toArray();
+  const entries = await store
+    .collection('ledger')
+    .find({ userId: user._id })
+    .sort({ pos: 1, _id: 1 })
+    .toArray();
   let total = 0;
   const lines: PointsLine[] = [];
   for (const e of entries) {
     if (asOf !== undefined && e.at > asOf) continue;
     total += e.delta;
-    lines.push({ at: e.at, delta: e.delta, total, reason: e.reason, postId: e.postId ?? null, eventId: e.eventId });
+    lines.push({
+      at: e.at,
+      delta: e.delta,
+      total,
+      reason: e.reason,
+      postId: e.postId ?? null,
+      eventId: e.eventId,
+    });
   }
-  return { userId: user._id, username: user.username, asOf: asOf ?? null, points: total, lines, currentPoints: user.points };
+  return {
+    userId: user._id,
+    username: user.username,
+    asOf: asOf ?? null,
+    points: total,
+    lines,
+    currentPoints: user.points,
+  };
 }

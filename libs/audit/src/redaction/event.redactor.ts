@@ -29,7 +29,8 @@ export function redact(value: unknown): unknown {
   if (isSealed(value)) return REDACTED;
   const out: Record<string, unknown> = {};
   for (const [key, field] of Object.entries(value)) {
-    out[key] = PERSONAL_FIELDS.has(key) && field !== null && field !== undefined ? REDACTED : redact(field);
+    out[key] =
+      PERSONAL_FIELDS.has(key) && field !== null && field !== undefined ? REDACTED : redact(field);
   }
   return out;
 }

@@ -32,7 +32,8 @@ export function diffText(before: string, after: string): DiffPart[] {
 /** The changes from `before` to `after`; only the fields that changed appear. */
 export function diffRevisions(before: RevisionContent, after: RevisionContent): RevisionDiff {
   const diff: RevisionDiff = {};
-  if (after.title !== undefined && before.title !== after.title) diff.title = diffText(before.title ?? '', after.title);
+  if (after.title !== undefined && before.title !== after.title)
+    diff.title = diffText(before.title ?? '', after.title);
   if (before.body !== after.body) diff.body = diffText(before.body, after.body);
   if (after.tags !== undefined) {
     const old = new Set(before.tags ?? []);
@@ -45,6 +46,10 @@ export function diffRevisions(before: RevisionContent, after: RevisionContent): 
 }
 
 /** Revisions oldest first, each after the first with `diff` from the one before it. */
-export function withDiffs<R extends RevisionContent>(revisions: R[]): Array<R & { diff?: RevisionDiff }> {
-  return revisions.map((r, i) => (i === 0 ? r : { ...r, diff: diffRevisions(revisions[i - 1], r) }));
+export function withDiffs<R extends RevisionContent>(
+  revisions: R[],
+): Array<R & { diff?: RevisionDiff }> {
+  return revisions.map((r, i) =>
+    i === 0 ? r : { ...r, diff: diffRevisions(revisions[i - 1], r) },
+  );
 }

@@ -15,7 +15,14 @@
  * event from the write side, which would make every command write two streams). A
  * subscription keeps the write side untouched and the index rebuildable from `$all`.
  */
-import type { CheckpointStore, EventStore, Position, RunningSubscription, StoredEvent, SubscriptionLogger } from '@qa/event-store';
+import type {
+  CheckpointStore,
+  EventStore,
+  Position,
+  RunningSubscription,
+  StoredEvent,
+  SubscriptionLogger,
+} from '@qa/event-store';
 import { runSubscription } from '@qa/event-store';
 import { MongoCheckpointStore } from '@qa/read-models';
 import { MongoBulkWriteError, type Collection, type Db } from 'mongodb';
@@ -106,10 +113,15 @@ export function voteEvent(doc: QuestionVoteDoc): StoredEvent {
 const DUPLICATE_KEY = 11000;
 
 /** Inserts documents keyed by what they record; one already there was a re-delivery. */
-async function insertOnce<T extends { _id: string }>(collection: Collection<T>, docs: T[]): Promise<void> {
+async function insertOnce<T extends { _id: string }>(
+  collection: Collection<T>,
+  docs: T[],
+): Promise<void> {
   if (docs.length === 0) return;
   try {
-    await collection.insertMany(docs as unknown as Parameters<Collection<T>['insertMany']>[0], { ordered: false });
+    await collection.insertMany(docs as unknown as Parameters<Collection<T>['insertMany']>[0], {
+      ordered: false,
+    });
   } catch (error) {
     if (
       error instanceof MongoBulkWriteError &&
@@ -138,8 +150,14 @@ export class QuestionStreamsStore {
 
   /** Records first events and votes; a re-delivered event changes nothing. */
   async add(events: StoredEvent[]): Promise<void> {
-    await insertOnce(this.collection, events.map(streamEntry).filter((e): e is QuestionStreamDoc => e !== null));
-    await insertOnce(this.votes, events.map(voteEntry).filter((e): e is QuestionVoteDoc => e !== null));
+    await insertOnce(
+      this.collection,
+      events.map(streamEntry).filter((e): e is QuestionStreamDoc => e !== null),
+    );
+    await insertOnce(
+      this.votes,
+      events.map(voteEntry).filter((e): e is QuestionVoteDoc => e !== null),
+    );
   }
 
   /** The question's votes cast up to `asOf`, in `$all` order. */
@@ -162,7 +180,11 @@ export class QuestionStreamsIndexer {
   constructor(
     private readonly eventStore: EventStore,
     readonly store: QuestionStreamsStore,
-    private readonly options: { logger?: SubscriptionLogger; checkpoints?: CheckpointStore; batchSize?: number } = {},
+    private readonly options: {
+      logger?: SubscriptionLogger;
+      checkpoints?: CheckpointStore;
+      batchSize?: number;
+    } = {},
   ) {}
 
   start(): RunningSubscription {

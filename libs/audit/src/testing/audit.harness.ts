@@ -50,7 +50,10 @@ export class LiveReadModels {
   async project(): Promise<ReadModelStore> {
     await this.store.ensureIndexes();
     await setActiveVersion(this.db, 1);
-    const events = await this.eventStore.readAll({ from: this.projected ? this.projected.position : 'start', maxCount: 1_000_000 });
+    const events = await this.eventStore.readAll({
+      from: this.projected ? this.projected.position : 'start',
+      maxCount: 1_000_000,
+    });
     if (events.length > 0) {
       await this.writer.handle(events);
       this.projected = events[events.length - 1];
@@ -77,7 +80,9 @@ export async function startAuditHarness(dbName = 'qa'): Promise<AuditHarness> {
     scratchDb: client.db(`${dbName}_audit`),
     async append(events) {
       for (const e of events) {
-        const at = (e.data as { at?: string; registeredAt?: string }).at ?? (e.data as { registeredAt?: string }).registeredAt!;
+        const at =
+          (e.data as { at?: string; registeredAt?: string }).at ??
+          (e.data as { registeredAt?: string }).registeredAt!;
         await store.appendToStream(e.stream, [{ type: e.type, data: e.data }], {
           expectedRevision: 'any',
           metadata: { correlationId: e.id, causationId: e.id, actor: 'test', at, schemaVersion: 1 },

@@ -7,8 +7,19 @@
  * the authors' points at that time.
  */
 import type { StoredEvent } from '@qa/event-store';
-import { compareAnswers, MemoryDocSet, ReadModelProjection, toProjected, type PostDoc, type QuestionDoc } from '@qa/read-models';
-import { authorView, editedView, type UserPoints } from '../../../read-models/src/questions/question.view';
+import {
+  compareAnswers,
+  MemoryDocSet,
+  ReadModelProjection,
+  toProjected,
+  type PostDoc,
+  type QuestionDoc,
+} from '@qa/read-models';
+import {
+  authorView,
+  editedView,
+  type UserPoints,
+} from '../../../read-models/src/questions/question.view';
 
 /** The time an event happened: the command's time it carries, else the metadata's. */
 export function eventTime(event: StoredEvent): string {
@@ -17,7 +28,11 @@ export function eventTime(event: StoredEvent): string {
 }
 
 /** The page's documents after every event up to `asOf` (inclusive), in `$all` order. */
-export function foldQuestionDocs(events: StoredEvent[], asOf: string, projection = new ReadModelProjection()): MemoryDocSet {
+export function foldQuestionDocs(
+  events: StoredEvent[],
+  asOf: string,
+  projection = new ReadModelProjection(),
+): MemoryDocSet {
   const docs = new MemoryDocSet();
   const ordered = [...events].sort((a, b) =>
     a.position.commit < b.position.commit ? -1 : a.position.commit > b.position.commit ? 1 : 0,
@@ -37,9 +52,12 @@ export function pageAuthorIds(docs: MemoryDocSet, questionId: string): string[] 
   const posts = visiblePosts(docs, questionId);
   return [
     ...new Set(
-      [q.author.id, q.edited?.by.id, q.closed?.by, ...posts.flatMap((p) => [p.author.id, p.edited?.by.id])].filter(
-        (id): id is string => !!id,
-      ),
+      [
+        q.author.id,
+        q.edited?.by.id,
+        q.closed?.by,
+        ...posts.flatMap((p) => [p.author.id, p.edited?.by.id]),
+      ].filter((id): id is string => !!id),
     ),
   ];
 }
@@ -47,7 +65,9 @@ export function pageAuthorIds(docs: MemoryDocSet, questionId: string): string[] 
 function visiblePosts(docs: MemoryDocSet, questionId: string): PostDoc[] {
   return [...docs.collections.posts.values()]
     .filter((p) => p.questionId === questionId && !p.hidden)
-    .sort((a, b) => (a.postedAt !== b.postedAt ? (a.postedAt < b.postedAt ? -1 : 1) : a._id < b._id ? -1 : 1));
+    .sort((a, b) =>
+      a.postedAt !== b.postedAt ? (a.postedAt < b.postedAt ? -1 : 1) : a._id < b._id ? -1 : 1,
+    );
 }
 
 /**
@@ -100,7 +120,14 @@ export function renderQuestionPage(docs: MemoryDocSet, questionId: string, users
     askedAt: q.askedAt,
     edited: editedView(q.edited, users),
     closed: q.closed
-      ? { by: authorView({ id: q.closed.by, username: users.get(q.closed.by)?.username ?? '' }, users), at: q.closed.at, reason: q.closed.reason }
+      ? {
+          by: authorView(
+            { id: q.closed.by, username: users.get(q.closed.by)?.username ?? '' },
+            users,
+          ),
+          at: q.closed.at,
+          reason: q.closed.reason,
+        }
       : null,
     selectedAnswerId: q.selectedAnswerId,
     comments: commentsOn.get(q._id) ?? [],

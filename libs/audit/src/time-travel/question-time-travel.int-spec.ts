@@ -7,7 +7,10 @@ import type { ProjectedEvent } from '@qa/read-models';
 import { questionPage } from '@qa/read-models';
 import { EventFactory, userAuthor } from '../../../read-models/src/testing/events.fixture';
 import { startAuditHarness, type AuditHarness } from '../testing/audit.harness';
-import { QuestionStreamsIndexer, QuestionStreamsStore } from '../stream-index/question-streams.index';
+import {
+  QuestionStreamsIndexer,
+  QuestionStreamsStore,
+} from '../stream-index/question-streams.index';
 import { pointsAt, QuestionTimeTravel } from './question-time-travel';
 
 const plusSeconds = (at: string, s: number) => new Date(Date.parse(at) + s * 1000).toISOString();
@@ -30,14 +33,29 @@ describe('question page as of a time', () => {
 
   beforeAll(async () => {
     h = await startAuditHarness();
-    history.push(f.user('ann', 'Ann'), f.user('bob', 'Bob'), f.user('cy', 'Cy'), f.category('c1', 'Cooking'));
-    step('asked', f.ask('q1', ann, { category: { categoryId: 'c1', path: ['c1'] }, tags: ['bread'], title: 'How do I bake bread?' }));
+    history.push(
+      f.user('ann', 'Ann'),
+      f.user('bob', 'Bob'),
+      f.user('cy', 'Cy'),
+      f.category('c1', 'Cooking'),
+    );
+    step(
+      'asked',
+      f.ask('q1', ann, {
+        category: { categoryId: 'c1', path: ['c1'] },
+        tags: ['bread'],
+        title: 'How do I bake bread?',
+      }),
+    );
     // another question's streams must not leak into q1's page
     history.push(f.ask('q2', bob), f.answer('a9', 'q2', ann, 'bob'));
     step('answered', f.answer('a1', 'q1', bob, 'ann'));
     step('voted', f.vote(a1, 'cy', 1));
     step('questionVoted', f.vote(q, 'bob', -1));
-    step('commented', f.comment('k1', 'q1', { type: 'answer', id: 'a1', authorId: 'bob' }, userAuthor('cy', 'Cy')));
+    step(
+      'commented',
+      f.comment('k1', 'q1', { type: 'answer', id: 'a1', authorId: 'bob' }, userAuthor('cy', 'Cy')),
+    );
     step(
       'edited',
       f.make('question-q1', 'QuestionEdited', {
@@ -52,8 +70,25 @@ describe('question page as of a time', () => {
     step('selected', f.select('q1', 'ann', 'a1', 'bob'));
     step('revoted', f.vote(a1, 'cy', -1, 1));
     step('answer2', f.answer('a2', 'q1', userAuthor('cy', 'Cy'), 'ann'));
-    step('hidden', f.make('answer-a2', 'PostHidden', { postId: 'a2', postType: 'answer', questionId: 'q1', by: 'ann', at: f.at() }));
-    step('closed', f.make('question-q1', 'QuestionClosed', { questionId: 'q1', reason: 'answered', by: 'ann', at: f.at() }));
+    step(
+      'hidden',
+      f.make('answer-a2', 'PostHidden', {
+        postId: 'a2',
+        postType: 'answer',
+        questionId: 'q1',
+        by: 'ann',
+        at: f.at(),
+      }),
+    );
+    step(
+      'closed',
+      f.make('question-q1', 'QuestionClosed', {
+        questionId: 'q1',
+        reason: 'answered',
+        by: 'ann',
+        at: f.at(),
+      }),
+    );
     await h.append(history);
     await h.project();
     const index = new QuestionStreamsStore(h.db);
@@ -73,7 +108,10 @@ describe('question page as of a time', () => {
     const index = new QuestionStreamsStore(h.db);
     const streams = (await index.streamsOf('q1')).map((d) => d._id);
     expect(streams.sort()).toEqual(['answer-a1', 'answer-a2', 'comment-k1', 'question-q1']);
-    expect((await index.streamsOf('q1', at.answered)).map((d) => d._id)).toEqual(['question-q1', 'answer-a1']);
+    expect((await index.streamsOf('q1', at.answered)).map((d) => d._id)).toEqual([
+      'question-q1',
+      'answer-a1',
+    ]);
     const votes = await index.votesOf('q1', at.closed);
     expect(votes.map((v) => [v.stream, v.revision, (v.data as { value: number }).value])).toEqual([
       ['vote-a1_cy', 0n, 1],
@@ -81,7 +119,12 @@ describe('question page as of a time', () => {
       ['vote-a1_cy', 1n, -1],
     ]);
     const stored = (await h.store.readStream('vote-a1_cy'))[1];
-    expect(votes[2]).toMatchObject({ id: stored.id, type: 'VoteCast', position: stored.position, data: stored.data });
+    expect(votes[2]).toMatchObject({
+      id: stored.id,
+      type: 'VoteCast',
+      position: stored.position,
+      data: stored.data,
+    });
     expect(await index.votesOf('q1', at.voted)).toHaveLength(1);
   });
 
@@ -106,10 +149,14 @@ describe('question page as of a time', () => {
     }
   });
 
-  it("shows authors with their current points, and can tell their points at any time from the ledger", async () => {
+  it('shows authors with their current points, and can tell their points at any time from the ledger', async () => {
     const store = await h.project();
     const ann = await store.collection('users').findOne({ _id: 'ann' });
-    expect((await page(at.asked))!.author).toEqual({ id: 'ann', username: 'Ann', points: ann!.points });
+    expect((await page(at.asked))!.author).toEqual({
+      id: 'ann',
+      username: 'Ann',
+      points: ann!.points,
+    });
     // registration 100 + question 20; then her answer on q2 (+40); Bob: + q2 (20) + a1 (40) + upvote (20)
     expect(await pointsAt(store, ['ann', 'bob'], at.asked)).toEqual(
       new Map([
@@ -117,13 +164,17 @@ describe('question page as of a time', () => {
         ['bob', { _id: 'bob', username: 'Bob', points: 100 }],
       ]),
     );
-    expect((await pointsAt(store, ['ann'], plusSeconds(at.answered, -1))).get('ann')!.points).toBe(160);
+    expect((await pointsAt(store, ['ann'], plusSeconds(at.answered, -1))).get('ann')!.points).toBe(
+      160,
+    );
     expect((await pointsAt(store, ['bob'], at.voted)).get('bob')!.points).toBe(180);
   });
 
   it('follows answers, votes and comments between events', async () => {
     const answered = await page(plusSeconds(at.answered, 30));
-    expect(answered!.answers.map((a) => [a.id, a.votes.net, a.selected])).toEqual([['a1', 0, false]]);
+    expect(answered!.answers.map((a) => [a.id, a.votes.net, a.selected])).toEqual([
+      ['a1', 0, false],
+    ]);
     expect(answered!.answers[0].author).toMatchObject({ id: 'bob', username: 'Bob' });
 
     const voted = await page(at.voted);
@@ -143,7 +194,11 @@ describe('question page as of a time', () => {
     expect((await page(plusSeconds(at.edited, -1)))!.title).toBe('How do I bake bread?');
     const edited = await page(at.edited);
     expect(edited!.title).toBe('How do I bake sourdough bread?');
-    expect(edited!.edited).toEqual({ by: expect.objectContaining({ id: 'ann' }), at: at.edited, reason: 'more precise' });
+    expect(edited!.edited).toEqual({
+      by: expect.objectContaining({ id: 'ann' }),
+      at: at.edited,
+      reason: 'more precise',
+    });
   });
 
   it('follows the selection, a changed vote, a hidden answer and the closing', async () => {
@@ -155,7 +210,11 @@ describe('question page as of a time', () => {
     const hidden = await page(at.hidden);
     expect(hidden!.answers.map((a) => a.id)).toEqual(['a1']);
     expect(hidden!.closed).toBeNull();
-    expect((await page(at.closed))!.closed).toEqual({ by: expect.objectContaining({ id: 'ann', username: 'Ann' }), at: at.closed, reason: 'answered' });
+    expect((await page(at.closed))!.closed).toEqual({
+      by: expect.objectContaining({ id: 'ann', username: 'Ann' }),
+      at: at.closed,
+      reason: 'answered',
+    });
   });
 
   it('is, as of now, exactly the live page the read models serve', async () => {

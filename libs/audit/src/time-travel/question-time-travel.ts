@@ -12,7 +12,12 @@ import type { EventStore, StoredEvent } from '@qa/event-store';
 import type { ReadModelStore } from '@qa/read-models';
 import { loadAuthors, type UserPoints } from '../../../read-models/src/questions/question.view';
 import type { QuestionStreamsStore } from '../stream-index/question-streams.index';
-import { foldQuestionDocs, pageAuthorIds, renderQuestionPage, type QuestionPage } from './question-page.fold';
+import {
+  foldQuestionDocs,
+  pageAuthorIds,
+  renderQuestionPage,
+  type QuestionPage,
+} from './question-page.fold';
 
 /** Streams read at once; enough to keep the connection busy without flooding it. */
 const READ_CONCURRENCY = 64;
@@ -24,7 +29,11 @@ export class QuestionTimeTravel {
   ) {}
 
   /** The page at `asOf`, or null when the question was not visible then. */
-  async pageAt(questionId: string, asOf: string, readModels: ReadModelStore): Promise<QuestionPage | null> {
+  async pageAt(
+    questionId: string,
+    asOf: string,
+    readModels: ReadModelStore,
+  ): Promise<QuestionPage | null> {
     const events = await this.eventsAt(questionId, asOf);
     const docs = foldQuestionDocs(events, asOf);
     const users = await loadAuthors(readModels, pageAuthorIds(docs, questionId));
@@ -33,26 +42,42 @@ export class QuestionTimeTravel {
 
   /** The events of the page's streams (those begun by `asOf`), its votes and its categories' events. */
   async eventsAt(questionId: string, asOf: string): Promise<StoredEvent[]> {
-    const [indexed, votes] = await Promise.all([this.index.streamsOf(questionId, asOf), this.index.votesOf(questionId, asOf)]);
+    const [indexed, votes] = await Promise.all([
+      this.index.streamsOf(questionId, asOf),
+      this.index.votesOf(questionId, asOf),
+    ]);
     const names = new Set(indexed.map((d) => d._id));
     names.add(streams.question(questionId));
     const events = [...(await readMany(this.eventStore, [...names])).flat(), ...votes];
     const categories = new Set<string>();
     for (const e of events) {
-      if (e.type === 'QuestionAsked') for (const id of (e.data as QuestionAsked['data']).category?.path ?? []) categories.add(id);
+      if (e.type === 'QuestionAsked')
+        for (const id of (e.data as QuestionAsked['data']).category?.path ?? []) categories.add(id);
       if (e.type === 'QuestionEdited')
-        for (const id of (e.data as QuestionEdited['data']).changes.category?.path ?? []) categories.add(id);
+        for (const id of (e.data as QuestionEdited['data']).changes.category?.path ?? [])
+          categories.add(id);
     }
     const created = await readMany(
       this.eventStore,
       [...categories].map((id) => streams.category(id)),
       1,
     );
-    return [...events, ...created.flat().filter((e) => e.type === 'CategoryCreated' && (e.data as CategoryCreated['data']).categoryId)];
+    return [
+      ...events,
+      ...created
+        .flat()
+        .filter(
+          (e) => e.type === 'CategoryCreated' && (e.data as CategoryCreated['data']).categoryId,
+        ),
+    ];
   }
 }
 
-async function readMany(store: EventStore, names: string[], maxCount?: number): Promise<StoredEvent[][]> {
+async function readMany(
+  store: EventStore,
+  names: string[],
+  maxCount?: number,
+): Promise<StoredEvent[][]> {
   const out: StoredEvent[][] = new Array(names.length);
   let next = 0;
   const worker = async () => {
@@ -69,16 +94,26 @@ async function readMany(store: EventStore, names: string[], maxCount?: number): 
  * Users' points at `asOf` (for reports that want them): the sum of their ledger entries up to then (a user's ledger always
  * sums to their points, see users.projection.ts).
  */
-export async function pointsAt(store: ReadModelStore, ids: string[], asOf: string): Promise<UserPoints> {
+export async function pointsAt(
+  store: ReadModelStore,
+  ids: string[],
+  asOf: string,
+): Promise<UserPoints> {
   if (ids.length === 0) return new Map();
   const [users, entries] = await Promise.all([
-    store.collection('users').find({ _id: { $in: ids } }, { projection: { username: 1 } }).toArray(),
+    store
+      .collection('users')
+      .find({ _id: { $in: ids } }, { projection: { username: 1 } })
+      .toArray(),
     store
       .collection('ledger')
       .find({ userId: { $in: ids } }, { projection: { userId: 1, delta: 1, at: 1 } })
       .toArray(),
   ]);
   const points = new Map<string, number>();
-  for (const e of entries) if (e.at <= asOf) points.set(e.userId, (points.get(e.userId) ?? 0) + e.delta);
-  return new Map(users.map((u) => [u._id, { _id: u._id, username: u.username, points: points.get(u._id) ?? 0 }]));
+  for (const e of entries)
+    if (e.at <= asOf) points.set(e.userId, (points.get(e.userId) ?? 0) + e.delta);
+  return new Map(
+    users.map((u) => [u._id, { _id: u._id, username: u.username, points: points.get(u._id) ?? 0 }]),
+  );
 }

@@ -25,24 +25,34 @@ describe('verify', () => {
   });
 
   const verify = (onProgress?: (p: VerifyProgress) => void) =>
-    verifyReadModels({ db: h.db, eventStore: h.store, scratchDb: h.scratchDb, batchSize: 300, onProgress });
+    verifyReadModels({
+      db: h.db,
+      eventStore: h.store,
+      scratchDb: h.scratchDb,
+      batchSize: 300,
+      onProgress,
+    });
 
   it('passes on clean read models, having compared every document', async () => {
     const report = await verify();
     expect(report.differences).toEqual([]);
     expect(report.events).toBe(800);
-    const total = (await Promise.all(
-      WRITE_ORDER.map((c) => live.collection(c).countDocuments({})),
-    )).reduce((a, b) => a + b, 0);
+    const total = (
+      await Promise.all(WRITE_ORDER.map((c) => live.collection(c).countDocuments({})))
+    ).reduce((a, b) => a + b, 0);
     expect(report.documents).toBe(total);
     // the scratch collections are gone afterwards
     expect(await h.scratchDb.listCollections().toArray()).toEqual([]);
   });
 
   it('finds a changed field, a lost document and an invented one, and passes again once repaired', async () => {
-    const user = (await live.collection('users').find({}).sort({ points: -1 }).limit(1).toArray())[0];
+    const user = (
+      await live.collection('users').find({}).sort({ points: -1 }).limit(1).toArray()
+    )[0];
     const post = (await live.collection('posts').find({}).limit(1).toArray())[0];
-    await live.collection('users').updateOne({ _id: user._id }, { $set: { points: user.points + 1000 } });
+    await live
+      .collection('users')
+      .updateOne({ _id: user._id }, { $set: { points: user.points + 1000 } });
     await live.collection('posts').deleteOne({ _id: post._id });
     await live.collection('ledger').insertOne({
       _id: 'forged',
@@ -69,7 +79,9 @@ describe('verify', () => {
 
   it('leaves out documents the live projector changed after the position it compares at', async () => {
     const q = (await live.collection('questions').find({}).limit(1).toArray())[0];
-    await live.collection('questions').updateOne({ _id: q._id }, { $set: { title: 'changed later', pos: q.pos + 1e12 } });
+    await live
+      .collection('questions')
+      .updateOne({ _id: q._id }, { $set: { title: 'changed later', pos: q.pos + 1e12 } });
     expect((await verify()).differences).toEqual([]);
     await live.collection('questions').replaceOne({ _id: q._id }, q);
   });

@@ -78,20 +78,31 @@ export async function verifyReadModels(options: VerifyOptions): Promise<VerifyRe
   const report = (phase: VerifyProgress['phase']) => {
     if (!options.onProgress || Date.now() - lastReport < 1000) return;
     lastReport = Date.now();
-    options.onProgress({ phase, events, documents, eventsPerSecond: Math.round(events / ((Date.now() - started) / 1000)) });
+    options.onProgress({
+      phase,
+      events,
+      documents,
+      eventsPerSecond: Math.round(events / ((Date.now() - started) / 1000)),
+    });
   };
   try {
     if (target) {
-      const writer = new ReadModelWriter(scratch, new ReadModelProjection(options.rules), { cacheSize: 200_000 });
+      const writer = new ReadModelWriter(scratch, new ReadModelProjection(options.rules), {
+        cacheSize: 200_000,
+      });
       const batchSize = options.batchSize ?? 5000;
-      const read = (from: Position | 'start') => options.eventStore.readAll({ from, maxCount: batchSize });
+      const read = (from: Position | 'start') =>
+        options.eventStore.readAll({ from, maxCount: batchSize });
       // The next page is read while this one is written: EventStoreDB, MongoDB and the fold
       // then work at the same time.
       let next: Promise<StoredEvent[]> | null = read('start');
       while (next) {
         const page: StoredEvent[] = await next;
         const upTo = page.filter((e) => e.position.commit <= target.commit);
-        next = page.length === batchSize && upTo.length === page.length ? read(page[page.length - 1].position) : null;
+        next =
+          page.length === batchSize && upTo.length === page.length
+            ? read(page[page.length - 1].position)
+            : null;
         if (upTo.length > 0) await writer.handle(upTo);
         events += upTo.length;
         report('replay');
@@ -136,7 +147,11 @@ async function* compareCollection(
   counted: () => void,
 ): AsyncGenerator<Difference> {
   const liveCursor = live.collection(collection).find({}).sort({ _id: 1 }).batchSize(10_000);
-  const replayedCursor = replayed.collection(collection).find({}).sort({ _id: 1 }).batchSize(10_000);
+  const replayedCursor = replayed
+    .collection(collection)
+    .find({})
+    .sort({ _id: 1 })
+    .batchSize(10_000);
   const a = liveCursor[Symbol.asyncIterator]();
   const b = replayedCursor[Symbol.asyncIterator]();
   try {
@@ -155,7 +170,15 @@ async function* compareCollection(
       } else if (l && r) {
         if (l.pos <= cutoff) {
           const fields = differingFields(l, r);
-          if (fields.length > 0) yield { collection, id: String(l._id), kind: 'different', fields, live: l, replayed: r };
+          if (fields.length > 0)
+            yield {
+              collection,
+              id: String(l._id),
+              kind: 'different',
+              fields,
+              live: l,
+              replayed: r,
+            };
         }
         x = await a.next();
         y = await b.next();
@@ -176,9 +199,15 @@ export function differingFields(a: Document, b: Document): string[] {
 
 /** JSON with sorted keys: two documents equal in content compare equal whatever their key order. */
 function canonical(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([p], [q]) => (p < q ? -1 : p > q ? 1 : 0)))
-      : v,
-  ) ?? 'undefined';
+  return (
+    JSON.stringify(value, (_key, v: unknown) =>
+      v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date)
+        ? Object.fromEntries(
+            Object.entries(v as Record<string, unknown>).sort(([p], [q]) =>
+              p < q ? -1 : p > q ? 1 : 0,
+            ),
+          )
+        : v,
+    ) ?? 'undefined'
+  );
 }

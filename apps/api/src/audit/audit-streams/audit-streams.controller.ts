@@ -33,14 +33,18 @@ export class AuditStreamsController {
   })
   async stream(@CurrentActor() actor: Actor, @Param('stream') stream: string) {
     const caller = await this.users.current(requireUser(actor));
-    if (caller.level < LEVELS.admin) throw forbidden('FORBIDDEN', 'Only admins may read raw streams.');
-    if (isKeyStream(stream)) throw forbidden('FORBIDDEN', 'Encryption key streams are never shown.');
-    if (!STREAM_NAME.test(stream) || stream.startsWith('$')) throw notFound('STREAM_NOT_FOUND', `There is no stream ${stream}.`);
+    if (caller.level < LEVELS.admin)
+      throw forbidden('FORBIDDEN', 'Only admins may read raw streams.');
+    if (isKeyStream(stream))
+      throw forbidden('FORBIDDEN', 'Encryption key streams are never shown.');
+    if (!STREAM_NAME.test(stream) || stream.startsWith('$'))
+      throw notFound('STREAM_NOT_FOUND', `There is no stream ${stream}.`);
     let events;
     try {
       events = await this.store.readStream(stream);
     } catch (e) {
-      if ((e as { code?: string }).code === 'STREAM_DELETED') throw notFound('STREAM_NOT_FOUND', `Stream ${stream} was deleted.`);
+      if ((e as { code?: string }).code === 'STREAM_DELETED')
+        throw notFound('STREAM_NOT_FOUND', `Stream ${stream} was deleted.`);
       throw e;
     }
     if (events.length === 0) throw notFound('STREAM_NOT_FOUND', `There is no stream ${stream}.`);

@@ -23,12 +23,15 @@ export class ErasePersonalDataController {
   @HttpCode(204)
   @ApiBearerAuth()
   @ApiOperation({
-    summary: "Erase a user's personal data (that user or an admin): their email becomes unreadable everywhere",
+    summary:
+      "Erase a user's personal data (that user or an admin): their email becomes unreadable everywhere",
     description: 'Error codes: UNAUTHENTICATED, FORBIDDEN, USER_NOT_FOUND.',
   })
   async erase(@CurrentActor() actor: Actor, @Param('username') username: string): Promise<void> {
     const caller = await this.users.current(requireUser(actor));
-    const userId = /^[A-Za-z0-9_.-]{1,64}$/.test(username) ? await this.users.idByUsername(username) : null;
+    const userId = /^[A-Za-z0-9_.-]{1,64}$/.test(username)
+      ? await this.users.idByUsername(username)
+      : null;
     if (!userId) throw userNotFound(username);
     await this.eraser.eraseUser(userId, {
       kind: 'user',

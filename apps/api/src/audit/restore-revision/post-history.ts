@@ -3,7 +3,14 @@
  * lag a just-made edit): revision 1 is what was posted, each edit event makes the next.
  * The same numbering as the revisions read model.
  */
-import type { AnswerEdited, AnswerPosted, CommentEdited, CommentPosted, QuestionAsked, QuestionEdited } from '@qa/domain';
+import type {
+  AnswerEdited,
+  AnswerPosted,
+  CommentEdited,
+  CommentPosted,
+  QuestionAsked,
+  QuestionEdited,
+} from '@qa/domain';
 import type { StoredEvent } from '@qa/event-store';
 
 export interface PostRevision {
@@ -34,12 +41,19 @@ export function postRevisionsFromStream(kind: PostKind, events: StoredEvent[]): 
       (kind === 'answer' && e.type === 'AnswerPosted') ||
       (kind === 'comment' && e.type === 'CommentPosted')
     ) {
-      out.push({ revision: 1, body: (e.data as AnswerPosted['data'] | CommentPosted['data']).body });
+      out.push({
+        revision: 1,
+        body: (e.data as AnswerPosted['data'] | CommentPosted['data']).body,
+      });
     } else if (
-      ((kind === 'answer' && e.type === 'AnswerEdited') || (kind === 'comment' && e.type === 'CommentEdited')) &&
+      ((kind === 'answer' && e.type === 'AnswerEdited') ||
+        (kind === 'comment' && e.type === 'CommentEdited')) &&
       out.length > 0
     ) {
-      out.push({ revision: out[out.length - 1].revision + 1, body: (e.data as AnswerEdited['data'] | CommentEdited['data']).body });
+      out.push({
+        revision: out[out.length - 1].revision + 1,
+        body: (e.data as AnswerEdited['data'] | CommentEdited['data']).body,
+      });
     }
   }
   return out;

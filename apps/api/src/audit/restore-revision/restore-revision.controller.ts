@@ -20,7 +20,8 @@ export class RestoreRevisionController {
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiOperation({
     summary: "Restore an earlier revision as a new edit (the post's author or an editor)",
-    description: 'Error codes: UNAUTHENTICATED, FORBIDDEN, POST_NOT_FOUND, REVISION_NOT_FOUND, QUESTION_CLOSED, QUESTION_HIDDEN, CONCURRENT_MODIFICATION.',
+    description:
+      'Error codes: UNAUTHENTICATED, FORBIDDEN, POST_NOT_FOUND, REVISION_NOT_FOUND, QUESTION_CLOSED, QUESTION_HIDDEN, CONCURRENT_MODIFICATION.',
   })
   restore(
     @CurrentActor() actor: Actor,
@@ -29,7 +30,12 @@ export class RestoreRevisionController {
     @Param('revision') revision: string,
   ): Promise<RestoreResult> {
     const n = /^\d{1,6}$/.test(revision) ? Number(revision) : NaN;
-    if (!Number.isInteger(n) || n < 1) throw validationFailed([{ field: 'revision', message: 'Must be a revision number (1 or more).' }]);
-    return this.commands.execute(new RestoreRevisionCommand(createCommandContext(actor, key), id, n));
+    if (!Number.isInteger(n) || n < 1)
+      throw validationFailed([
+        { field: 'revision', message: 'Must be a revision number (1 or more).' },
+      ]);
+    return this.commands.execute(
+      new RestoreRevisionCommand(createCommandContext(actor, key), id, n),
+    );
   }
 }

@@ -8,8 +8,19 @@
  * An interceptor rather than routes of its own, because one path cannot have two handlers:
  * the live page stays the queries module's, and the audit behaviour stays in this module.
  */
-import { type CallHandler, type ExecutionContext, Inject, Injectable, type NestInterceptor } from '@nestjs/common';
-import { QuestionStreamsIndexer, QuestionTimeTravel, withDiffs, type RevisionContent } from '@qa/audit';
+import {
+  type CallHandler,
+  type ExecutionContext,
+  Inject,
+  Injectable,
+  type NestInterceptor,
+} from '@nestjs/common';
+import {
+  QuestionStreamsIndexer,
+  QuestionTimeTravel,
+  withDiffs,
+  type RevisionContent,
+} from '@qa/audit';
 import { DomainError, notFound, validationFailed } from '@qa/domain';
 import { ReadModelLocator } from '@qa/read-models';
 import { from, map, type Observable } from 'rxjs';
@@ -30,8 +41,14 @@ interface RouteRequest {
 /** `asOf` as a normalised ISO time, or a 400 naming the field. */
 export function parseAsOf(raw: unknown): string {
   const text = Array.isArray(raw) ? raw[0] : raw;
-  const ms = typeof text === 'string' && /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(text) ? Date.parse(text) : NaN;
-  if (Number.isNaN(ms)) throw validationFailed([{ field: 'asOf', message: 'Must be an ISO 8601 time, e.g. 2026-03-03T12:00:00Z.' }]);
+  const ms =
+    typeof text === 'string' && /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(text)
+      ? Date.parse(text)
+      : NaN;
+  if (Number.isNaN(ms))
+    throw validationFailed([
+      { field: 'asOf', message: 'Must be an ISO 8601 time, e.g. 2026-03-03T12:00:00Z.' },
+    ]);
   return new Date(ms).toISOString();
 }
 
@@ -52,15 +69,22 @@ export class AuditQueriesInterceptor implements NestInterceptor {
       return from(this.pageAt(request.params.id, parseAsOf(request.query.asOf)));
     }
     if (route === REVISIONS_ROUTE) {
-      return next.handle().pipe(map((body) => (Array.isArray(body) ? withDiffs(body as RevisionContent[]) : body)));
+      return next
+        .handle()
+        .pipe(map((body) => (Array.isArray(body) ? withDiffs(body as RevisionContent[]) : body)));
     }
     return next.handle();
   }
 
   private async pageAt(id: string, asOf: string) {
-    if (!/^[a-z0-9]{1,64}$/.test(id)) throw notFound('QUESTION_NOT_FOUND', `There is no question ${id}.`);
+    if (!/^[a-z0-9]{1,64}$/.test(id))
+      throw notFound('QUESTION_NOT_FOUND', `There is no question ${id}.`);
     if (!(await this.indexer.catchUp(INDEX_WAIT_MS))) {
-      throw new DomainError('unavailable', 'PROJECTION_BEHIND', 'The question history index is catching up; try again shortly.');
+      throw new DomainError(
+        'unavailable',
+        'PROJECTION_BEHIND',
+        'The question history index is catching up; try again shortly.',
+      );
     }
     const page = await this.travel.pageAt(id, asOf, await this.locator.store());
     if (!page) throw notFound('QUESTION_NOT_FOUND', `There was no question ${id} at ${asOf}.`);
