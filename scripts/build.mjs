@@ -11,7 +11,6 @@ import { createHash } from 'node:crypto';
 import { existsSync, promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import swc from '@swc/core';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = path.join(root, 'dist');
@@ -158,6 +157,9 @@ async function buildUnlocked({ force = false, quiet = false } = {}) {
   }
 
   const started = Date.now();
+  // Loaded only when there is something to build, so an up-to-date `npm start` does not pay
+  // for loading the compiler.
+  const { default: swc } = await import('@swc/core');
   const tsconfig = JSON.parse(readFileSync(path.join(root, 'tsconfig.json'), 'utf8'));
   const aliases = aliasesFrom(tsconfig);
   // A full rebuild, so files deleted from the sources do not linger in dist.
