@@ -131,6 +131,8 @@ async function main(): Promise<void> {
     queuePrefix: prefix,
     concurrency: given('concurrency'),
     smtp: { maxConnections: given('connections') },
+    // --thread=0 keeps the processor on the reactor's event loop.
+    processorThread: hasArg('thread') ? arg('thread', 1) !== 0 : undefined,
   };
   // One worker runs the reactor and a processor; more processors scale sending out, as
   // production scales the worker app (BullMQ shares the queue between them).

@@ -255,4 +255,20 @@ describe('notification emails, end to end', () => {
     expect(mailTo('admin7@example.com')).toHaveLength(1);
     expect(mailTo('super7@example.com')).toHaveLength(2);
   });
+  it('sends from a processor thread of its own, as production runs it, and stops it gracefully', async () => {
+    const asker = await h.fixture.registerUser('asker8', 'asker8@example.com');
+    const answerer = await h.fixture.registerUser('answerer8', 'answerer8@example.com');
+    const question = await h.fixture.askQuestion({ user: asker });
+    await worker.stop();
+    worker = await h.startWorker({ processorThread: true });
+    const answer = await h.fixture.postAnswer(question, { user: answerer });
+    await settle(worker, answer.result.position, 20_000);
+    expect(mailTo('asker8@example.com')).toHaveLength(1);
+    expect(await deliveries().findOne({ eventId: answer.eventId })).toMatchObject({
+      status: 'sent',
+      recipient: 'a***@e***.com',
+    });
+    await worker.stop();
+    expect(mailTo('asker8@example.com')).toHaveLength(1);
+  });
 });

@@ -29,6 +29,8 @@ import {
   createEmailProcessor,
 } from '@qa/notifications';
 import type { NotificationEmailJob, SmtpMailerOptions } from '@qa/notifications';
+import { startProcessorThread } from './processor-thread.host';
+import type { ProcessorThread } from './processor-thread.host';
 
 export const REACTOR_SUBSCRIPTION = 'notification-reactor';
 
@@ -59,6 +61,11 @@ export interface WorkerOptions {
   maxRetryDelayMs?: number;
   /** Start only the processor, or only the reactor (default both). */
   run?: { reactor?: boolean; processor?: boolean };
+  /**
+   * With both parts running, run the processor in a worker thread of its own (default true):
+   * the reactor and the sending then each get a core instead of sharing one event loop.
+   */
+  processorThread?: boolean;
   logger?: Logger;
 }
 
@@ -66,6 +73,8 @@ export interface RunningWorker extends RunningApp {
   subscription: RunningSubscription | null;
   deliveries: DeliveriesStore;
   queue: NotificationQueue;
+  /** Stops using what this worker (and its processor thread) knows of an erased subject. */
+  forget(subject: string): void;
 }
 
 export async function startWorker(
@@ -77,6 +86,7 @@ export async function startWorker(
     pino({ name: 'worker', level: runtime.config.logLevel }).child({ app: 'worker' });
   const runReactor = options.run?.reactor ?? true;
   const runProcessor = options.run?.processor ?? true;
+  const processorThread = runReactor && runProcessor && (options.processorThread ?? true);
 
   const connection: ConnectionOptions = {
     url: runtime.redisUrl,
@@ -124,7 +134,17 @@ export async function startWorker(
 
   let worker: Worker<NotificationEmailJob> | null = null;
   let mailer: SmtpMailer | null = null;
-  if (runProcessor) {
+  let thread: ProcessorThread | null = null;
+  if (processorThread) {
+    try {
+      thread = await startProcessorThread(runtime, options, (e) =>
+        logger.error({ error: e.message }, 'notification processor thread failed'),
+      );
+    } catch (e) {
+      await Promise.allSettled([queue.close(), store.close(), mongo.close()]);
+      throw e;
+    }
+  } else if (runProcessor) {
     mailer = new SmtpMailer({ url: runtime.smtpUrl, ...options.smtp });
     const processor = createEmailProcessor({
       vault,
@@ -152,6 +172,12 @@ export async function startWorker(
     worker.on('error', (e) => logger.warn({ error: e.message }, 'notification worker error'));
   }
 
+  const forget = (subject: string) => {
+    vault.forget(subject);
+    opener.forget(subject);
+    thread?.forget(subject);
+  };
+
   let subscription: RunningSubscription | null = null;
   if (runReactor) {
     const reactor = new NotificationReactor({
@@ -159,11 +185,8 @@ export async function startWorker(
       vault: {
         open: (sealed) => vault.open(sealed),
         hashEmail: (email) => vault.hashEmail(email),
-        // An erasure the reactor sees also stops this process's sends at once.
-        forget: (subject) => {
-          vault.forget(subject);
-          opener.forget(subject);
-        },
+        // An erasure the reactor sees also stops this worker's sends at once.
+        forget: (subject) => forget(subject),
       },
       threads: new NotifyThreadsStore(db),
       admins: new NotifyAdminsStore(db),
@@ -194,6 +217,7 @@ export async function startWorker(
     // Producer first, so nothing new is enqueued; then let in-flight sends finish.
     await subscription?.stop();
     await worker?.close();
+    await thread?.stop();
     await queue.close();
     await mailer?.close();
     await store.close();
@@ -205,6 +229,7 @@ export async function startWorker(
     subscription,
     deliveries,
     queue,
+    forget,
     stop: () => (stopping ??= stop()),
   };
 }

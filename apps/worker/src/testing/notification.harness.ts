@@ -80,6 +80,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     maxRetryDelayMs: 200,
     smtp: { socketTimeoutMs: 2_000, connectionTimeoutMs: 2_000, greetingTimeoutMs: 2_000 },
     logger: quiet,
+    // In process, so tests see the processor's effects directly; one test covers the thread.
+    processorThread: false,
     ...extra,
   });
 
