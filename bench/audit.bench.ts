@@ -258,9 +258,11 @@ async function main(): Promise<void> {
     const travel = new QuestionTimeTravel(store, index);
     const locator = new ReadModelLocator(db);
     const streams = await index.streamsOf('qbig');
-    const mid = streams[Math.floor(streams.length / 2)].at;
+    const votes = await index.votesOf('qbig', new Date().toISOString());
+    // half way through the question's life: its answers are in, half its votes cast
+    const mid = (votes[Math.floor(votes.length / 2)].data as { at: string }).at;
     console.log(
-      `question qbig: ${streams.length} streams and ${(await index.votesOf('qbig', new Date().toISOString())).length} votes indexed`,
+      `question qbig: ${streams.length} streams and ${votes.length} votes indexed`,
     );
     {
       // where one page's time goes
@@ -291,7 +293,7 @@ async function main(): Promise<void> {
       times.sort((a, b) => a - b);
       const p95 = percentile(times, 95);
       console.log(
-        `time travel (${label}: ${page?.answerCount} answers, ${page ? page.votes.up + page.votes.down + page.answers.reduce((s, a) => s + a.votes.up + a.votes.down, 0) : 0} votes,): ` +
+        `time travel (${label}: ${page?.answerCount} answers, ${page ? page.votes.up + page.votes.down + page.answers.reduce((s, a) => s + a.votes.up + a.votes.down, 0) : 0} votes): ` +
           `p50 ${percentile(times, 50).toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, max ${times[times.length - 1].toFixed(1)} ms (target p95 < 100 ms) ${p95 < 100 ? 'ok' : 'MISSED'}`,
       );
     }
