@@ -21,6 +21,7 @@ import {
 } from './read-resp.encoder';
 import type { FilterSettings } from './read.filter';
 import { streamDeleted } from './rpc.errors';
+import { drained, type CallHandle, type OpenCalls } from './open-calls.registry';
 
 /** Rows read per catch-up page. */
 const PAGE_SIZE = 512;
@@ -33,19 +34,20 @@ abstract class Subscription {
   protected live = false;
   protected closed = false;
   private unlisten: (() => void) | null = null;
+  private readonly handle: CallHandle;
 
   constructor(
     protected readonly log: EventLog,
     protected readonly call: Call,
+    calls: OpenCalls,
     protected readonly wrap: EventWrapper,
   ) {
-    const stop = () => this.stop();
-    call.on('cancelled', stop);
-    call.on('close', stop);
-    call.on('error', stop);
+    // Cancelled, closed or failed: stop reading pages and stop taking live events.
+    this.handle = calls.track(call, () => this.stop());
   }
 
   start(): void {
+    if (this.closed) return;
     this.call.write(encodeConfirmation(randomUUID()));
     void this.catchUp();
   }
@@ -70,7 +72,8 @@ abstract class Subscription {
           this.goingLive();
           return;
         }
-        if (this.call.writableNeedDrain) await this.drained();
+        if (this.call.writableNeedDrain) await drained(this.call);
+        if (this.handle.gone) this.stop();
       }
     } catch (error) {
       this.fail(error);
@@ -91,21 +94,11 @@ abstract class Subscription {
       this.live = false;
       this.unlisten?.();
       this.unlisten = null;
-      void this.drained().then(() => this.catchUp());
+      void drained(this.call).then(() => {
+        if (this.handle.gone) this.stop();
+        else void this.catchUp();
+      });
     }
-  }
-
-  private drained(): Promise<void> {
-    return new Promise((resolve) => {
-      if (this.closed || !this.call.writableNeedDrain) return resolve();
-      const done = () => {
-        this.call.off('drain', done);
-        this.call.off('close', done);
-        resolve();
-      };
-      this.call.on('drain', done);
-      this.call.on('close', done);
-    });
   }
 
   protected fail(error: unknown): void {
@@ -123,6 +116,8 @@ abstract class Subscription {
     this.closed = true;
     this.unlisten?.();
     this.unlisten = null;
+    // Unset only when the call was already gone while the constructor registered it.
+    this.handle?.release();
   }
 }
 
@@ -134,11 +129,12 @@ export class AllSubscription extends Subscription {
   constructor(
     log: EventLog,
     call: Call,
+    calls: OpenCalls,
     wrap: EventWrapper,
     after: number,
     private readonly filter: FilterSettings | null,
   ) {
-    super(log, call, wrap);
+    super(log, call, calls, wrap);
     this.lastPosition = after;
   }
 
@@ -198,11 +194,12 @@ export class StreamSubscription extends Subscription {
   constructor(
     log: EventLog,
     call: Call,
+    calls: OpenCalls,
     wrap: EventWrapper,
     private readonly streamName: string,
     after: number,
   ) {
-    super(log, call, wrap);
+    super(log, call, calls, wrap);
     this.lastRevision = after;
   }
 

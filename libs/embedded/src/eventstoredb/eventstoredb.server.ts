@@ -23,6 +23,7 @@ import { streamsService } from './streams.service';
 import { decodeBatchAppendReq } from './batch-append.codec';
 import { gossipService, unsupportedServices } from './node.services';
 import { authenticate, createAccess } from './access.policy';
+import { OpenCalls } from './open-calls.registry';
 
 export interface EventStoreDbServerOptions {
   /** 0 = any free port; default 2113. */
@@ -41,6 +42,14 @@ export interface EmbeddedServer {
   port: number;
   close(): Promise<void>;
 }
+
+export interface EventStoreDbServer extends EmbeddedServer {
+  /** Streaming calls (reads, subscriptions, BatchAppend) whose work is still running. */
+  openCalls(): number;
+}
+
+/** How long close() lets clients take their last replies before cutting connections. */
+const SHUTDOWN_GRACE_MS = 1_000;
 
 /** The server version reported by ServerFeatures (the behaviour implemented is 23.10-24.10's). */
 const SERVER_VERSION = '24.10.0';
@@ -134,7 +143,7 @@ function supportedMethods(): SupportedMethods {
 
 export async function startEventStoreDbServer(
   options: EventStoreDbServerOptions = {},
-): Promise<EmbeddedServer> {
+): Promise<EventStoreDbServer> {
   const host = options.host ?? '127.0.0.1';
   const data = options.data ?? ':memory:';
   if (data !== ':memory:') mkdirSync(path.dirname(path.resolve(data)), { recursive: true });
@@ -148,7 +157,8 @@ export async function startEventStoreDbServer(
     'grpc.max_receive_message_length': 17 * 1024 * 1024,
     'grpc.max_send_message_length': 17 * 1024 * 1024,
   });
-  server.addService(streamsDefinition(), streamsService(log, createAccess(secure)));
+  const calls = new OpenCalls();
+  server.addService(streamsDefinition(), streamsService(log, createAccess(secure), calls));
   const features = supportedMethods();
   server.addService(ServerFeaturesService as unknown as ServiceDefinition, {
     getSupportedMethods: (
@@ -195,13 +205,22 @@ export async function startEventStoreDbServer(
     // A server listening on every interface is reached locally through the loopback address.
     url: `esdb://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${port}?tls=${secure}`,
     port,
+    openCalls: () => calls.size,
     close() {
       closing ??= new Promise<void>((resolve) => {
-        // Open subscriptions never end on their own: cancel every call, then release the file.
-        server.forceShutdown();
-        log.close();
-        resolve();
-      });
+        // Refuse new calls, end the streaming ones still open (subscriptions never end on
+        // their own), and let each client take its last replies; a client that keeps its
+        // connection past the grace period is cut off. The file is released last.
+        const timer = setTimeout(() => {
+          server.forceShutdown();
+          resolve();
+        }, SHUTDOWN_GRACE_MS);
+        server.tryShutdown(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+        calls.endAll();
+      }).then(() => log.close());
       return closing;
     },
   };

@@ -173,3 +173,8 @@ export function batchBadRequest(message: string): RpcStatus {
     'event_store.client.BadRequest',
   );
 }
+
+/** What a node that is shutting down answers to the calls it still holds. */
+export function shuttingDown(): RpcError {
+  return { code: Status.UNAVAILABLE, details: 'Server is shutting down.' } as RpcError;
+}

@@ -61,6 +61,7 @@ import {
   wrongExpectedVersion,
 } from './rpc.errors';
 import type { Access } from './access.policy';
+import { drained, OpenCalls } from './open-calls.registry';
 import {
   encodeBatchSuccess,
   type WireBatchAppendReq,
@@ -204,7 +205,11 @@ function errorOf(error: unknown): RpcError {
   return internal(error instanceof Error ? error.message : String(error));
 }
 
-export function streamsService(log: EventLog, access: Access): UntypedServiceImplementation {
+export function streamsService(
+  log: EventLog,
+  access: Access,
+  calls: OpenCalls = new OpenCalls(),
+): UntypedServiceImplementation {
   const read = (call: ServerWritableStream<ReadReq, Buffer>): void => {
     try {
       const options = call.request.getOptions();
@@ -232,7 +237,7 @@ export function streamsService(log: EventLog, access: Access): UntypedServiceImp
           else if (streamOptions.hasEnd()) after = log.stream(name)?.lastRevision ?? -1;
           const stream = log.stream(name);
           if (stream?.tombstoned) throw new RequestError(streamDeleted(name));
-          new StreamSubscription(log, call, wrap, name, after).start();
+          new StreamSubscription(log, call, calls, wrap, name, after).start();
           return;
         }
         void readStream(call, name, streamOptions, count(options), backwards, wrap);
@@ -248,7 +253,7 @@ export function streamsService(log: EventLog, access: Access): UntypedServiceImp
         let after = -1;
         if (all.hasPosition()) after = parsePosition(all.getPosition()!);
         else if (all.hasEnd()) after = log.headPosition;
-        new AllSubscription(log, call, wrap, after, filter).start();
+        new AllSubscription(log, call, calls, wrap, after, filter).start();
         return;
       }
       void readAll(call, all, count(options), backwards, wrap, filter);
@@ -292,6 +297,7 @@ export function streamsService(log: EventLog, access: Access): UntypedServiceImp
     backwards: boolean,
     wrap: EventWrapper,
   ): Promise<void> {
+    const handle = calls.track(call);
     try {
       const stream = log.stream(name);
       if (stream?.tombstoned) throw new RequestError(streamDeleted(name));
@@ -315,6 +321,7 @@ export function streamsService(log: EventLog, access: Access): UntypedServiceImp
           const rows = log.readStreamBackward(stream.id, next, Math.min(READ_PAGE, remaining));
           if (rows.length === 0) break;
           for (const [position, record, revision, created] of rows) {
+            if (handle.gone) return;
             if (revision < first) {
               next = -1;
               break;
@@ -324,8 +331,8 @@ export function streamsService(log: EventLog, access: Access): UntypedServiceImp
             call.write(wrap(record, position));
             remaining--;
           }
-          if (call.writableNeedDrain) await drained(call);
-          if (call.destroyed || call.cancelled) return;
+          await drained(call);
+          if (handle.gone) return;
         }
       } else {
         let next = streamOptions.hasRevision() ? parseRevision(streamOptions.getRevision()) : 0;
@@ -335,19 +342,22 @@ export function streamsService(log: EventLog, access: Access): UntypedServiceImp
           const want = Math.min(READ_PAGE, remaining);
           const rows = log.readStreamForward(stream.id, next, want);
           for (const [position, record, revision, created] of rows) {
+            if (handle.gone) return;
             next = revision + 1;
             if (created < oldest) continue;
             call.write(wrap(record, position));
             remaining--;
           }
           if (rows.length < want) break;
-          if (call.writableNeedDrain) await drained(call);
-          if (call.destroyed || call.cancelled) return;
+          await drained(call);
+          if (handle.gone) return;
         }
       }
       call.end();
     } catch (error) {
-      call.emit('error', errorOf(error));
+      if (!handle.gone) call.emit('error', errorOf(error));
+    } finally {
+      handle.release();
     }
   }
 
@@ -359,6 +369,7 @@ export function streamsService(log: EventLog, access: Access): UntypedServiceImp
     wrap: EventWrapper,
     filter: FilterSettings | null,
   ): Promise<void> {
+    const handle = calls.track(call);
     try {
       let remaining = limit;
       const send = (position: number, record: Buffer, stream?: string, type?: string): boolean => {
@@ -382,12 +393,13 @@ export function streamsService(log: EventLog, access: Access): UntypedServiceImp
             string?,
             string?,
           ][]) {
+            if (handle.gone) return;
             before = position;
             if (send(position, record, stream, type)) break;
           }
           if (rows.length < READ_PAGE) break;
-          if (call.writableNeedDrain) await drained(call);
-          if (call.destroyed || call.cancelled) return;
+          await drained(call);
+          if (handle.gone) return;
         }
       } else {
         let from = all.hasPosition() ? parsePosition(all.getPosition()!) : 0;
@@ -402,17 +414,20 @@ export function streamsService(log: EventLog, access: Access): UntypedServiceImp
             string?,
             string?,
           ][]) {
+            if (handle.gone) return;
             from = position + 1;
             if (send(position, record, stream, type)) break;
           }
           if (rows.length < READ_PAGE) break;
-          if (call.writableNeedDrain) await drained(call);
-          if (call.destroyed || call.cancelled) return;
+          await drained(call);
+          if (handle.gone) return;
         }
       }
       call.end();
     } catch (error) {
-      call.emit('error', errorOf(error));
+      if (!handle.gone) call.emit('error', errorOf(error));
+    } finally {
+      handle.release();
     }
   }
 
@@ -520,8 +535,10 @@ export function streamsService(log: EventLog, access: Access): UntypedServiceImp
       return;
     }
     const pending = new Map<string, Pending>();
+    // A cancelled or closed call drops the writes it had not finished sending.
+    const handle = calls.track(call, () => pending.clear());
     const send = (reply: BatchAppendResp | Buffer) => {
-      if (!call.writableEnded && !call.destroyed) call.write(reply);
+      if (!handle.gone) call.write(reply);
     };
     const fail = (
       correlation: Buffer | undefined,
@@ -541,6 +558,7 @@ export function streamsService(log: EventLog, access: Access): UntypedServiceImp
     };
 
     call.on('data', (request: WireBatchAppendReq) => {
+      if (handle.gone) return;
       const correlation = request.correlationBytes;
       let key = '';
       let nameBytes = request.options?.streamName;
@@ -612,10 +630,9 @@ export function streamsService(log: EventLog, access: Access): UntypedServiceImp
       }
     });
     call.on('end', () => {
-      if (!call.writableEnded) call.end();
+      handle.release();
+      if (!call.writableEnded && !call.destroyed) call.end();
     });
-    call.on('error', () => pending.clear());
-    call.on('cancelled', () => pending.clear());
   };
 
   const deleteStream = (hard: boolean) =>
@@ -651,18 +668,4 @@ export function streamsService(log: EventLog, access: Access): UntypedServiceImp
     delete: deleteStream(false),
     tombstone: deleteStream(true),
   };
-}
-
-function drained(call: ServerWritableStream<ReadReq, Buffer>): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      call.off('drain', done);
-      call.off('close', done);
-      call.off('cancelled', done);
-      resolve();
-    };
-    call.on('drain', done);
-    call.on('close', done);
-    call.on('cancelled', done);
-  });
 }
