@@ -1,12 +1,14 @@
 /**
- * One index of a collection: entries kept sorted by (key, record sequence) in an array
- * searched by bisection, plus a hash map of keys for unique indexes. The query planner scans
+ * One index of a collection: entries kept sorted by (key, record sequence) in a list of small
+ * sorted blocks, so an insert or delete costs the same at any collection size, plus a hash map
+ * of keys for unique indexes. The query planner scans
  * ranges of it, so lookups, ranges and sorted pages by an indexed field do not read the
  * whole collection.
  */
 import { Query } from 'mingo';
 import { compareValues, isPlainObject, keyString, pathValues, typeRank } from './bson.order';
 import { commandError } from './mongo.errors';
+import { SortedBlockList, type ListPosition } from './sorted-blocks.list';
 
 export type Doc = Record<string, unknown>;
 
@@ -76,7 +78,7 @@ export function formatValue(v: unknown): string {
 
 export class CollectionIndex {
   readonly fields: Array<{ path: string; parts: string[]; dir: number }>;
-  readonly entries: Entry[] = [];
+  readonly entries: SortedBlockList<Entry>;
   readonly uniqueKeys?: Map<string, DocRecord>;
   /** Fields where some document holds an array (so it has several keys in this index). */
   readonly multikeyPaths = new Set<string>();
@@ -94,6 +96,7 @@ export class CollectionIndex {
     // The collection's own map of records by _id already enforces _id uniqueness.
     if (spec.unique && spec.name !== '_id_') this.uniqueKeys = new Map();
     if (spec.partialFilterExpression) this.partial = new Query(spec.partialFilterExpression);
+    this.entries = new SortedBlockList<Entry>((a, b) => this.compareEntry(a.k, a.r.seq, b));
   }
 
   get name(): string {
@@ -169,30 +172,16 @@ export class CollectionIndex {
     return aSeq === b.r.seq ? 0 : aSeq < b.r.seq ? -1 : 1;
   }
 
-  /** First position whose entry is not before (k, seq). */
-  private position(k: unknown[], seq: number): number {
-    let lo = 0;
-    let hi = this.entries.length;
-    if (hi > 0 && this.compareEntry(k, seq, this.entries[hi - 1]) > 0) return hi;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.compareEntry(k, seq, this.entries[mid]) > 0) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
-
   add(rec: DocRecord, keys: unknown[][]): void {
     for (const k of keys) {
-      this.entries.splice(this.position(k, rec.seq), 0, { k, r: rec });
+      this.entries.insert({ k, r: rec });
       this.uniqueKeys?.set(this.uniqueKey(k), rec);
     }
   }
 
   remove(rec: DocRecord, keys: unknown[][]): void {
     for (const k of keys) {
-      const at = this.position(k, rec.seq);
-      if (at < this.entries.length && this.entries[at].r === rec) this.entries.splice(at, 1);
+      this.entries.delete({ k, r: rec });
       if (this.uniqueKeys) {
         const uk = this.uniqueKey(k);
         if (this.uniqueKeys.get(uk) === rec) this.uniqueKeys.delete(uk);
@@ -219,11 +208,11 @@ export class CollectionIndex {
       }
     }
     all.sort((a, b) => this.compareEntry(a.k, a.r.seq, b));
-    this.entries.push(...all);
+    this.entries.load(all);
   }
 
   clear(): void {
-    this.entries.length = 0;
+    this.entries.clear();
     this.uniqueKeys?.clear();
   }
 
@@ -236,40 +225,28 @@ export class CollectionIndex {
   }
 
   /** First position whose key prefix is >= probe (or > probe when exclusive), in index order. */
-  private lowerBound(probe: unknown[], exclusive: boolean): number {
-    let lo = 0;
-    let hi = this.entries.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      const c = this.comparePrefix(this.entries[mid].k, probe);
-      if (c < 0 || (exclusive && c === 0)) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+  private lowerBound(probe: unknown[], exclusive: boolean): ListPosition {
+    return this.entries.lowerBound((e) => {
+      const c = this.comparePrefix(e.k, probe);
+      return c < 0 || (exclusive && c === 0);
+    });
   }
 
   /** The records of the entries inside the interval, in index order or reversed. */
   *scan(interval: Interval, reverse: boolean, counter: { keys: number }): Generator<DocRecord> {
     const start = this.lowerBound(interval.lo, !interval.loInclusive);
     const end = this.lowerBound(interval.hi, interval.hiInclusive);
-    if (!reverse) {
-      for (let i = start; i < end; i++) {
-        counter.keys++;
-        yield this.entries[i].r;
-      }
-    } else {
-      for (let i = end - 1; i >= start; i--) {
-        counter.keys++;
-        yield this.entries[i].r;
-      }
+    for (const e of this.entries.between(start, end, reverse)) {
+      counter.keys++;
+      yield e.r;
     }
   }
 
   /** Entries of the interval, counted without reading them. */
   countIn(interval: Interval): number {
-    return (
-      this.lowerBound(interval.hi, interval.hiInclusive) -
-      this.lowerBound(interval.lo, !interval.loInclusive)
+    return this.entries.countBetween(
+      this.lowerBound(interval.lo, !interval.loInclusive),
+      this.lowerBound(interval.hi, interval.hiInclusive),
     );
   }
 
