@@ -88,6 +88,11 @@ class Session {
   /** Every (re)subscription starts here, from what MongoDB holds, with an empty cache. */
   private async resume(name: string): Promise<Position | null> {
     this.writer.clearCache();
+    // A follower whose version was replaced (and dropped) by a replay must not rebuild it:
+    // it waits here until it moves to the active version.
+    if (this.options.version === undefined && (await activeVersion(this.options.db)) !== this.version) {
+      throw new Error(`read model version ${this.version} is no longer the active one`);
+    }
     const position = await this.checkpoints.load(name);
     if (!position) {
       await this.store.drop();
