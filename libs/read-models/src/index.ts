@@ -7,6 +7,8 @@ export * from './engine/read-model.meta';
 export * from './engine/read-model.locator';
 export * from './questions/hot-score';
 export * from './questions/questions.query';
+export * from './questions/question-page.render';
+export { authorView, editedView, loadAuthors, type AuthorView, type UserPoints } from './questions/question.view';
 export * from './users/users.query';
 export * from './categories/categories.query';
 export * from './revisions/revisions.query';

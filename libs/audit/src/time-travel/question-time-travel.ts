@@ -9,8 +9,8 @@
  */
 import { streams, type CategoryCreated, type QuestionAsked, type QuestionEdited } from '@qa/domain';
 import type { EventStore, StoredEvent } from '@qa/event-store';
-import type { ReadModelStore } from '@qa/read-models';
-import { loadAuthors, type UserPoints } from '../../../read-models/src/questions/question.view';
+import { loadAuthors, type ReadModelStore, type UserPoints } from '@qa/read-models';
+
 import type { QuestionStreamsStore } from '../stream-index/question-streams.index';
 import {
   foldQuestionDocs,

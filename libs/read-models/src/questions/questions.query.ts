@@ -5,9 +5,10 @@
  * total, kept by the projection per filter (listCounts), so neither grows with the site.
  */
 import type { Document, Filter, Sort } from 'mongodb';
-import type { PostDoc, QuestionDoc } from '../engine/read-model.documents';
+import type { QuestionDoc } from '../engine/read-model.documents';
 import type { ReadModelStore } from '../engine/read-model.store';
-import { authorView, editedView, loadAuthors } from './question.view';
+import { questionPageAuthorIds, renderQuestionPage } from './question-page.render';
+import { authorView, loadAuthors } from './question.view';
 
 export const QUESTION_SORTS = ['recent', 'hot', 'votes', 'answers', 'unanswered'] as const;
 export type QuestionSort = (typeof QUESTION_SORTS)[number];
@@ -99,78 +100,14 @@ export async function listQuestions(store: ReadModelStore, q: QuestionListQuery)
   };
 }
 
-/** Selected first, then net votes, then oldest (DOMAIN.md). */
-export function compareAnswers(a: PostDoc, b: PostDoc): number {
-  if (a.selected !== b.selected) return a.selected ? -1 : 1;
-  if (a.votes.net !== b.votes.net) return b.votes.net - a.votes.net;
-  if (a.postedAt !== b.postedAt) return a.postedAt < b.postedAt ? -1 : 1;
-  return a._id < b._id ? -1 : 1;
-}
-
 /** The question page, or null when there is no such visible question. */
 export async function questionPage(store: ReadModelStore, id: string) {
   const [q, posts] = await Promise.all([
     store.collection('questions').findOne({ _id: id }),
-    // sorted here: a page's few posts, and the server then only walks the index
+    // sorted by the renderer: a page's few posts, and the server then only walks the index
     store.collection('posts').find({ questionId: id }).toArray(),
   ]);
-  posts.sort((a, b) => (a.postedAt < b.postedAt ? -1 : a.postedAt > b.postedAt ? 1 : a._id < b._id ? -1 : 1));
   if (!q || q.hidden) return null;
-  const visible = posts.filter((p) => !p.hidden);
-  const users = await loadAuthors(store, [
-    q.author.id,
-    q.edited?.by.id,
-    q.closed?.by,
-    ...visible.flatMap((p) => [p.author.id, p.edited?.by.id]),
-  ]);
-  const commentsOn = new Map<string, ReturnType<typeof commentView>[]>();
-  for (const c of visible) {
-    if (c.kind !== 'comment' || !c.parent) continue;
-    const list = commentsOn.get(c.parent.id) ?? [];
-    list.push(commentView(c));
-    commentsOn.set(c.parent.id, list);
-  }
-  function commentView(c: PostDoc) {
-    return {
-      id: c._id,
-      body: c.body,
-      bodyHtml: c.bodyHtml,
-      author: authorView(c.author, users),
-      postedAt: c.postedAt,
-      edited: editedView(c.edited, users),
-    };
-  }
-  const answers = visible
-    .filter((p) => p.kind === 'answer')
-    .sort(compareAnswers)
-    .map((a) => ({
-      id: a._id,
-      body: a.body,
-      bodyHtml: a.bodyHtml,
-      votes: a.votes,
-      author: authorView(a.author, users),
-      postedAt: a.postedAt,
-      edited: editedView(a.edited, users),
-      selected: a.selected,
-      comments: commentsOn.get(a._id) ?? [],
-    }));
-  return {
-    id: q._id,
-    title: q.title,
-    body: q.body,
-    bodyHtml: q.bodyHtml,
-    category: q.category,
-    tags: q.tags,
-    votes: q.votes,
-    author: authorView(q.author, users),
-    askedAt: q.askedAt,
-    edited: editedView(q.edited, users),
-    closed: q.closed
-      ? { by: authorView({ id: q.closed.by, username: users.get(q.closed.by)?.username ?? '' }, users), at: q.closed.at, reason: q.closed.reason }
-      : null,
-    selectedAnswerId: q.selectedAnswerId,
-    comments: commentsOn.get(q._id) ?? [],
-    answers,
-    answerCount: answers.length,
-  };
+  const users = await loadAuthors(store, questionPageAuthorIds(q, posts));
+  return renderQuestionPage(q, posts, users);
 }
