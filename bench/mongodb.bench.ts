@@ -3,7 +3,10 @@
  * real `mongodb` driver against the server running in its own child process:
  *   npm run bench:mongodb              (DOCS=100000 by default: --docs=N to change)
  * Prints one line per figure with the target it is held to, and the machine's load average,
- * since on a shared machine round-trip figures depend on it.
+ * since on a shared machine round-trip figures depend on it. The growth case rebuilds a read
+ * model into a fresh collection with four secondary indexes and prints the cost of one write
+ * at 10k, 100k and 300k documents: rebuilding from the event store needs that cost to stay
+ * flat (--growth=N sets the largest size, --growth-only runs only that case).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -18,6 +21,10 @@ const SEQUENTIAL_UPDATES = 10_000;
 const BULK_UPSERTS = 10_000;
 const LOOKUPS = 2_000;
 const PAGES = 500;
+const GROWTH_MAX = Number(process.argv.find((a) => a.startsWith('--growth='))?.slice(9) ?? 300_000);
+const GROWTH_ONLY = process.argv.includes('--growth-only');
+const GROWTH_BATCH = 1000;
+const GROWTH_SAMPLE_BATCHES = 5;
 
 interface ServerProcess {
   child: ChildProcess;
@@ -68,7 +75,7 @@ function rssMb(pid: number): number {
 
 function report(name: string, value: number, unit: string, target: string, ok: boolean): void {
   console.log(
-    `${name.padEnd(56)} ${value.toFixed(unit === 'ms' ? 3 : 0).padStart(12)} ${unit.padEnd(7)} target ${target.padEnd(10)} ${ok ? 'ok' : 'MISSED'}`,
+    `${name.padEnd(56)} ${value.toFixed(unit === 'ms' ? 3 : unit === 'us/op' ? 1 : 0).padStart(12)} ${unit.padEnd(7)} target ${target.padEnd(10)} ${ok ? 'ok' : 'MISSED'}`,
   );
 }
 
@@ -110,6 +117,134 @@ function questionDoc(i: number) {
   };
 }
 
+/** An id that lands anywhere in the `_id` order, as UUIDs of a real read model do. */
+function scatteredId(i: number): string {
+  return `${(Math.imul(i, 2654435761) >>> 0).toString(36).padStart(7, '0')}-${i}`;
+}
+
+interface GrowthDoc {
+  _id: string;
+  slug: string;
+  authorId: string;
+  categoryId: string;
+  createdAt: Date;
+  votes: number;
+  title: string;
+}
+
+function growthFields(i: number): Omit<GrowthDoc, '_id'> {
+  return {
+    slug: `slug-${scatteredId(i)}`,
+    authorId: `u-${i % 5000}`,
+    categoryId: `c-${i % 40}`,
+    createdAt: new Date(1_700_000_000_000 + i * 60_000),
+    votes: i % 113,
+    title: `How do I ask question number ${i} properly?`,
+  };
+}
+
+/** Milliseconds per operation of one bulkWrite (one round trip of GROWTH_BATCH operations). */
+async function timedBulk(
+  coll: import('mongodb').Collection<GrowthDoc>,
+  ops: AnyBulkWriteOperation<GrowthDoc>[],
+): Promise<number> {
+  const started = process.hrtime.bigint();
+  await coll.bulkWrite(ops, { ordered: true });
+  return Number(process.hrtime.bigint() - started) / 1e6 / ops.length;
+}
+
+/**
+ * Fills a fresh collection to GROWTH_MAX documents with bulk upserts by `_id`, sampling the
+ * per-operation cost of upserts and of updateOne by an indexed field at each checkpoint size.
+ */
+async function growthCase(db: import('mongodb').Db): Promise<void> {
+  const coll = db.collection<GrowthDoc>('growth');
+  await coll.drop().catch(() => undefined);
+  await coll.createIndex({ slug: 1 }, { unique: true });
+  await coll.createIndex({ authorId: 1, createdAt: -1 });
+  await coll.createIndex({ categoryId: 1 });
+  await coll.createIndex({ votes: -1 });
+  const checkpoints = [10_000, 100_000, 300_000].filter((c) => c <= GROWTH_MAX);
+  const upsertBatch = (from: number): AnyBulkWriteOperation<GrowthDoc>[] =>
+    Array.from({ length: GROWTH_BATCH }, (_, j) => ({
+      updateOne: {
+        filter: { _id: scatteredId(from + j) },
+        update: { $set: growthFields(from + j) },
+        upsert: true,
+      },
+    }));
+  // Updates by the unique slug that move the document in the compound and votes indexes.
+  let round = 0;
+  const slugBatch = (size: number): AnyBulkWriteOperation<GrowthDoc>[] => {
+    round++;
+    return Array.from({ length: GROWTH_BATCH }, (_, j) => {
+      const i = Math.imul(j + round * GROWTH_BATCH, 7919) % size;
+      return {
+        updateOne: {
+          filter: { slug: `slug-${scatteredId(i)}` },
+          update: { $inc: { votes: 1 }, $set: { createdAt: new Date(1_800_000_000_000 + i) } },
+        },
+      };
+    });
+  };
+  const rows: Array<{ size: number; upsert: number; bySlug: number }> = [];
+  let size = 0;
+  for (const checkpoint of checkpoints) {
+    const sampleFrom = checkpoint - GROWTH_SAMPLE_BATCHES * GROWTH_BATCH;
+    while (size < sampleFrom) {
+      await coll.bulkWrite(upsertBatch(size), { ordered: true });
+      size += GROWTH_BATCH;
+    }
+    const upserts: number[] = [];
+    while (size < checkpoint) {
+      upserts.push(await timedBulk(coll, upsertBatch(size)));
+      size += GROWTH_BATCH;
+    }
+    const bySlug: number[] = [];
+    for (let b = 0; b < GROWTH_SAMPLE_BATCHES; b++)
+      bySlug.push(await timedBulk(coll, slugBatch(size)));
+    rows.push({ size, upsert: median(upserts), bySlug: median(bySlug) });
+  }
+  if ((await coll.countDocuments()) !== size) throw new Error('growth collection lost documents');
+  for (const r of rows) {
+    report(
+      `bulk upsert by _id, 4 secondary indexes, at ${r.size} docs`,
+      r.upsert * 1000,
+      'us/op',
+      '< 50',
+      r.upsert * 1000 < 50,
+    );
+    report(
+      `bulk updateOne by unique slug, at ${r.size} docs`,
+      r.bySlug * 1000,
+      'us/op',
+      '< 50',
+      r.bySlug * 1000 < 50,
+    );
+  }
+  if (rows.length > 1) {
+    const first = rows[0];
+    const last = rows[rows.length - 1];
+    const upsertRatio = last.upsert / first.upsert;
+    const slugRatio = last.bySlug / first.bySlug;
+    report(
+      `upsert cost at ${last.size} / at ${first.size} docs`,
+      upsertRatio * 100,
+      '%',
+      '<= 150',
+      upsertRatio <= 1.5,
+    );
+    report(
+      `updateOne by slug cost at ${last.size} / at ${first.size} docs`,
+      slugRatio * 100,
+      '%',
+      '<= 150',
+      slugRatio <= 1.5,
+    );
+  }
+  await coll.drop();
+}
+
 async function main(): Promise<void> {
   console.log(
     `load average ${loadavg()
@@ -121,6 +256,10 @@ async function main(): Promise<void> {
   await client.connect();
   const db = client.db('bench');
   try {
+    if (GROWTH_ONLY) {
+      await growthCase(db);
+      return;
+    }
     // Each figure is the median of three runs after a warm-up, so the JIT of both processes is warm.
     const counters = db.collection<{ _id: number; n?: number }>('counters');
     for (let i = 0; i < 2000; i++)
@@ -213,6 +352,9 @@ async function main(): Promise<void> {
 
     const rss = rssMb(server.child.pid!);
     report(`server memory with ${DOCS} documents (RSS)`, rss, 'MB', '< 400', rss < 400);
+
+    await questions.drop();
+    await growthCase(db);
   } finally {
     await client.close();
     await server.stop();

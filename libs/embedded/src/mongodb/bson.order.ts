@@ -321,3 +321,83 @@ export function bsonTypeName(v: unknown): string {
   if (t === 'Timestamp') return 'timestamp';
   return 'object';
 }
+
+const numberView = new DataView(new ArrayBuffer(8));
+
+/** Four code units whose string order is the numeric order (NaN first, -0 as 0). */
+function numberUnits(n: number): number[] {
+  if (Number.isNaN(n)) return [0, 0, 0, 0];
+  numberView.setFloat64(0, n === 0 ? 0 : n);
+  const u = [0, 2, 4, 6].map((o) => numberView.getUint16(o));
+  if (u[0] & 0x8000) return u.map((x) => ~x & 0xffff);
+  u[0] |= 0x8000;
+  return u;
+}
+
+/** Strings whose code-unit order differs from MongoDB's UTF-8 byte order, or that hold the terminator. */
+const UNENCODABLE_STRING = /[\u0000\ud800-\udfff]/;
+/** Longer strings are rare in keys and would need chunked encoding; they compare the slow way. */
+const MAX_ENCODED_STRING = 1024;
+
+/**
+ * One index key as a string whose plain JavaScript order (`<`) is MongoDB's order of the key
+ * under the index's directions, or undefined for values it does not cover (those keep using
+ * compareValues). Each field is its type bracket followed by a self-delimiting encoding, so the
+ * concatenation orders field by field; a descending field has every code unit complemented.
+ */
+export function orderKey(values: unknown[], dirs: number[]): string | undefined {
+  let out = '';
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    const rank = typeRank(v);
+    let units: number[];
+    let text: string | undefined;
+    switch (rank) {
+      case 2:
+        units = [];
+        break;
+      case 3:
+        if (typeof v !== 'number') return undefined;
+        units = numberUnits(v);
+        break;
+      case 4:
+        if (typeof v !== 'string' || v.length > MAX_ENCODED_STRING || UNENCODABLE_STRING.test(v))
+          return undefined;
+        units = [];
+        text = v;
+        break;
+      case 8: {
+        const bytes = bytesOf(v);
+        if (!bytes || bytes.length !== 12) return undefined;
+        units = [];
+        for (let b = 0; b < 12; b += 2) units.push((bytes[b] << 8) | bytes[b + 1]);
+        break;
+      }
+      case 9:
+        units = [v ? 1 : 0];
+        break;
+      case 10: {
+        const t = (v as Date).getTime();
+        if (Number.isNaN(t)) return undefined;
+        units = numberUnits(t);
+        break;
+      }
+      default:
+        return undefined;
+    }
+    if (dirs[i] >= 0) {
+      out += String.fromCharCode(rank, ...units);
+      if (text !== undefined) out += `${text}\u0000`;
+    } else {
+      let s = String.fromCharCode(0xffff - rank, ...units.map((u) => 0xffff - u));
+      if (text !== undefined) {
+        const codes = new Array<number>(text.length + 1);
+        for (let c = 0; c < text.length; c++) codes[c] = 0xffff - text.charCodeAt(c);
+        codes[text.length] = 0xffff;
+        s += String.fromCharCode(...codes);
+      }
+      out += s;
+    }
+  }
+  return out;
+}
