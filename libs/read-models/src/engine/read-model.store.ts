@@ -73,23 +73,45 @@ export class ReadModelStore {
 
   /**
    * Writes changed documents step by step (WRITE_STEPS, the groups of WRITE_ORDER), each step
-   * durable before the next. A document new to the writer is inserted, and one it loaded is replaced
-   * only while the stored `pos` is older; either way a duplicate key means "already there".
+   * durable before the next. A document new to the writer is inserted; one it loaded is
+   * updated only while the stored `pos` is older, either with just the fields that differ from
+   * `before` (the stored document the writer changed: less to send, parse and re-index) or,
+   * without it, replaced whole. A duplicate key or an unmatched guard means "already there".
    */
-  async write(changes: { [C in CollectionName]?: DocTypes[C][] }, created?: { [C in CollectionName]?: Set<string> }): Promise<void> {
+  async write(
+    changes: { [C in CollectionName]?: DocTypes[C][] },
+    created?: { [C in CollectionName]?: Set<string> },
+    before?: { [C in CollectionName]?: Map<string, DocTypes[C]> },
+  ): Promise<void> {
     for (const step of WRITE_STEPS) {
-      await Promise.all(step.map((c) => this.writeCollection(c, changes[c] as Array<DocTypes[CollectionName]> | undefined, created?.[c])));
+      await Promise.all(
+        step.map((c) =>
+          this.writeCollection(
+            c,
+            changes[c] as Array<DocTypes[CollectionName]> | undefined,
+            created?.[c],
+            before?.[c] as Map<string, DocTypes[CollectionName]> | undefined,
+          ),
+        ),
+      );
     }
   }
 
-  private async writeCollection(c: CollectionName, docs: Array<DocTypes[CollectionName]> | undefined, created: Set<string> | undefined): Promise<void> {
+  private async writeCollection(
+    c: CollectionName,
+    docs: Array<DocTypes[CollectionName]> | undefined,
+    created: Set<string> | undefined,
+    before: Map<string, DocTypes[CollectionName]> | undefined,
+  ): Promise<void> {
     if (!docs || docs.length === 0) return;
     const isNew = (id: string) => INSERT_ONCE.has(c) || (created?.has(id) ?? false);
-    const ops = docs.map((doc) =>
-      isNew(doc._id)
-        ? { insertOne: { document: doc } }
-        : { replaceOne: { filter: { _id: doc._id, pos: { $lt: doc.pos } }, replacement: doc, upsert: true } },
-    ) as unknown as AnyBulkWriteOperation<Document>[];
+    const ops = docs.map((doc) => {
+      if (isNew(doc._id)) return { insertOne: { document: doc } };
+      const filter = { _id: doc._id, pos: { $lt: doc.pos } };
+      const prior = before?.get(doc._id);
+      if (!prior) return { replaceOne: { filter, replacement: doc, upsert: true } };
+      return { updateOne: { filter, update: fieldChanges(prior as Document, doc as Document) } };
+    }) as unknown as AnyBulkWriteOperation<Document>[];
     await bulkWriteTolerant(this.db.collection(collectionName(c, this.version)), ops);
   }
 
@@ -102,6 +124,41 @@ export class ReadModelStore {
       if (existing.has(name)) await this.db.collection(name).drop();
     }
   }
+}
+
+/**
+ * The update that turns `before` into `after` as a replacement would: top-level fields that
+ * differ are set (undefined stored as null, as the driver serialises it), fields `after` lacks
+ * are unset. `pos` always differs, so the update is never empty.
+ */
+export function fieldChanges(before: Document, after: Document): Document {
+  const set: Document = {};
+  const unset: Document = {};
+  for (const [key, value] of Object.entries(after)) {
+    if (key === '_id') continue;
+    const next = value === undefined ? null : value;
+    if (!(key in before) || !sameValue(before[key], next)) set[key] = next;
+  }
+  for (const key of Object.keys(before)) if (!(key in after)) unset[key] = '';
+  return Object.keys(unset).length > 0 ? { $set: set, $unset: unset } : { $set: set };
+}
+
+/** Deep equality of stored values (plain objects, arrays, scalars); anything else by identity. */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === undefined) a = null;
+  if (b === undefined) b = null;
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    return a.every((v, i) => sameValue(v, b[i]));
+  }
+  if (Object.getPrototypeOf(a) !== Object.prototype || Object.getPrototypeOf(b) !== Object.prototype) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  // key order matters to BSON equality, so it matters here too
+  return ka.every((k, i) => k === kb[i] && sameValue((a as Document)[k], (b as Document)[k]));
 }
 
 /**

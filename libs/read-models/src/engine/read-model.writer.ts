@@ -61,9 +61,22 @@ export class ReadModelWriter {
       const created = Object.fromEntries(
         WRITE_ORDER.map((c) => [c, new Set([...dirty.get(c)!.keys()].filter((id) => this.cache.get(c)!.get(id) === null))]),
       );
+      // ...and those it had are updated with the fields the batch changed in them.
+      const before = Object.fromEntries(
+        WRITE_ORDER.map((c) => {
+          const cache = this.cache.get(c)!;
+          const prior = new Map<string, AnyDoc>();
+          for (const id of dirty.get(c)!.keys()) {
+            const doc = cache.get(id);
+            if (doc) prior.set(id, doc);
+          }
+          return [c, prior];
+        }),
+      );
       await this.store.write(
         Object.fromEntries(WRITE_ORDER.map((c) => [c, [...dirty.get(c)!.values()]])) as Parameters<ReadModelStore['write']>[0],
         created,
+        before as Parameters<ReadModelStore['write']>[2],
       );
       for (const c of WRITE_ORDER) {
         if (INSERT_ONCE.has(c)) continue;
