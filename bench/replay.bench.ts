@@ -2,7 +2,7 @@
  * Replay and live projection of the read models on the embedded servers (each in its own
  * process, EventStoreDB on a SQLite file as `npm start` runs it):
  *   npm run bench:replay                       (--events=1000000 by default)
- *   npm run bench:replay -- --events=200000 --lag-seconds=20 --write-rate=300
+ *   npm run bench:replay -- --events=200000 --lag-seconds=20 --write-rate=300 --batch-size=1000
  * 1. appends a seeded random history (users, questions, answers, comments, votes, edits...),
  * 2. replays it into fresh read models as `npm run replay` does: events/s (target 20,000),
  * 3. runs the projector live while writers append at a steady rate and measures the lag from
@@ -24,6 +24,8 @@ const arg = (name: string, fallback: number) => Number(process.argv.find((a) => 
 const EVENTS = arg('events', 1_000_000);
 const LAG_SECONDS = arg('lag-seconds', 20);
 const WRITE_RATE = arg('write-rate', 200);
+/** Events per replay batch; `undefined` keeps `npm run replay`'s own default. */
+const BATCH_SIZE = process.argv.some((a) => a.startsWith('--batch-size=')) ? arg('batch-size', 0) : undefined;
 const metadata: EventMetadata = { correlationId: 'bench', causationId: 'bench', actor: 'bench', at: new Date().toISOString(), schemaVersion: 1 };
 
 /**
@@ -72,7 +74,7 @@ async function main(): Promise<void> {
       }
     });
 
-    const result = await replayReadModels({ db, eventStore: store, batchSize: 1000, graceMs: 0, onProgress: (p) => console.log(`  ${formatProgress(p)}`) });
+    const result = await replayReadModels({ db, eventStore: store, batchSize: BATCH_SIZE, graceMs: 0, onProgress: (p) => console.log(`  ${formatProgress(p)}`) });
     console.log(`replay: ${result.events} events in ${result.seconds.toFixed(1)} s = ${result.eventsPerSecond} events/s (target >= 20000) ${result.eventsPerSecond >= 20000 ? 'ok' : 'MISSED'}`);
 
     // Live: the projector follows the replayed version while writers append at a steady pace.

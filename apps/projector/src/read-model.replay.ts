@@ -75,7 +75,7 @@ export async function replayReadModels(options: ReplayOptions): Promise<ReplayRe
     eventStore,
     version,
     rules: options.rules,
-    batchSize: options.batchSize ?? 1000,
+    batchSize: options.batchSize ?? 4000,
     // A rebuild starts from empty collections: keeping what it wrote spares it most reads.
     cacheSize: 200_000,
     onBatch: (n, p) => {
