@@ -245,6 +245,20 @@ describe('CommandRunner', () => {
     expect(await store.readStream('c-new')).toHaveLength(2);
   });
 
+  it('creates a new entity: answers its id with the position, without a read', async () => {
+    const created = await runner.create(
+      'n-1',
+      'c-n-1',
+      counter,
+      () => add(2),
+      createCommandContext(alice, null),
+    );
+    expect(store.reads).toBe(0);
+    expect(created.id).toBe('n-1');
+    const [event] = await store.readStream('c-n-1');
+    expect(created.position).toBe(String(event.position?.commit));
+  });
+
   it('skips the read of a cached stream and recovers when another writer made it stale', async () => {
     const cache = new StreamStateCache();
     const ctx = () => createCommandContext(alice, null);

@@ -195,6 +195,21 @@ export class CommandRunner {
     }
   }
 
+  /**
+   * Starts the stream of a new entity named by a fresh id (see `newId`), answering that id
+   * with the position: what every "post something new" command returns.
+   */
+  async create<S>(
+    id: string,
+    stream: string,
+    fold: Fold<S>,
+    decide: (state: S) => DomainEvent[],
+    context: CommandContext,
+  ): Promise<{ id: string; position: string }> {
+    const { position } = await this.handle(stream, fold, decide, context, { fresh: true });
+    return { id, position };
+  }
+
   /** Appends with ids and metadata from the context; answers the last event's commit position. */
   async append(
     stream: string,

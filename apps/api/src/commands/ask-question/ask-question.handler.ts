@@ -4,7 +4,7 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { decideQuestion, streams } from '@qa/domain';
 import { newId } from '../../command-bus/command-context';
 import { CommandRunner } from '../../command-bus/command-runner';
-import { domainActor, PostingSupport } from '../shared/command-support';
+import { PostingSupport } from '../shared/command-support';
 import { Lookups, questionFold } from '../shared/lookups';
 import type { CreatedResult } from '../shared/results';
 import { AskQuestionCommand } from './ask-question.command';
@@ -18,12 +18,12 @@ export class AskQuestionHandler implements ICommandHandler<AskQuestionCommand, C
   ) {}
 
   async execute({ context, input }: AskQuestionCommand): Promise<CreatedResult> {
-    this.posting.refuseEmailFromUser(context.actor, input.email);
-    await this.posting.limitPosting(context.actor);
+    await this.posting.admit(context.actor, input);
     const category = input.categoryId ? await this.lookups.category(input.categoryId) : null;
-    const email = await this.posting.sealAnonymousEmail(context, input.email, input.notify);
+    const poster = await this.posting.poster(context, input);
     const questionId = newId(context, 'question');
-    const { position } = await this.runner.handle(
+    return this.runner.create(
+      questionId,
       streams.question(questionId),
       questionFold,
       (state) =>
@@ -36,17 +36,13 @@ export class AskQuestionHandler implements ICommandHandler<AskQuestionCommand, C
               body: input.body,
               tags: input.tags,
               category,
-              actor: domainActor(context.actor, input.name),
-              email,
-              notify: input.notify,
+              ...poster,
               at: context.at,
             },
           },
           state,
         ),
       context,
-      { fresh: true },
     );
-    return { id: questionId, position };
   }
 }

@@ -24,6 +24,17 @@ const VOTE_ERRORS = [
   'RATE_LIMITED',
 ];
 
+/** The two vote routes differ only in what they vote on. */
+function VoteEndpoint(on: 'question' | 'answer') {
+  return CommandEndpoint({
+    summary: `Vote on ${on === 'question' ? 'a question' : 'an answer'} (registered users)`,
+    status: 200,
+    response: CastVoteResponse,
+    body: castVoteFields,
+    errors: [...VOTE_ERRORS, on === 'question' ? 'QUESTION_NOT_FOUND' : 'ANSWER_NOT_FOUND'],
+  });
+}
+
 @ApiTags('votes')
 @Controller('api/v1')
 @UseGuards(ActorGuard)
@@ -31,45 +42,36 @@ export class CastVoteController {
   constructor(@Inject(CommandBus) private readonly commands: CommandBus) {}
 
   @Put('questions/:id/vote')
-  @CommandEndpoint({
-    summary: 'Vote on a question (registered users)',
-    status: 200,
-    response: CastVoteResponse,
-    body: castVoteFields,
-    errors: [...VOTE_ERRORS, 'QUESTION_NOT_FOUND'],
-  })
+  @VoteEndpoint('question')
   voteOnQuestion(
     @CurrentActor() actor: Actor,
     @IdempotencyKey() key: string | null,
     @Param('id') id: string,
     @ZodBody(castVoteDto) body: CastVoteDto,
   ): Promise<CastVoteResult> {
-    return this.commands.execute(
-      new CastVoteCommand(
-        createCommandContext(actor, key),
-        'question',
-        id,
-        body.value as VoteValue,
-      ),
-    );
+    return this.vote(actor, key, 'question', id, body);
   }
 
   @Put('answers/:id/vote')
-  @CommandEndpoint({
-    summary: 'Vote on an answer (registered users)',
-    status: 200,
-    response: CastVoteResponse,
-    body: castVoteFields,
-    errors: [...VOTE_ERRORS, 'ANSWER_NOT_FOUND'],
-  })
+  @VoteEndpoint('answer')
   voteOnAnswer(
     @CurrentActor() actor: Actor,
     @IdempotencyKey() key: string | null,
     @Param('id') id: string,
     @ZodBody(castVoteDto) body: CastVoteDto,
   ): Promise<CastVoteResult> {
+    return this.vote(actor, key, 'answer', id, body);
+  }
+
+  private vote(
+    actor: Actor,
+    key: string | null,
+    on: 'question' | 'answer',
+    id: string,
+    body: CastVoteDto,
+  ): Promise<CastVoteResult> {
     return this.commands.execute(
-      new CastVoteCommand(createCommandContext(actor, key), 'answer', id, body.value as VoteValue),
+      new CastVoteCommand(createCommandContext(actor, key), on, id, body.value as VoteValue),
     );
   }
 }

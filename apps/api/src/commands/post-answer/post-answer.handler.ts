@@ -8,7 +8,7 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { decideAnswer, streams } from '@qa/domain';
 import { newId } from '../../command-bus/command-context';
 import { CommandRunner } from '../../command-bus/command-runner';
-import { domainActor, PostingSupport } from '../shared/command-support';
+import { PostingSupport } from '../shared/command-support';
 import { answerFold, Lookups } from '../shared/lookups';
 import type { CreatedResult } from '../shared/results';
 import { PostAnswerCommand } from './post-answer.command';
@@ -22,14 +22,12 @@ export class PostAnswerHandler implements ICommandHandler<PostAnswerCommand, Cre
   ) {}
 
   async execute({ context, questionId, input }: PostAnswerCommand): Promise<CreatedResult> {
-    this.posting.refuseEmailFromUser(context.actor, input.email);
-    await this.posting.limitPosting(context.actor);
+    await this.posting.admit(context.actor, input);
     const question = await this.lookups.question(questionId);
-    const email = question.exists
-      ? await this.posting.sealAnonymousEmail(context, input.email, input.notify)
-      : null;
+    const poster = await this.posting.poster(context, input, question.exists);
     const answerId = newId(context, 'answer');
-    const { position } = await this.runner.handle(
+    return this.runner.create(
+      answerId,
       streams.answer(answerId),
       answerFold,
       (state) =>
@@ -40,17 +38,13 @@ export class PostAnswerHandler implements ICommandHandler<PostAnswerCommand, Cre
               answerId,
               question,
               body: input.body,
-              actor: domainActor(context.actor, input.name),
-              email,
-              notify: input.notify,
+              ...poster,
               at: context.at,
             },
           },
           state,
         ),
       context,
-      { fresh: true },
     );
-    return { id: answerId, position };
   }
 }

@@ -13,6 +13,20 @@ import { postCommentDto, postCommentFields, type PostCommentDto } from './post-c
 
 const COMMENT_ERRORS = ['VALIDATION_FAILED', 'QUESTION_HIDDEN', 'RATE_LIMITED'];
 
+/** The two comment routes differ only in what they comment on. */
+function CommentEndpoint(on: 'question' | 'answer') {
+  return CommandEndpoint({
+    summary: `Comment on ${on === 'question' ? 'a question' : 'an answer'} (anonymous ok)`,
+    status: 201,
+    response: CreatedResponse,
+    body: postCommentFields,
+    errors: [
+      ...COMMENT_ERRORS,
+      ...(on === 'question' ? ['QUESTION_NOT_FOUND'] : ['ANSWER_NOT_FOUND', 'ANSWER_HIDDEN']),
+    ],
+  });
+}
+
 @ApiTags('comments')
 @Controller('api/v1')
 @UseGuards(ActorGuard)
@@ -20,13 +34,7 @@ export class PostCommentController {
   constructor(@Inject(CommandBus) private readonly commands: CommandBus) {}
 
   @Post('questions/:id/comments')
-  @CommandEndpoint({
-    summary: 'Comment on a question (anonymous ok)',
-    status: 201,
-    response: CreatedResponse,
-    body: postCommentFields,
-    errors: [...COMMENT_ERRORS, 'QUESTION_NOT_FOUND'],
-  })
+  @CommentEndpoint('question')
   onQuestion(
     @CurrentActor() actor: Actor,
     @IdempotencyKey() key: string | null,
@@ -39,13 +47,7 @@ export class PostCommentController {
   }
 
   @Post('answers/:id/comments')
-  @CommandEndpoint({
-    summary: 'Comment on an answer (anonymous ok)',
-    status: 201,
-    response: CreatedResponse,
-    body: postCommentFields,
-    errors: [...COMMENT_ERRORS, 'ANSWER_NOT_FOUND', 'ANSWER_HIDDEN'],
-  })
+  @CommentEndpoint('answer')
   onAnswer(
     @CurrentActor() actor: Actor,
     @IdempotencyKey() key: string | null,

@@ -4,7 +4,7 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { decideComment, streams } from '@qa/domain';
 import { newId } from '../../command-bus/command-context';
 import { CommandRunner } from '../../command-bus/command-runner';
-import { domainActor, PostingSupport } from '../shared/command-support';
+import { PostingSupport } from '../shared/command-support';
 import { commentFold, Lookups } from '../shared/lookups';
 import type { CreatedResult } from '../shared/results';
 import { PostCommentCommand } from './post-comment.command';
@@ -23,14 +23,12 @@ export class PostCommentHandler implements ICommandHandler<PostCommentCommand, C
     parentId,
     input,
   }: PostCommentCommand): Promise<CreatedResult> {
-    this.posting.refuseEmailFromUser(context.actor, input.email);
-    await this.posting.limitPosting(context.actor);
+    await this.posting.admit(context.actor, input);
     const parent = await this.lookups.post(parentType, parentId);
-    const email = parent.exists
-      ? await this.posting.sealAnonymousEmail(context, input.email, input.notify)
-      : null;
+    const poster = await this.posting.poster(context, input, parent.exists);
     const commentId = newId(context, 'comment');
-    const { position } = await this.runner.handle(
+    return this.runner.create(
+      commentId,
       streams.comment(commentId),
       commentFold,
       (state) =>
@@ -41,17 +39,13 @@ export class PostCommentHandler implements ICommandHandler<PostCommentCommand, C
               commentId,
               parent,
               body: input.body,
-              actor: domainActor(context.actor, input.name),
-              email,
-              notify: input.notify,
+              ...poster,
               at: context.at,
             },
           },
           state,
         ),
       context,
-      { fresh: true },
     );
-    return { id: commentId, position };
   }
 }

@@ -1,4 +1,12 @@
-import { Controller, Inject, NotFoundException, Param, Post, UseGuards } from '@nestjs/common';
+import {
+  applyDecorators,
+  Controller,
+  Inject,
+  NotFoundException,
+  Param,
+  Post,
+  UseGuards,
+} from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiParam, ApiTags } from '@nestjs/swagger';
 import type { PostType } from '@qa/domain';
@@ -16,6 +24,25 @@ const COLLECTIONS: Record<string, PostType> = {
   comments: 'comment',
 };
 
+/** Hide and show take the same path parameters and answer the same errors. */
+function VisibilityEndpoint(summary: string) {
+  return applyDecorators(
+    ApiParam({ name: 'collection', enum: Object.keys(COLLECTIONS) }),
+    CommandEndpoint({
+      summary,
+      status: 200,
+      response: CreatedResponse,
+      errors: [
+        'UNAUTHENTICATED',
+        'FORBIDDEN',
+        'QUESTION_NOT_FOUND',
+        'ANSWER_NOT_FOUND',
+        'COMMENT_NOT_FOUND',
+      ],
+    }),
+  );
+}
+
 @ApiTags('moderation')
 @Controller('api/v1')
 @UseGuards(ActorGuard)
@@ -23,19 +50,7 @@ export class SetPostVisibilityController {
   constructor(@Inject(CommandBus) private readonly commands: CommandBus) {}
 
   @Post(':collection/:id/hide')
-  @ApiParam({ name: 'collection', enum: Object.keys(COLLECTIONS) })
-  @CommandEndpoint({
-    summary: 'Hide a question, answer or comment (editors)',
-    status: 200,
-    response: CreatedResponse,
-    errors: [
-      'UNAUTHENTICATED',
-      'FORBIDDEN',
-      'QUESTION_NOT_FOUND',
-      'ANSWER_NOT_FOUND',
-      'COMMENT_NOT_FOUND',
-    ],
-  })
+  @VisibilityEndpoint('Hide a question, answer or comment (editors)')
   hide(
     @CurrentActor() actor: Actor,
     @IdempotencyKey() key: string | null,
@@ -46,19 +61,7 @@ export class SetPostVisibilityController {
   }
 
   @Post(':collection/:id/show')
-  @ApiParam({ name: 'collection', enum: Object.keys(COLLECTIONS) })
-  @CommandEndpoint({
-    summary: 'Show a hidden question, answer or comment again (editors)',
-    status: 200,
-    response: CreatedResponse,
-    errors: [
-      'UNAUTHENTICATED',
-      'FORBIDDEN',
-      'QUESTION_NOT_FOUND',
-      'ANSWER_NOT_FOUND',
-      'COMMENT_NOT_FOUND',
-    ],
-  })
+  @VisibilityEndpoint('Show a hidden question, answer or comment again (editors)')
   show(
     @CurrentActor() actor: Actor,
     @IdempotencyKey() key: string | null,

@@ -4,7 +4,12 @@
  */
 import { Inject, Injectable } from '@nestjs/common';
 import { PersonalDataVault } from '@qa/common';
-import { validationFailed, type Actor as DomainActor, type Sealed } from '@qa/domain';
+import {
+  validationFailed,
+  type Actor as DomainActor,
+  type PosterInput,
+  type Sealed,
+} from '@qa/domain';
 import type { Actor } from '../../auth/actor';
 import { metadataFor, type CommandContext } from '../../command-bus/command-context';
 import type { RateLimitPolicy } from '../../rate-limit/rate-limit.policy';
@@ -19,6 +24,13 @@ export function domainActor(actor: Actor, name?: string | null): DomainActor {
   return { kind: 'anonymous', name: name ?? null, ipHash: actor.ipHash };
 }
 
+/** The poster fields of a posting request (see `posterFields`). */
+export interface PosterRequest {
+  name?: string | null;
+  email?: string | null;
+  notify?: boolean;
+}
+
 @Injectable()
 export class PostingSupport {
   constructor(
@@ -27,8 +39,32 @@ export class PostingSupport {
     @Inject(RATE_LIMIT_POLICY) private readonly limits: RateLimitPolicy,
   ) {}
 
+  /**
+   * What refuses a new question, answer or comment before anything is read: a registered
+   * user giving an email, then an anonymous poster over the per-IP limit.
+   */
+  async admit(actor: Actor, request: PosterRequest): Promise<void> {
+    this.refuseEmailFromUser(actor, request.email);
+    await this.limitPosting(actor);
+  }
+
+  /**
+   * The domain's poster input for a new post. `sealEmail` is false when the post is bound to
+   * be refused (its parent is missing), so no key is created for an address never kept.
+   */
+  async poster(
+    context: CommandContext,
+    request: PosterRequest,
+    sealEmail = true,
+  ): Promise<PosterInput> {
+    const email = sealEmail
+      ? await this.sealAnonymousEmail(context, request.email, request.notify)
+      : null;
+    return { actor: domainActor(context.actor, request.name), email, notify: request.notify };
+  }
+
   /** Anonymous posting is limited per IP; registered users are not limited here. */
-  async limitPosting(actor: Actor): Promise<void> {
+  private async limitPosting(actor: Actor): Promise<void> {
     if (actor.kind === 'anonymous') {
       await this.limiter.consume([
         { rule: this.limits.anonymousPostsPerIp, subject: actor.ipHash },
@@ -48,7 +84,7 @@ export class PostingSupport {
    * users' emails are refused by the decider; an address with notify off is not kept, so it
    * is not sealed either (sealing creates a key).
    */
-  async sealAnonymousEmail(
+  private async sealAnonymousEmail(
     context: CommandContext,
     email: string | null | undefined,
     notify: boolean | undefined,
@@ -58,7 +94,7 @@ export class PostingSupport {
   }
 
   /** Registered users are notified at their account email; an address on a post is a mistake. */
-  refuseEmailFromUser(actor: Actor, email: string | null | undefined): void {
+  private refuseEmailFromUser(actor: Actor, email: string | null | undefined): void {
     if (actor.kind === 'user' && email) {
       throw validationFailed([
         {

@@ -11,9 +11,6 @@ import {
   initialCategoryState,
   initialCommentState,
   initialUserState,
-  type CategoryState,
-  type CommentState,
-  type UserState,
   answerLookup,
   evolveAnswer,
   evolveQuestion,
@@ -23,41 +20,25 @@ import {
   questionPostLookup,
   streams,
   type AnswerLookup,
-  type AnswerState,
   type CategoryCreated,
   type CategoryLookup,
   type Id,
   type PostLookup,
   type QuestionLookup,
-  type QuestionState,
 } from '@qa/domain';
 import { CommandRunner, type Fold } from '../../command-bus/command-runner';
 import { isId } from './request-schema';
 
-export const questionFold: Fold<QuestionState> = {
-  initialState: initialQuestionState,
-  evolve: (state, event) => evolveQuestion(state, event as Parameters<typeof evolveQuestion>[1]),
-};
+/** A decider's evolve as the runner takes it: events come off the store untyped. */
+function foldOf<S, E>(initialState: () => S, evolve: (state: S, event: E) => S): Fold<S> {
+  return { initialState, evolve: (state, event) => evolve(state, event as E) };
+}
 
-export const answerFold: Fold<AnswerState> = {
-  initialState: initialAnswerState,
-  evolve: (state, event) => evolveAnswer(state, event as Parameters<typeof evolveAnswer>[1]),
-};
-
-export const categoryFold: Fold<CategoryState> = {
-  initialState: initialCategoryState,
-  evolve: (state, event) => evolveCategory(state, event as Parameters<typeof evolveCategory>[1]),
-};
-
-export const commentFold: Fold<CommentState> = {
-  initialState: initialCommentState,
-  evolve: (state, event) => evolveComment(state, event as Parameters<typeof evolveComment>[1]),
-};
-
-export const userFold: Fold<UserState> = {
-  initialState: initialUserState,
-  evolve: (state, event) => evolveUser(state, event as Parameters<typeof evolveUser>[1]),
-};
+export const questionFold = foldOf(initialQuestionState, evolveQuestion);
+export const answerFold = foldOf(initialAnswerState, evolveAnswer);
+export const categoryFold = foldOf(initialCategoryState, evolveCategory);
+export const commentFold = foldOf(initialCommentState, evolveComment);
+export const userFold = foldOf(initialUserState, evolveUser);
 
 const missingQuestion = (id: Id): QuestionLookup => ({
   id,
