@@ -100,12 +100,40 @@ export async function listQuestions(store: ReadModelStore, q: QuestionListQuery)
   };
 }
 
+/** What `renderQuestionPage` reads of the documents: the list's sort keys stay on the server. */
+const PAGE_QUESTION_FIELDS = {
+  title: 1,
+  body: 1,
+  bodyHtml: 1,
+  category: 1,
+  tags: 1,
+  votes: 1,
+  author: 1,
+  askedAt: 1,
+  edited: 1,
+  closed: 1,
+  selectedAnswerId: 1,
+  hidden: 1,
+} as const;
+const PAGE_POST_FIELDS = {
+  kind: 1,
+  parent: 1,
+  body: 1,
+  bodyHtml: 1,
+  votes: 1,
+  author: 1,
+  postedAt: 1,
+  edited: 1,
+  selected: 1,
+  hidden: 1,
+} as const;
+
 /** The question page, or null when there is no such visible question. */
 export async function questionPage(store: ReadModelStore, id: string) {
   const [q, posts] = await Promise.all([
-    store.collection('questions').findOne({ _id: id }),
+    store.collection('questions').findOne({ _id: id }, { projection: PAGE_QUESTION_FIELDS }),
     // sorted by the renderer: a page's few posts, and the server then only walks the index
-    store.collection('posts').find({ questionId: id }).toArray(),
+    store.collection('posts').find({ questionId: id }, { projection: PAGE_POST_FIELDS }).toArray(),
   ]);
   if (!q || q.hidden) return null;
   const users = await loadAuthors(store, questionPageAuthorIds(q, posts));
