@@ -59,27 +59,46 @@ export const LOOKUP_TTL_MS = 2_000;
 
 class LookupCache {
   private readonly entries = new Map<string, { value: unknown; expires: number }>();
+  /**
+   * Loads under way. Concurrent requests about one post (many voters on a popular answer)
+   * share one read instead of each reading the stream when the entry has just expired.
+   */
+  private readonly loading = new Map<string, Promise<unknown>>();
 
   constructor(private readonly capacity = 50_000) {}
 
-  async get<T extends { exists: boolean }>(key: string, load: () => Promise<T>): Promise<T> {
+  get<T extends { exists: boolean }>(key: string, load: () => Promise<T>): Promise<T> {
     const hit = this.entries.get(key);
-    const now = Date.now();
-    if (hit && hit.expires > now) return hit.value as T;
-    const value = await load();
-    // Only what exists is kept: something missing may be created any moment.
-    if (value.exists) {
-      if (this.entries.size >= this.capacity)
-        this.entries.delete(this.entries.keys().next().value!);
-      this.entries.set(key, { value, expires: now + LOOKUP_TTL_MS });
-    } else {
-      this.entries.delete(key);
-    }
-    return value;
+    if (hit && hit.expires > Date.now()) return Promise.resolve(hit.value as T);
+    const pending = this.loading.get(key);
+    if (pending) return pending as Promise<T>;
+    const loaded = load().then(
+      (value) => {
+        // A `forget` since the read started drops this load: it may predate the change.
+        if (this.loading.get(key) !== loaded) return value;
+        this.loading.delete(key);
+        // Only what exists is kept: something missing may be created any moment.
+        if (value.exists) {
+          if (this.entries.size >= this.capacity)
+            this.entries.delete(this.entries.keys().next().value!);
+          this.entries.set(key, { value, expires: Date.now() + LOOKUP_TTL_MS });
+        } else {
+          this.entries.delete(key);
+        }
+        return value;
+      },
+      (error: unknown) => {
+        if (this.loading.get(key) === loaded) this.loading.delete(key);
+        throw error;
+      },
+    );
+    this.loading.set(key, loaded);
+    return loaded;
   }
 
   forget(key: string): void {
     this.entries.delete(key);
+    this.loading.delete(key);
   }
 }
 
