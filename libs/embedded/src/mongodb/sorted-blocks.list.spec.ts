@@ -4,7 +4,7 @@ import { SortedBlockList } from './sorted-blocks.list';
 function random(seed: number): () => number {
   let s = seed;
   return () => {
-    s = (s * 1103515245 + 12345) & 0x7fffffff;
+    s = (Math.imul(s, 1103515245) + 12345) & 0x7fffffff;
     return s / 0x7fffffff;
   };
 }
