@@ -15,7 +15,7 @@ import { LiveReadModels } from '../../../libs/audit/src/testing/audit.harness';
 import { startHarness, type Harness } from '../../worker/src/testing/notification.harness';
 import { settle } from '../../worker/src/testing/settle';
 import type { RunningWorker } from '../../worker/src/worker.app';
-import { runAuditCli } from './audit.cli';
+import { auditCliRunner } from './testing/audit-cli.runner';
 
 jest.setTimeout(60_000);
 
@@ -28,21 +28,13 @@ describe('erasure through every surface', () => {
   let bob: { userId: string; username: string };
   let question: Awaited<ReturnType<Harness['fixture']['askQuestion']>>;
 
-  const cli = async (...argv: string[]) => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await runAuditCli(
-      argv,
-      async () => ({
-        eventStore: h.store,
-        db: h.db,
-        scratchDb: h.db.client.db('qa_audit'),
-        hashKey: async () => h.runtime.secrets.hashKey,
-      }),
-      { out: (l) => out.push(l), err: (l) => err.push(l) },
-    );
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  };
+  // Deps are read per call: the harness starts in beforeAll.
+  const cli = auditCliRunner(() => ({
+    eventStore: h.store,
+    db: h.db,
+    scratchDb: h.db.client.db('qa_audit'),
+    hashKey: async () => h.runtime.secrets.hashKey,
+  }));
   const mailTo = (address: string) => h.smtp.received.filter((m) => m.to === address);
   const addresses = ['ann@example.com', 'cy@example.com'];
   /** Every document of every read model, as one text. */

@@ -12,7 +12,7 @@ import {
   startAuditHarness,
   type AuditHarness,
 } from '../../../libs/audit/src/testing/audit.harness';
-import { runAuditCli } from './audit.cli';
+import { auditCliRunner } from './testing/audit-cli.runner';
 
 jest.setTimeout(60_000);
 
@@ -25,21 +25,12 @@ describe('audit command line', () => {
     return e;
   };
 
-  const cli = async (...argv: string[]) => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await runAuditCli(
-      argv,
-      async () => ({
-        eventStore: h.store,
-        db: h.db,
-        scratchDb: h.scratchDb,
-        hashKey: async () => 'test-hash-key',
-      }),
-      { out: (l) => out.push(l), err: (l) => err.push(l) },
-    );
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  };
+  const cli = auditCliRunner(() => ({
+    eventStore: h.store,
+    db: h.db,
+    scratchDb: h.scratchDb,
+    hashKey: async () => 'test-hash-key',
+  }));
 
   beforeAll(async () => {
     h = await startAuditHarness();
