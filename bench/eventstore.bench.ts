@@ -4,14 +4,13 @@
  *   npm run bench:eventstore            (EVENTS=1000000 by default)
  * Prints one line per figure with the target it is held to.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { fork } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { fork } from 'node:child_process';
 import * as grpc from '@grpc/grpc-js';
 import { EventStoreDBClient, jsonEvent, START } from '@eventstore/db-client';
+import { processCpu, rssMb, spawnServer, type ServerProcess } from './support/server-process';
 
 const root = path.resolve(__dirname, '..');
 const TOTAL_EVENTS = Number(
@@ -19,15 +18,8 @@ const TOTAL_EVENTS = Number(
 );
 const SINGLE_APPENDS = 5_000;
 
-interface ServerProcess {
-  child: ChildProcess;
-  url: string;
-  stop(): Promise<void>;
-}
-
-async function startServer(data: string): Promise<ServerProcess> {
-  const child = spawn(
-    process.execPath,
+function startServer(data: string): Promise<ServerProcess> {
+  return spawnServer(
     [
       '-r',
       path.join(root, 'scripts/register.js'),
@@ -37,33 +29,8 @@ async function startServer(data: string): Promise<ServerProcess> {
       '--data',
       data,
     ],
-    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+    root,
   );
-  // However the benchmark ends, it leaves no server behind.
-  process.once('exit', () => child.kill('SIGKILL'));
-  const url = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', (line) => {
-      const match = /listening on (\S+)/.exec(line);
-      if (match) resolve(match[1]);
-      else reject(new Error(line));
-    });
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
-  });
-  return {
-    child,
-    url,
-    stop: () =>
-      new Promise((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
-}
-
-/** CPU seconds (user + system) the process has used so far, from /proc. */
-function processCpu(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 /**
@@ -95,12 +62,6 @@ function cpuNote(
 ): string {
   const us = (s: number) => ((s * 1e6) / operations).toFixed(0);
   return `    (cpu per ${unit}: client ${us(m.clientCpu)} µs, server ${us(m.serverCpu)} µs)`;
-}
-
-function rssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)![1]);
-  return kb / 1024;
 }
 
 function payload(i: number) {
