@@ -80,6 +80,7 @@ describe('EventTypeRegistry', () => {
       'UsernameReleased',
       'UserEmailReserved',
       'UserEmailReleased',
+      'FirstUserClaimed',
       'SubjectKeyCreated',
       'CategoryCreated',
       'QuestionAsked',

@@ -96,6 +96,7 @@ export const DOMAIN_EVENT_SCHEMAS: Record<DomainEventType, EventTypeDefinition> 
   UsernameReleased: { version: 1 },
   UserEmailReserved: { version: 1 },
   UserEmailReleased: { version: 1 },
+  FirstUserClaimed: { version: 1 },
   SubjectKeyCreated: { version: 1 },
   CategoryCreated: { version: 1 },
   QuestionAsked: { version: 1 },

@@ -100,6 +100,15 @@ export interface UserEmailReleased {
   data: { userId: Id; at: Timestamp };
 }
 
+/**
+ * `registration-first`, appended once with expected revision "no stream": whoever writes it
+ * first registers as `super` (DOMAIN.md), so two concurrent first registrations cannot both win.
+ */
+export interface FirstUserClaimed {
+  type: 'FirstUserClaimed';
+  data: { userId: Id; at: Timestamp };
+}
+
 /** `subjectkey-<subject>`: the only place a person's encryption key lives. */
 export interface SubjectKeyCreated {
   type: 'SubjectKeyCreated';
@@ -299,6 +308,7 @@ export type DomainEvent =
   | UsernameReleased
   | UserEmailReserved
   | UserEmailReleased
+  | FirstUserClaimed
   | SubjectKeyCreated
   | CategoryCreated
   | QuestionAsked
@@ -323,6 +333,7 @@ export const streams = {
   user: (id: Id) => `user-${id}`,
   username: (name: string) => `username-${name.toLowerCase()}`,
   userEmail: (emailHash: string) => `useremail-${emailHash}`,
+  firstRegistration: () => 'registration-first',
   subjectKey: (subject: string) => `subjectkey-${subject}`,
   category: (id: Id) => `category-${id}`,
   question: (id: Id) => `question-${id}`,

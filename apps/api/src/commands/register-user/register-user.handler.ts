@@ -26,6 +26,7 @@ import {
   usernameReservationDecider,
   userEmailReservationDecider,
   type DomainEvent,
+  type FirstUserClaimed,
   type RegisterUser,
 } from '@qa/domain';
 import type { StoredEvent } from '@qa/event-store';
@@ -33,9 +34,6 @@ import { PasswordHasher } from '../../auth/password.hasher';
 import { metadataFor, newId, type CommandContext } from '../../command-bus/command-context';
 import { CommandRunner } from '../../command-bus/command-runner';
 import { RegisterUserCommand, type RegisteredResult } from './register-user.command';
-
-/** The marker stream whose creation makes a registration the first. */
-export const FIRST_REGISTRATION_STREAM = 'registration-first';
 
 type ReservationKind = 'username' | 'email';
 
@@ -166,12 +164,9 @@ export class RegisterUserHandler implements ICommandHandler<RegisterUserCommand,
   }
 
   private async claimFirst(userId: string, context: CommandContext): Promise<boolean> {
-    const claim = {
-      type: 'FirstUserClaimed',
-      data: { userId, at: context.at },
-    } as unknown as DomainEvent;
+    const claim: FirstUserClaimed = { type: 'FirstUserClaimed', data: { userId, at: context.at } };
     try {
-      await this.runner.append(FIRST_REGISTRATION_STREAM, [claim], 'no_stream', context);
+      await this.runner.append(streams.firstRegistration(), [claim], 'no_stream', context);
       return true;
     } catch (error) {
       if (!(error instanceof ConcurrencyError)) throw error;
