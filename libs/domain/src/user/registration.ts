@@ -20,6 +20,7 @@
  */
 import { fold } from '../shared/decider';
 import { DomainEvent, streams } from '../shared/events';
+import { normalizeText } from '../shared/validation';
 import { RegisterUser } from './user.commands';
 import { userDecider } from './user.decider';
 import { usernameReservationDecider, userEmailReservationDecider } from './reservation.decider';
@@ -66,7 +67,8 @@ export function releasePlan(
   reserved: { username: boolean; email: boolean },
 ): PlannedAppend[] {
   const { userId, emailHash, at } = command.data;
-  const username = command.data.username.normalize('NFC').trim();
+  // The same normalisation the reservation went through, so the release names its stream.
+  const username = normalizeText(command.data.username);
   const appends: PlannedAppend[] = [];
   if (reserved.username)
     appends.push({
