@@ -1,7 +1,7 @@
 /**
  * Read-your-writes (API.md `X-Wait-For-Position`): waits until the projector's checkpoint
- * for the served version has reached a position. One shared poll of the checkpoint document
- * (every 10 ms, only while someone waits) serves every waiting request.
+ * for the served version has reached a position. One shared read of the checkpoint document
+ * at a time (on arrival, then every 10 ms while someone waits) serves every waiting request.
  */
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { CHECKPOINTS_COLLECTION, ReadModelLocator, checkpointName } from '@qa/read-models';
@@ -18,7 +18,8 @@ export class ProjectionProgress implements OnModuleDestroy {
   private reached = -1n;
   private reachedVersion = -1;
   private timer: NodeJS.Timeout | null = null;
-  private polling = false;
+  /** The checkpoint read in flight; requests arriving meanwhile await it instead of reading again. */
+  private reading: Promise<void> | null = null;
 
   constructor(@Inject(ReadModelLocator) private readonly locator: ReadModelLocator) {}
 
@@ -26,7 +27,9 @@ export class ProjectionProgress implements OnModuleDestroy {
 
   /** True once the read models have processed `position`, false after `timeoutMs`. */
   async waitFor(position: bigint, timeoutMs: number): Promise<boolean> {
-    if (await this.poll(position)) return true;
+    const { version } = await this.locator.store();
+    if (!this.covers(version, position)) await this.refresh();
+    if (this.covers(version, position)) return true;
     return new Promise<boolean>((resolve) => {
       this.waiters.add({ position, resolve, deadline: Date.now() + timeoutMs });
       this.timer ??= setInterval(() => void this.tick(), ProjectionProgress.POLL_MS);
@@ -40,24 +43,32 @@ export class ProjectionProgress implements OnModuleDestroy {
     this.waiters.clear();
   }
 
-  /** Reads the checkpoint; true when it is at or past `position`. */
-  private async poll(position: bigint): Promise<boolean> {
+  /** True when the last checkpoint read is of `version` and at or past `position`. */
+  private covers(version: number, position: bigint): boolean {
+    return this.reachedVersion === version && this.reached >= position;
+  }
+
+  /** Reads the checkpoint of the served version, sharing a read already in flight. */
+  private refresh(): Promise<void> {
+    this.reading ??= this.read().finally(() => {
+      this.reading = null;
+    });
+    return this.reading;
+  }
+
+  private async read(): Promise<void> {
     const store = await this.locator.store();
-    if (store.version === this.reachedVersion && this.reached >= position) return true;
     const doc = await store.db
       .collection<{ _id: string; commit: string }>(CHECKPOINTS_COLLECTION)
       .findOne({ _id: checkpointName(store.version) });
     this.reachedVersion = store.version;
     this.reached = doc ? BigInt(doc.commit) : -1n;
-    return this.reached >= position;
   }
 
   private async tick(): Promise<void> {
-    if (this.polling) return;
-    this.polling = true;
+    if (this.reading) return;
     try {
-      const lowest = [...this.waiters].reduce((m, w) => (w.position < m ? w.position : m), this.waiters.values().next().value?.position ?? 0n);
-      await this.poll(lowest).catch(() => false);
+      await this.refresh().catch(() => undefined);
       const now = Date.now();
       for (const w of this.waiters) {
         if (this.reached >= w.position) {
@@ -69,7 +80,6 @@ export class ProjectionProgress implements OnModuleDestroy {
         }
       }
     } finally {
-      this.polling = false;
       if (this.waiters.size === 0 && this.timer) {
         clearInterval(this.timer);
         this.timer = null;
