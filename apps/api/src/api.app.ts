@@ -4,7 +4,6 @@
  * (the launcher, the production entry point and the tests all use it).
  */
 import 'reflect-metadata';
-import helmet from '@fastify/helmet';
 import type { DynamicModule, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -19,6 +18,7 @@ import {
 } from './http/logging';
 import { buildOpenApiDocument, serveOpenApi } from './http/openapi';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
+import { securityHeaders } from './http/security-headers';
 
 export interface StartApiOptions {
   /** Extra modules mounted next to the features (tests add probe routes this way). */
@@ -50,8 +50,10 @@ export async function startApi(
   const fastify = adapter.getInstance();
   // A JSON API: a plain-text body is an unsupported media type (415), not a string to validate.
   fastify.removeContentTypeParser('text/plain');
+  const security = securityHeaders();
   fastify.addHook('onRequest', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
+    reply.headers(security);
   });
 
   const app = await NestFactory.create<NestFastifyApplication>(
@@ -65,16 +67,6 @@ export async function startApi(
     },
   );
   app.useGlobalFilters(new ProblemDetailsFilter());
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        // Served over plain HTTP on a LAN as well; upgrading would break the pages there.
-        upgradeInsecureRequests: null,
-        // The mailbox shows email HTML in sandboxed srcdoc frames.
-        frameSrc: ["'self'"],
-      },
-    },
-  });
   serveOpenApi(
     fastify,
     buildOpenApiDocument(app, runtime.config.siteTitle),
