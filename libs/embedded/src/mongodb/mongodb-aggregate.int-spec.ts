@@ -1,29 +1,11 @@
 /** Aggregation through the real driver: the stages the read models and their users rely on. */
-import { MongoClient, type Db } from 'mongodb';
-import { startMongoDbServer, type EmbeddedServer } from './index';
+import { useMongoHarness, type Row } from './testing/mongo.harness';
 
-let server: EmbeddedServer;
-let client: MongoClient;
-let db: Db;
-let n = 0;
+const mongo = useMongoHarness('agg');
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Row = { _id: number | string; [field: string]: any };
-const rows = (name: string) => db.collection<Row>(name);
-
-beforeAll(async () => {
-  server = await startMongoDbServer({ port: 0 });
-  client = new MongoClient(server.url, { serverSelectionTimeoutMS: 2000 });
-  await client.connect();
-});
-
-afterAll(async () => {
-  await client.close();
-  await server.close();
-});
+const rows = (name: string) => mongo.db.collection<Row<number | string>>(name);
 
 beforeEach(async () => {
-  db = client.db(`agg${++n}`);
   await rows('questions').insertMany([
     { _id: 'q1', category: 'a', votes: 5, tags: ['x', 'y'], author: 'u1' },
     { _id: 'q2', category: 'b', votes: 2, tags: ['y'], author: 'u2' },

@@ -2,41 +2,17 @@
  * Fidelity of the write and read commands through the real `mongodb` driver: what a caller
  * sees must be what a standalone mongod 7.0 returns.
  */
-import { MongoBulkWriteError, MongoClient, MongoServerError, ObjectId, type Db } from 'mongodb';
-import { startMongoDbServer, type EmbeddedServer } from './index';
+import { MongoBulkWriteError, MongoServerError, ObjectId } from 'mongodb';
+import { useMongoHarness, type Row } from './testing/mongo.harness';
 
-let server: EmbeddedServer;
-let client: MongoClient;
-let db: Db;
-let n = 0;
+const mongo = useMongoHarness('crud');
 
-/**
- * Documents with caller-chosen ids and free-form fields: the tests exercise the server, so the
- * driver's schema typing is opened up on purpose.
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Row = { _id: number; [field: string]: any };
-const rows = (name: string) => db.collection<Row>(name);
-
-beforeAll(async () => {
-  server = await startMongoDbServer({ port: 0 });
-  client = new MongoClient(server.url, { serverSelectionTimeoutMS: 2000 });
-  await client.connect();
-});
-
-afterAll(async () => {
-  await client.close();
-  await server.close();
-});
-
-beforeEach(() => {
-  db = client.db(`crud${++n}`);
-});
+const rows = (name: string) => mongo.db.collection<Row>(name);
 
 describe('handshake', () => {
   it('answers ping and reports a standalone 7.0 server', async () => {
-    expect(await db.command({ ping: 1 })).toEqual({ ok: 1 });
-    const hello = await db.admin().command({ hello: 1 });
+    expect(await mongo.db.command({ ping: 1 })).toEqual({ ok: 1 });
+    const hello = await mongo.db.admin().command({ hello: 1 });
     expect(hello).toMatchObject({
       isWritablePrimary: true,
       maxWireVersion: 21,
@@ -44,14 +20,14 @@ describe('handshake', () => {
     });
     expect(hello.setName).toBeUndefined();
     expect(hello.topologyVersion).toBeUndefined();
-    const info = await db.admin().command({ buildInfo: 1 });
+    const info = await mongo.db.admin().command({ buildInfo: 1 });
     expect(info.version).toBe('7.0.0');
   });
 });
 
 describe('insert and find', () => {
   it('inserts documents and finds them back with the generated _id', async () => {
-    const coll = db.collection('items');
+    const coll = mongo.db.collection('items');
     const one = await coll.insertOne({ name: 'a', n: 1 });
     expect(one.insertedId).toBeInstanceOf(ObjectId);
     const many = await coll.insertMany([
@@ -65,7 +41,7 @@ describe('insert and find', () => {
   });
 
   it('keeps insertion order as natural order and honours sort, skip, limit and projection', async () => {
-    const coll = db.collection<{ _id: number; v: string; k: number }>('page');
+    const coll = mongo.db.collection<{ _id: number; v: string; k: number }>('page');
     await coll.insertMany([3, 1, 2, 5, 4].map((i) => ({ _id: i, v: `v${i}`, k: i % 2 })));
     expect((await coll.find().toArray()).map((d) => d._id)).toEqual([3, 1, 2, 5, 4]);
     const page = await coll
@@ -77,7 +53,7 @@ describe('insert and find', () => {
   });
 
   it('returns large results through getMore batches', async () => {
-    const coll = db.collection('many');
+    const coll = mongo.db.collection('many');
     await coll.insertMany(Array.from({ length: 250 }, (_, i) => ({ i })));
     const cursor = coll.find({}, { batchSize: 40, sort: { i: 1 } });
     const seen: number[] = [];
@@ -86,13 +62,13 @@ describe('insert and find', () => {
   });
 
   it('kills a cursor that is closed early', async () => {
-    const coll = db.collection('kill');
+    const coll = mongo.db.collection('kill');
     await coll.insertMany(Array.from({ length: 30 }, (_, i) => ({ i })));
     const cursor = coll.find({}, { batchSize: 5 });
     await cursor.next();
     const id = cursor.id!;
     await cursor.close();
-    await expect(db.command({ getMore: id, collection: 'kill' })).rejects.toMatchObject({
+    await expect(mongo.db.command({ getMore: id, collection: 'kill' })).rejects.toMatchObject({
       code: 43,
       codeName: 'CursorNotFound',
     });
@@ -130,7 +106,7 @@ describe('updates', () => {
       title?: string;
       set?: string[];
     };
-    const coll = db.collection<Ops>('ops');
+    const coll = mongo.db.collection<Ops>('ops');
     await coll.insertOne({
       _id: 1,
       count: 1,
@@ -181,7 +157,7 @@ describe('updates', () => {
   });
 
   it('upserts with $setOnInsert only on insert', async () => {
-    const coll = db.collection('ups');
+    const coll = mongo.db.collection('ups');
     const first = await coll.updateOne(
       { key: 'k' },
       { $inc: { n: 1 }, $setOnInsert: { created: 1 } },
@@ -208,7 +184,7 @@ describe('updates', () => {
   });
 
   it('upserts by _id taking the _id from the filter', async () => {
-    const coll = db.collection<{ _id: string; n?: number }>('upsid');
+    const coll = mongo.db.collection<{ _id: string; n?: number }>('upsid');
     const r = await coll.updateOne({ _id: 'x' }, { $inc: { n: 5 } }, { upsert: true });
     expect(r.upsertedId).toBe('x');
     expect(await coll.findOne({ _id: 'x' })).toEqual({ _id: 'x', n: 5 });
@@ -239,7 +215,7 @@ describe('updates', () => {
   });
 
   it('updates many documents and replaces one keeping its _id', async () => {
-    const coll = db.collection('multi');
+    const coll = mongo.db.collection('multi');
     await coll.insertMany([
       { g: 1, v: 0 },
       { g: 1, v: 0 },
@@ -274,7 +250,7 @@ describe('updates', () => {
 
 describe('deletes and findAndModify', () => {
   it('deletes one and many', async () => {
-    const coll = db.collection('del');
+    const coll = mongo.db.collection('del');
     await coll.insertMany([{ g: 1 }, { g: 1 }, { g: 1 }, { g: 2 }]);
     expect((await coll.deleteOne({ g: 1 })).deletedCount).toBe(1);
     expect((await coll.deleteMany({ g: 1 })).deletedCount).toBe(2);
@@ -428,7 +404,7 @@ describe('guarded replaces, as the read models write', () => {
 
 describe('counting and distinct', () => {
   it('countDocuments, estimatedDocumentCount and distinct', async () => {
-    const coll = db.collection('cnt');
+    const coll = mongo.db.collection('cnt');
     await coll.insertMany([
       { t: ['a', 'b'], g: 1 },
       { t: ['b'], g: 2 },
@@ -444,7 +420,7 @@ describe('counting and distinct', () => {
 
 describe('errors from the server', () => {
   it('are MongoServerErrors', async () => {
-    const err = await db.command({ noSuchCommand: 1 }).catch((e: unknown) => e);
+    const err = await mongo.db.command({ noSuchCommand: 1 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(MongoServerError);
     expect(err).toMatchObject({ code: 59, codeName: 'CommandNotFound' });
   });

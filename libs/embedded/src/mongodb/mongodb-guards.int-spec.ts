@@ -3,31 +3,14 @@
  * error instead; and what it does not implement fails loudly. Sessions work; transactions
  * get the standalone server's refusal.
  */
-import { MongoClient, MongoServerError, type Db } from 'mongodb';
-import { startMongoDbServer, type EmbeddedServer } from './index';
+import { MongoServerError } from 'mongodb';
+import { useMongoHarness, type Row } from './testing/mongo.harness';
 
-let server: EmbeddedServer;
-let client: MongoClient;
-let db: Db;
-let n = 0;
+const mongo = useMongoHarness('guard');
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Row = { _id: number; [field: string]: any };
-const rows = (name: string) => db.collection<Row>(name);
-
-beforeAll(async () => {
-  server = await startMongoDbServer({ port: 0 });
-  client = new MongoClient(server.url, { serverSelectionTimeoutMS: 2000 });
-  await client.connect();
-});
-
-afterAll(async () => {
-  await client.close();
-  await server.close();
-});
+const rows = (name: string) => mongo.db.collection<Row>(name);
 
 beforeEach(async () => {
-  db = client.db(`guard${++n}`);
   await rows('docs').insertOne({
     _id: 1,
     name: 'str',
@@ -105,7 +88,7 @@ describe('update guards', () => {
 
   it('an unknown update operator fails with FailedToParse (9)', async () => {
     await expect(
-      db.command({ update: 'docs', updates: [{ q: { _id: 1 }, u: { $frob: { a: 1 } } }] }),
+      mongo.db.command({ update: 'docs', updates: [{ q: { _id: 1 }, u: { $frob: { a: 1 } } }] }),
     ).resolves.toMatchObject({
       writeErrors: [{ index: 0, code: 9 }],
     });
@@ -155,8 +138,10 @@ describe('query fidelity', () => {
     expect(await ids('date')).toEqual([4]);
     expect(await ids('array')).toEqual([5]);
     expect(await ids(2)).toEqual([3]);
-    const oid = await db.collection('oids').insertOne({});
-    expect(await db.collection('oids').countDocuments({ _id: { $type: 'objectId' } })).toBe(1);
+    const oid = await mongo.db.collection('oids').insertOne({});
+    expect(await mongo.db.collection('oids').countDocuments({ _id: { $type: 'objectId' } })).toBe(
+      1,
+    );
     expect(oid.acknowledged).toBe(true);
   });
 
@@ -207,7 +192,7 @@ describe('unsupported options fail loudly', () => {
   });
 
   it('refuses snapshot reads', async () => {
-    const session = client.startSession({ snapshot: true });
+    const session = mongo.client.startSession({ snapshot: true });
     try {
       await expect(rows('docs').find({}, { session }).toArray()).rejects.toThrow(
         /snapshot read concern is not supported/,
@@ -220,7 +205,7 @@ describe('unsupported options fail loudly', () => {
 
 describe('sessions and transactions', () => {
   it('runs commands inside an explicit session', async () => {
-    const session = client.startSession();
+    const session = mongo.client.startSession();
     try {
       await rows('docs').insertOne({ _id: 2 }, { session });
       expect(await rows('docs').countDocuments({}, { session })).toBe(2);
@@ -230,7 +215,7 @@ describe('sessions and transactions', () => {
   });
 
   it('refuses transactions with IllegalOperation (20) as a standalone does', async () => {
-    const session = client.startSession();
+    const session = mongo.client.startSession();
     try {
       const err = await session
         .withTransaction(async () => {
@@ -254,25 +239,25 @@ describe('sessions and transactions', () => {
 
 describe('collections and databases', () => {
   it('creates, lists, renames and drops collections', async () => {
-    await db.createCollection('made');
-    await expect(db.createCollection('made')).rejects.toMatchObject({ code: 48 });
+    await mongo.db.createCollection('made');
+    await expect(mongo.db.createCollection('made')).rejects.toMatchObject({ code: 48 });
     expect(
-      (await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name).sort(),
+      (await mongo.db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name).sort(),
     ).toEqual(['docs', 'made']);
     await rows('made').insertOne({ _id: 1 });
     await rows('made').createIndex({ k: 1 }, { unique: true });
-    await db.renameCollection('made', 'renamed');
+    await mongo.db.renameCollection('made', 'renamed');
     expect(await rows('renamed').findOne({ _id: 1 })).toEqual({ _id: 1 });
     expect((await rows('renamed').indexes()).map((i) => i.name)).toEqual(['_id_', 'k_1']);
     expect(await rows('renamed').drop()).toBe(true);
-    expect((await db.listCollections().toArray()).map((c) => c.name)).toEqual(['docs']);
+    expect((await mongo.db.listCollections().toArray()).map((c) => c.name)).toEqual(['docs']);
   });
 
   it('lists and drops databases', async () => {
-    const names = (await client.db().admin().listDatabases()).databases.map((d) => d.name);
-    expect(names).toContain(db.databaseName);
-    await db.dropDatabase();
-    const after = (await client.db().admin().listDatabases()).databases.map((d) => d.name);
-    expect(after).not.toContain(db.databaseName);
+    const names = (await mongo.client.db().admin().listDatabases()).databases.map((d) => d.name);
+    expect(names).toContain(mongo.db.databaseName);
+    await mongo.db.dropDatabase();
+    const after = (await mongo.client.db().admin().listDatabases()).databases.map((d) => d.name);
+    expect(after).not.toContain(mongo.db.databaseName);
   });
 });

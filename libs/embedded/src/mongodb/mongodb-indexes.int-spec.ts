@@ -3,32 +3,12 @@
  * sorted pages on an indexed field read only the documents they return (checked through
  * the `explain` command's executionStats, as one would on a real server).
  */
-import { MongoClient, MongoServerError, type Db } from 'mongodb';
-import { startMongoDbServer, type EmbeddedServer } from './index';
+import { MongoServerError } from 'mongodb';
+import { useMongoHarness, type Row } from './testing/mongo.harness';
 
-let server: EmbeddedServer;
-let client: MongoClient;
-let db: Db;
-let n = 0;
+const mongo = useMongoHarness('idx');
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Row = { _id: number; [field: string]: any };
-const rows = (name: string) => db.collection<Row>(name);
-
-beforeAll(async () => {
-  server = await startMongoDbServer({ port: 0 });
-  client = new MongoClient(server.url, { serverSelectionTimeoutMS: 2000 });
-  await client.connect();
-});
-
-afterAll(async () => {
-  await client.close();
-  await server.close();
-});
-
-beforeEach(() => {
-  db = client.db(`idx${++n}`);
-});
+const rows = (name: string) => mongo.db.collection<Row>(name);
 
 async function seeded(name: string, count: number) {
   const coll = rows(name);
@@ -98,7 +78,7 @@ describe('unique indexes', () => {
     expect(err).toBeInstanceOf(MongoServerError);
     expect(err.code).toBe(11000);
     expect(err.message).toBe(
-      `E11000 duplicate key error collection: ${db.databaseName}.uniq index: name_1 dup key: { name: "x" }`,
+      `E11000 duplicate key error collection: ${mongo.db.databaseName}.uniq index: name_1 dup key: { name: "x" }`,
     );
     expect(err.keyPattern).toEqual({ name: 1 });
     expect(err.keyValue).toEqual({ name: 'x' });
@@ -109,7 +89,7 @@ describe('unique indexes', () => {
     await coll.insertOne({ _id: 7 });
     await expect(coll.insertOne({ _id: 7 })).rejects.toMatchObject({
       code: 11000,
-      message: `E11000 duplicate key error collection: ${db.databaseName}.uid index: _id_ dup key: { _id: 7 }`,
+      message: `E11000 duplicate key error collection: ${mongo.db.databaseName}.uid index: _id_ dup key: { _id: 7 }`,
       keyValue: { _id: 7 },
     });
   });
@@ -278,7 +258,7 @@ describe('query planning', () => {
     const coll = await seeded('upd', 300);
     await coll.createIndex({ email: 1 });
     await coll.updateOne({ email: 'u10@x' }, { $set: { seen: true } });
-    const plan = await db.command({
+    const plan = await mongo.db.command({
       explain: { update: 'upd', updates: [{ q: { email: 'u10@x' }, u: { $set: { seen: true } } }] },
       verbosity: 'executionStats',
     });

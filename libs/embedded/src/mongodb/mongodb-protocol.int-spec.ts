@@ -4,28 +4,18 @@
  */
 import * as net from 'node:net';
 import { deserialize, serialize, type Document } from 'bson';
-import { MongoClient } from 'mongodb';
-import { startMongoDbServer, type EmbeddedServer } from './index';
+import { useMongoHarness } from './testing/mongo.harness';
 
-let server: EmbeddedServer;
-let client: MongoClient;
+const mongo = useMongoHarness();
 const sockets: net.Socket[] = [];
 
-beforeAll(async () => {
-  server = await startMongoDbServer({ port: 0 });
-  client = new MongoClient(server.url, { serverSelectionTimeoutMS: 2000 });
-  await client.connect();
-});
-
-afterAll(async () => {
+afterAll(() => {
   for (const s of sockets) s.destroy();
-  await client.close();
-  await server.close();
 });
 
 function connect(): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
-    const s = net.connect(server.port, '127.0.0.1', () => resolve(s));
+    const s = net.connect(mongo.server.port, '127.0.0.1', () => resolve(s));
     s.once('error', reject);
     sockets.push(s);
   });
@@ -84,7 +74,7 @@ function closed(s: net.Socket): Promise<void> {
 }
 
 async function stillServing(): Promise<void> {
-  expect(await client.db('admin').command({ ping: 1 })).toEqual({ ok: 1 });
+  expect(await mongo.client.db('admin').command({ ping: 1 })).toEqual({ ok: 1 });
 }
 
 it('answers the legacy OP_QUERY isMaster handshake with OP_REPLY', async () => {
@@ -130,7 +120,7 @@ it('merges kind-1 document sequences into the command and skips a checksum', asy
     ),
   );
   expect((await readReply(s)).doc).toEqual({ n: 3, ok: 1 });
-  expect(await client.db('proto').collection('seq').countDocuments()).toBe(3);
+  expect(await mongo.client.db('proto').collection('seq').countDocuments()).toBe(3);
 });
 
 it('sends no reply to a moreToCome write and still applies it', async () => {
@@ -142,7 +132,7 @@ it('sends no reply to a moreToCome write and still applies it', async () => {
 });
 
 it('accepts unacknowledged writes from the driver', async () => {
-  const coll = client.db('proto').collection('w0');
+  const coll = mongo.client.db('proto').collection('w0');
   await coll.insertOne({ v: 1 }, { writeConcern: { w: 0 } });
   // Nothing acknowledges the write, so the count may run before the insert arrives.
   let count = 0;

@@ -3,35 +3,17 @@
  * source/crud/tests/unified): the same initial data, operations and expected outcomes,
  * run through the real driver against this server.
  */
-import { MongoClient, type Db } from 'mongodb';
-import { startMongoDbServer, type EmbeddedServer } from './index';
+import { useMongoHarness, type Row } from './testing/mongo.harness';
 
-let server: EmbeddedServer;
-let client: MongoClient;
-let db: Db;
-let n = 0;
+const mongo = useMongoHarness('spec');
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Row = { _id: number | null; [field: string]: any };
-const coll = () => db.collection<Row>('coll');
+const coll = () => mongo.db.collection<Row<number | null>>('coll');
 const contents = () =>
   coll()
     .find({}, { sort: { _id: 1 } })
     .toArray();
 
-beforeAll(async () => {
-  server = await startMongoDbServer({ port: 0 });
-  client = new MongoClient(server.url, { serverSelectionTimeoutMS: 2000 });
-  await client.connect();
-});
-
-afterAll(async () => {
-  await client.close();
-  await server.close();
-});
-
 beforeEach(async () => {
-  db = client.db(`spec${++n}`);
   await coll().insertMany([
     { _id: 1, x: 11 },
     { _id: 2, x: 22 },
@@ -167,7 +149,7 @@ describe('create-null-ids.yml', () => {
     // The Node driver's insertOne replaces a null _id with an ObjectId before sending, so the
     // server's side of this case is exercised with the command itself.
     await coll().drop();
-    await db.command({ insert: 'coll', documents: [{ _id: null }] });
+    await mongo.db.command({ insert: 'coll', documents: [{ _id: null }] });
     expect(await contents()).toEqual([{ _id: null }]);
   });
 
