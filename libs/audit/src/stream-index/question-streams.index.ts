@@ -26,6 +26,7 @@ import type {
 import { runSubscription } from '@qa/event-store';
 import { MongoCheckpointStore } from '@qa/read-models';
 import { MongoBulkWriteError, type Collection, type Db } from 'mongodb';
+import { eventTime } from '../time-travel/question-page.fold';
 
 export const QUESTION_STREAMS_COLLECTION = 'question_streams';
 export const QUESTION_VOTES_COLLECTION = 'question_votes';
@@ -61,7 +62,7 @@ export interface QuestionVoteDoc {
 /** The index entry a stream's first event creates, or null for anything else. */
 export function streamEntry(event: StoredEvent): QuestionStreamDoc | null {
   if (event.revision !== 0n) return null;
-  const data = event.data as { questionId?: unknown; at?: unknown };
+  const data = event.data as { questionId?: unknown };
   switch (event.type) {
     case 'QuestionAsked':
     case 'AnswerPosted':
@@ -75,14 +76,14 @@ export function streamEntry(event: StoredEvent): QuestionStreamDoc | null {
     _id: event.stream,
     questionId: data.questionId,
     pos: Number(event.position.commit),
-    at: typeof data.at === 'string' ? data.at : event.metadata.at,
+    at: eventTime(event),
   };
 }
 
 /** The vote event's index entry, or null for anything else. */
 export function voteEntry(event: StoredEvent): QuestionVoteDoc | null {
   if (event.type !== 'VoteCast') return null;
-  const data = event.data as { questionId?: unknown; at?: unknown };
+  const data = event.data as { questionId?: unknown };
   if (typeof data.questionId !== 'string') return null;
   return {
     _id: event.id,
@@ -91,7 +92,7 @@ export function voteEntry(event: StoredEvent): QuestionVoteDoc | null {
     revision: Number(event.revision),
     pos: Number(event.position.commit),
     prepare: Number(event.position.prepare),
-    at: typeof data.at === 'string' ? data.at : event.metadata.at,
+    at: eventTime(event),
     data: event.data,
   };
 }
@@ -162,14 +163,17 @@ export class QuestionStreamsStore {
 
   /** The question's votes cast up to `asOf`, in `$all` order. */
   async votesOf(questionId: string, asOf: string): Promise<StoredEvent[]> {
-    const docs = await this.votes.find({ questionId }).sort({ pos: 1 }).toArray();
-    return docs.filter((d) => d.at <= asOf).map(voteEvent);
+    const docs = await this.votes
+      .find({ questionId, at: { $lte: asOf } })
+      .sort({ pos: 1 })
+      .toArray();
+    return docs.map(voteEvent);
   }
 
   /** The question's streams that had begun at `asOf` (all of them without it), oldest first. */
   async streamsOf(questionId: string, asOf?: string): Promise<QuestionStreamDoc[]> {
-    const docs = await this.collection.find({ questionId }).sort({ pos: 1 }).toArray();
-    return asOf === undefined ? docs : docs.filter((d) => d.at <= asOf);
+    const filter = asOf === undefined ? { questionId } : { questionId, at: { $lte: asOf } };
+    return this.collection.find(filter).sort({ pos: 1 }).toArray();
   }
 }
 
