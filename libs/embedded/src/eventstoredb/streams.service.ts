@@ -377,51 +377,39 @@ export function streamsService(
         call.write(wrap(record, position));
         return --remaining === 0;
       };
+      // A backward page ends before `cursor` and the next page ends before its last row; a
+      // forward page starts at `cursor` and the next one just after its last row.
+      let cursor: number;
       if (backwards) {
         // Backwards reads exclude the start position, as the real server's do.
-        let before = all.hasPosition()
-          ? parsePosition(all.getPosition()!)
-          : Number.MAX_SAFE_INTEGER;
-        if (all.hasStart()) before = 0;
-        while (remaining > 0) {
-          const rows = filter
-            ? log.readFilteredBackward(before, READ_PAGE)
-            : log.readAllBackward(before, READ_PAGE);
-          for (const [position, record, stream, type] of rows as [
-            number,
-            Buffer,
-            string?,
-            string?,
-          ][]) {
-            if (handle.gone) return;
-            before = position;
-            if (send(position, record, stream, type)) break;
-          }
-          if (rows.length < READ_PAGE) break;
-          await drained(call);
-          if (handle.gone) return;
-        }
+        cursor = all.hasPosition() ? parsePosition(all.getPosition()!) : Number.MAX_SAFE_INTEGER;
+        if (all.hasStart()) cursor = 0;
       } else {
-        let from = all.hasPosition() ? parsePosition(all.getPosition()!) : 0;
-        if (all.hasEnd()) from = Number.MAX_SAFE_INTEGER;
-        while (remaining > 0) {
-          const rows = filter
-            ? log.readFilteredForward(from, READ_PAGE)
-            : log.readAllForward(from, READ_PAGE);
-          for (const [position, record, stream, type] of rows as [
-            number,
-            Buffer,
-            string?,
-            string?,
-          ][]) {
-            if (handle.gone) return;
-            from = position + 1;
-            if (send(position, record, stream, type)) break;
-          }
-          if (rows.length < READ_PAGE) break;
-          await drained(call);
+        cursor = all.hasPosition() ? parsePosition(all.getPosition()!) : 0;
+        if (all.hasEnd()) cursor = Number.MAX_SAFE_INTEGER;
+      }
+      const page = backwards
+        ? filter
+          ? log.readFilteredBackward.bind(log)
+          : log.readAllBackward.bind(log)
+        : filter
+          ? log.readFilteredForward.bind(log)
+          : log.readAllForward.bind(log);
+      while (remaining > 0) {
+        const rows = page(cursor, READ_PAGE);
+        for (const [position, record, stream, type] of rows as [
+          number,
+          Buffer,
+          string?,
+          string?,
+        ][]) {
           if (handle.gone) return;
+          cursor = backwards ? position : position + 1;
+          if (send(position, record, stream, type)) break;
         }
+        if (rows.length < READ_PAGE) break;
+        await drained(call);
+        if (handle.gone) return;
       }
       call.end();
     } catch (error) {
