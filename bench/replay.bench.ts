@@ -8,17 +8,15 @@
  * 3. runs the projector live while writers append at a steady rate and measures the lag from
  *    each append's acknowledgement to the checkpoint reaching it: p99 (target 200 ms).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
-import path from 'node:path';
+import { loadavg } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { EventStoreDbAdapter, type EventMetadata, type Position } from '@qa/event-store';
 import { CHECKPOINTS_COLLECTION, activeVersion, checkpointName } from '@qa/read-models';
-import { MongoClient } from 'mongodb';
 import { historyStream, type GeneratedEvent } from '../libs/read-models/src/testing/history.generator';
-import { buildOnce, percentile, startEmbedded } from '../libs/read-models/src/testing/embedded-processes';
+import { buildOnce, percentile } from '../libs/read-models/src/testing/embedded-processes';
 import { formatProgress, replayReadModels } from '../apps/projector/src/read-model.replay';
 import { ReadModelProjector } from '../apps/projector/src/read-model.projector';
+import { startReadSideServers } from './support/read-side';
 
 const arg = (name: string, fallback: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
 const EVENTS = arg('events', 1_000_000);
@@ -57,12 +55,8 @@ async function appendHistory(store: EventStoreDbAdapter, events: Iterator<Genera
 async function main(): Promise<void> {
   console.log(`bench:replay: ${EVENTS} events; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   buildOnce();
-  const dir = mkdtempSync(path.join(tmpdir(), 'bench-replay-'));
-  const esdb = await startEmbedded('eventstoredb', ['--data', path.join(dir, 'eventstore.sqlite')]);
-  const mongoServer = await startEmbedded('mongodb');
-  const store = new EventStoreDbAdapter(esdb.url);
-  const mongo = await new MongoClient(`${mongoServer.url}/qa`).connect();
-  const db = mongo.db('qa');
+  const servers = await startReadSideServers('replay');
+  const { store, db } = servers;
   try {
     const history = historyStream(20251125);
     let started = Date.now();
@@ -128,11 +122,7 @@ async function main(): Promise<void> {
         `p50 ${percentile(lags, 50).toFixed(1)} ms, p99 ${p99.toFixed(1)} ms (target < 200) ${p99 < 200 ? 'ok' : 'MISSED'}`,
     );
   } finally {
-    await store.close();
-    await mongo.close();
-    await mongoServer.stop();
-    await esdb.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await servers.close();
   }
 }
 
