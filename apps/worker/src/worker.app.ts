@@ -22,7 +22,6 @@ import {
   NotifyAdminsStore,
   NotifyThreadsStore,
   REACTOR_STREAM_PREFIXES,
-  SendTimeOpener,
   SmtpMailer,
   UnsubscribeStore,
   checkRedisEvictionPolicy,
@@ -49,11 +48,6 @@ export interface WorkerOptions {
   /** How long a job's lock lasts without renewal (default 30 s). */
   lockDurationMs?: number;
   smtp?: Omit<SmtpMailerOptions, 'url'>;
-  /**
-   * Sends to one person that begin within this long of each other share one fresh read of
-   * their key (default 1 s); an erasure stops every email whose send begins later than that.
-   */
-  sendTimeKeyMaxAgeMs?: number;
   /** Reactor batch size while catching up (default 200). */
   batchSize?: number;
   /** Subscription retry delays (defaults of the runner). */
@@ -101,7 +95,6 @@ export async function startWorker(
   const vault = new PersonalDataVault(store, { hashKey: runtime.secrets.hashKey });
   const deliveries = new DeliveriesStore(db);
   const unsubscribes = new UnsubscribeStore(db);
-  const opener = new SendTimeOpener(vault, options.sendTimeKeyMaxAgeMs);
   try {
     await mongo.connect();
     await deliveries.ensureIndexes();
@@ -148,7 +141,6 @@ export async function startWorker(
     mailer = new SmtpMailer({ url: runtime.smtpUrl, ...options.smtp });
     const processor = createEmailProcessor({
       vault,
-      opener,
       mailer,
       deliveries,
       unsubscribes,
@@ -174,7 +166,6 @@ export async function startWorker(
 
   const forget = (subject: string) => {
     vault.forget(subject);
-    opener.forget(subject);
     thread?.forget(subject);
   };
 

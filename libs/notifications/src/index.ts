@@ -12,4 +12,3 @@ export * from './processor/notification-email.processor';
 export * from './reactor/reactor.stores';
 export * from './reactor/notification.reactor';
 export * from './redis/redis-policy.check';
-export * from './processor/send-time.opener';

@@ -15,7 +15,6 @@ import { redactEmail, scrubAddresses } from '../mail/redact-email';
 import { renderNotificationEmail } from '../templates/notification-email.template';
 import { createUnsubscribeToken, unsubscribeUrl } from '../unsubscribe/unsubscribe.token';
 import type { UnsubscribeStore } from '../unsubscribe/unsubscribe.store';
-import { SendTimeOpener } from './send-time.opener';
 
 export interface SealedOpener {
   open(sealed: Sealed, options?: { fresh?: boolean }): Promise<string | null>;
@@ -31,18 +30,13 @@ export interface NotificationLogger {
 export interface EmailProcessorDeps {
   vault: SealedOpener;
   mailer: Mailer;
-  deliveries: DeliveriesStore;
-  unsubscribes: UnsubscribeStore;
+  deliveries: Pick<DeliveriesStore, 'wasSent' | 'record'>;
+  unsubscribes: Pick<UnsubscribeStore, 'isUnsubscribed'>;
   logger: NotificationLogger;
   siteTitle: string;
   publicUrl: string;
   mailFrom: string;
   unsubscribeSecret: string;
-  /**
-   * Opens addresses at send time; sends to one subject close together share one fresh read
-   * of the key (see SendTimeOpener). Default: one over `vault`.
-   */
-  opener?: Pick<SendTimeOpener, 'open'>;
   now?: () => Date;
 }
 
@@ -54,7 +48,6 @@ export type EmailOutcome = 'sent' | 'already-sent' | 'unsubscribed' | 'erased';
 export function createEmailProcessor(deps: EmailProcessorDeps) {
   const now = deps.now ?? (() => new Date());
   const host = new URL(deps.publicUrl).hostname || 'localhost';
-  const opener = deps.opener ?? new SendTimeOpener(deps.vault);
   const postBase = deps.publicUrl.replace(/\/+$/, '');
   const unsubscribeLinks = new Map<string, string>();
   const unsubscribeLink = (hash: string) => {
@@ -89,7 +82,7 @@ export function createEmailProcessor(deps: EmailProcessorDeps) {
     // The three checks are independent round trips to different servers: started together,
     // they cost one wait instead of three, and are still decided in this order.
     const sentCheck = deps.deliveries.wasSent(id);
-    const opening = opener.open(data.recipient.email);
+    const opening = deps.vault.open(data.recipient.email, { fresh: true });
     const unsubscribedCheck = deps.unsubscribes.isUnsubscribed(data.recipient.hash);
     // Whichever decides first, a failure of the others must not go unhandled.
     for (const check of [sentCheck, opening, unsubscribedCheck]) check.catch(() => undefined);
