@@ -4,7 +4,7 @@
  * and MONGODB_URL.
  */
 import { mongoDbName } from '@qa/common';
-import { ConfigError, loadConfig, loadSecrets, readEndpoints } from '@qa/config';
+import { ConfigError, loadConfig, loadSecrets, resolveDataUrls } from '@qa/config';
 import { EventStoreDbAdapter } from '@qa/event-store';
 import { MongoClient } from 'mongodb';
 import { runAuditCli, type AuditDeps } from './audit.cli';
@@ -13,19 +13,7 @@ async function main(): Promise<number> {
   let close = async () => {};
   const deps = async (): Promise<AuditDeps> => {
     const config = loadConfig();
-    const endpoints = readEndpoints(config.dataDir);
-    const eventStoreUrl = config.eventStoreUrl ?? endpoints?.eventStoreUrl;
-    const mongoUrl = config.mongoUrl ?? endpoints?.mongoUrl;
-    if (!eventStoreUrl)
-      throw new ConfigError(
-        'EVENTSTORE_URL',
-        'must be set, or `npm start` must be running with the same DATA_DIR',
-      );
-    if (!mongoUrl)
-      throw new ConfigError(
-        'MONGODB_URL',
-        'must be set, or `npm start` must be running with the same DATA_DIR',
-      );
+    const { eventStoreUrl, mongoUrl } = resolveDataUrls(config);
     const mongo = await new MongoClient(mongoUrl).connect();
     const eventStore = new EventStoreDbAdapter(eventStoreUrl);
     close = async () => {

@@ -5,6 +5,7 @@
  */
 import { promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { ConfigError, type Config } from './config.schema';
 
 export interface Endpoints {
   /** The launcher's process id; the file is ignored once that process is gone. */
@@ -47,4 +48,24 @@ export function readEndpoints(dataDir: string): Endpoints | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * The event store and MongoDB URLs a command-line tool (replay, audit) uses: the configured
+ * ones, else those of a launcher running with the same DATA_DIR.
+ */
+export function resolveDataUrls(config: Config): { eventStoreUrl: string; mongoUrl: string } {
+  const endpoints = readEndpoints(config.dataDir);
+  const need = (variable: string, url: string | undefined) => {
+    if (!url)
+      throw new ConfigError(
+        variable,
+        'must be set, or `npm start` must be running with the same DATA_DIR',
+      );
+    return url;
+  };
+  return {
+    eventStoreUrl: need('EVENTSTORE_URL', config.eventStoreUrl ?? endpoints?.eventStoreUrl),
+    mongoUrl: need('MONGODB_URL', config.mongoUrl ?? endpoints?.mongoUrl),
+  };
 }
