@@ -12,6 +12,7 @@ import {
   type UserRegistered,
 } from '@qa/domain';
 import type { EventStore, StoredEvent } from '@qa/event-store';
+import { asDomainEvent } from '../command-bus/command-runner';
 import type { RegisteredActor } from './actor';
 import { unauthenticated } from './actor';
 
@@ -43,9 +44,7 @@ export class UserDirectory {
 
   private async holder(stream: string): Promise<Id | null> {
     const events = await this.store.readStream(stream);
-    return foldReservation(
-      events.map((e) => ({ type: e.type, data: e.data })) as Parameters<typeof foldReservation>[0],
-    ).holder;
+    return foldReservation(events.map(asDomainEvent)).holder;
   }
 
   /**

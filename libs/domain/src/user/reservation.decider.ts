@@ -13,6 +13,7 @@
 import { Decider, fold } from '../shared/decider';
 import { domainError, ErrorCode, ErrorCodes } from '../shared/error-codes';
 import {
+  DomainEvent,
   Id,
   Timestamp,
   UserEmailReleased,
@@ -35,9 +36,8 @@ export interface ReservationState {
 
 export const initialReservationState = (): ReservationState => ({ holder: null, reservedAt: null });
 
-type ReservationEvent = UsernameReserved | UsernameReleased | UserEmailReserved | UserEmailReleased;
-
-function evolveReservation<E extends ReservationEvent>(state: ReservationState, event: E): ReservationState {
+// Takes any domain event so a read stream folds without a cast; other types change nothing.
+function evolveReservation(state: ReservationState, event: DomainEvent): ReservationState {
   switch (event.type) {
     case 'UsernameReserved':
     case 'UserEmailReserved':
@@ -109,8 +109,8 @@ export const userEmailReservationDecider: Decider<
   initialState: initialReservationState,
 };
 
-export const foldReservation = (events: readonly ReservationEvent[]) =>
-  fold<ReservationEvent, ReservationState>(
+export const foldReservation = (events: readonly DomainEvent[]) =>
+  fold<DomainEvent, ReservationState>(
     { evolve: evolveReservation, initialState: initialReservationState },
     events,
   );

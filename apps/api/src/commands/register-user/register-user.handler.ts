@@ -32,7 +32,7 @@ import {
 import type { StoredEvent } from '@qa/event-store';
 import { PasswordHasher } from '../../auth/password.hasher';
 import { metadataFor, newId, type CommandContext } from '../../command-bus/command-context';
-import { CommandRunner } from '../../command-bus/command-runner';
+import { asDomainEvent, CommandRunner } from '../../command-bus/command-runner';
 import { RegisterUserCommand, type RegisteredResult } from './register-user.command';
 
 type ReservationKind = 'username' | 'email';
@@ -143,9 +143,7 @@ export class RegisterUserHandler implements ICommandHandler<RegisterUserCommand,
     context: CommandContext,
     key: string,
   ): Promise<DomainEvent[]> {
-    const state = foldReservation(
-      events.map((e) => ({ type: e.type, data: e.data })) as Parameters<typeof foldReservation>[0],
-    );
+    const state = foldReservation(events.map(asDomainEvent));
     const holderRegistered =
       state.holder && state.holder !== userId
         ? (await this.runner.store.readStream(streams.user(state.holder), { maxCount: 1 })).length >
