@@ -245,16 +245,21 @@ function refuseUnsupportedOptions(cmd: Doc): void {
   }
 }
 
+/** What a standalone mongod answers to anything that belongs to a transaction. */
+function transactionsRefused(): MongoCommandError {
+  return commandError(
+    'IllegalOperation',
+    'Transaction numbers are only allowed on a replica set member or mongos',
+  );
+}
+
 function refuseTransactions(cmd: Doc): void {
   if (
     cmd.txnNumber !== undefined ||
     cmd.startTransaction !== undefined ||
     cmd.autocommit !== undefined
   ) {
-    throw commandError(
-      'IllegalOperation',
-      'Transaction numbers are only allowed on a replica set member or mongos',
-    );
+    throw transactionsRefused();
   }
 }
 
@@ -314,16 +319,10 @@ export class CommandRouter {
       whatsmyuri: () => ({ you: '127.0.0.1:0', ok: 1 }),
       hostInfo: () => ({ system: { currentTime: new Date(), hostname: 'localhost' }, ok: 1 }),
       commitTransaction: () => {
-        throw commandError(
-          'IllegalOperation',
-          'Transaction numbers are only allowed on a replica set member or mongos',
-        );
+        throw transactionsRefused();
       },
       abortTransaction: () => {
-        throw commandError(
-          'IllegalOperation',
-          'Transaction numbers are only allowed on a replica set member or mongos',
-        );
+        throw transactionsRefused();
       },
       insert: (cmd, db) => this.insert(cmd, db),
       update: (cmd, db) => this.update(cmd, db),
