@@ -2,7 +2,7 @@
  * `npm run embedded -- <eventstoredb|mongodb|smtp> [options]`: each embedded server as a
  * standalone process (EMBEDDED.md "How they start").
  */
-import { CliUsageError } from './cli-support';
+import { CliUsageError, exitWith } from './cli-support';
 import { runSmtpCli } from './smtp/smtp.cli';
 
 type CliMain = (argv: string[]) => Promise<number>;
@@ -58,12 +58,4 @@ export async function runEmbeddedCli(argv: string[]): Promise<number> {
   }
 }
 
-if (require.main === module) {
-  runEmbeddedCli(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (err: unknown) => {
-      console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) exitWith(runEmbeddedCli);

@@ -3,7 +3,7 @@
  * the EventStoreDB-protocol server as a standalone process. Prints one line
  * `eventstoredb listening on <url>` once ready; SIGINT/SIGTERM close it cleanly.
  */
-import { CliUsageError, parseCliOptions, untilSignal } from '../cli-support';
+import { CliUsageError, exitWith, parseCliOptions, untilSignal } from '../cli-support';
 import { startEventStoreDbServer } from './eventstoredb.server';
 
 export async function runEventStoreDbCli(argv: string[]): Promise<number> {
@@ -31,12 +31,4 @@ export async function runEventStoreDbCli(argv: string[]): Promise<number> {
   return 0;
 }
 
-if (require.main === module) {
-  runEventStoreDbCli(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (err: unknown) => {
-      console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) exitWith(runEventStoreDbCli);
