@@ -28,6 +28,8 @@ interface EmbeddedServer {
   close(): Promise<void>;
 }
 
+type EmbeddedStart = (o: { port: number; host: string; data?: string }) => Promise<EmbeddedServer>;
+
 /**
  * The protocol servers are looked up at run time: a build without one of them still starts,
  * and says which URL to set instead.
@@ -35,12 +37,8 @@ interface EmbeddedServer {
 function embeddedStarters() {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const embedded = require('@qa/embedded') as Partial<{
-    startEventStoreDbServer(o: {
-      port?: number;
-      host?: string;
-      data?: string;
-    }): Promise<EmbeddedServer>;
-    startMongoDbServer(o: { port?: number; host?: string; data?: string }): Promise<EmbeddedServer>;
+    startEventStoreDbServer: EmbeddedStart;
+    startMongoDbServer: EmbeddedStart;
   }>;
   return embedded;
 }
@@ -82,33 +80,41 @@ export async function startLauncher(io: LauncherIo): Promise<RunningLauncher> {
 
   try {
     const starters = embeddedStarters();
-    let eventStoreUrl = config.eventStoreUrl;
-    if (!eventStoreUrl) {
-      if (!starters.startEventStoreDbServer) {
-        throw new ConfigError(
-          'EVENTSTORE_URL',
-          'must be set: this build has no embedded EventStoreDB server',
-        );
-      }
-      const esdb = await starters.startEventStoreDbServer({
-        port: 0,
-        host,
-        data: path.join(dataDir, 'eventstore.sqlite'),
-      });
-      cleanups.push({ name: 'embedded EventStoreDB', stop: () => esdb.close() });
-      eventStoreUrl = esdb.url;
-    }
+    const startEmbedded = async (
+      envVar: string,
+      name: string,
+      start: EmbeddedStart | undefined,
+      options: Parameters<EmbeddedStart>[0],
+    ): Promise<string> => {
+      if (!start) throw new ConfigError(envVar, `must be set: this build has no ${name} server`);
+      const server = await start(options);
+      cleanups.push({ name, stop: () => server.close() });
+      return server.url;
+    };
+    const eventStoreUrl =
+      config.eventStoreUrl ||
+      (await startEmbedded(
+        'EVENTSTORE_URL',
+        'embedded EventStoreDB',
+        starters.startEventStoreDbServer,
+        {
+          port: 0,
+          host,
+          data: path.join(dataDir, 'eventstore.sqlite'),
+        },
+      ));
     let mongoUrl = config.mongoUrl;
     if (!mongoUrl) {
-      if (!starters.startMongoDbServer) {
-        throw new ConfigError(
-          'MONGODB_URL',
-          'must be set: this build has no embedded MongoDB server',
-        );
-      }
-      const mongo = await starters.startMongoDbServer({ port: 0, host });
-      cleanups.push({ name: 'embedded MongoDB', stop: () => mongo.close() });
-      mongoUrl = `${mongo.url.replace(/\/+$/, '')}/qa`;
+      const url = await startEmbedded(
+        'MONGODB_URL',
+        'embedded MongoDB',
+        starters.startMongoDbServer,
+        {
+          port: 0,
+          host,
+        },
+      );
+      mongoUrl = `${url.replace(/\/+$/, '')}/qa`;
     }
     let smtpUrl = config.smtpUrl;
     let mailboxDir: string | undefined;
@@ -137,13 +143,15 @@ export async function startLauncher(io: LauncherIo): Promise<RunningLauncher> {
       mailboxDir,
       secrets: await loadSecrets({ ...config, dataDir }),
     };
-    await writeEndpoints(dataDir, {
+    // Only the embedded servers' endpoints: the configured ones are in the environment already.
+    const endpoints = {
       pid: process.pid,
       eventStoreUrl: config.eventStoreUrl ? undefined : eventStoreUrl,
       mongoUrl: config.mongoUrl ? undefined : mongoUrl,
       smtpUrl: config.smtpUrl ? undefined : smtpUrl,
       mailboxDir,
-    });
+    };
+    await writeEndpoints(dataDir, endpoints);
     cleanups.push({ name: 'endpoints.json', stop: () => removeEndpoints(dataDir, process.pid) });
 
     const background: BackgroundHandle = await startBackground(runtime);
@@ -154,14 +162,7 @@ export async function startLauncher(io: LauncherIo): Promise<RunningLauncher> {
 
     const api = await startApi(runtime);
     cleanups.push({ name: 'api', stop: () => api.stop() });
-    await writeEndpoints(dataDir, {
-      pid: process.pid,
-      eventStoreUrl: config.eventStoreUrl ? undefined : eventStoreUrl,
-      mongoUrl: config.mongoUrl ? undefined : mongoUrl,
-      smtpUrl: config.smtpUrl ? undefined : smtpUrl,
-      mailboxDir,
-      apiUrl: api.url,
-    });
+    await writeEndpoints(dataDir, { ...endpoints, apiUrl: api.url });
 
     const lines = [
       '',
