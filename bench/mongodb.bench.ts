@@ -8,12 +8,11 @@
  * at 10k, 100k and 300k documents: rebuilding from the event store needs that cost to stay
  * flat (--growth=N sets the largest size, --growth-only runs only that case).
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { MongoClient, type AnyBulkWriteOperation } from 'mongodb';
+import { rssMb, spawnServer, type ServerProcess } from './support/server-process';
 
 const root = path.resolve(__dirname, '..');
 const DOCS = Number(process.argv.find((a) => a.startsWith('--docs='))?.slice(7) ?? 100_000);
@@ -26,51 +25,19 @@ const GROWTH_ONLY = process.argv.includes('--growth-only');
 const GROWTH_BATCH = 1000;
 const GROWTH_SAMPLE_BATCHES = 5;
 
-interface ServerProcess {
-  child: ChildProcess;
-  url: string;
-  stop(): Promise<void>;
-}
-
 /**
  * The server runs from the build, as `npm run embedded -- mongodb` runs it, so its memory
  * figure does not include the TypeScript compiler that the require hook would load.
  */
-async function startServer(): Promise<ServerProcess> {
+function startServer(): Promise<ServerProcess> {
   execFileSync(process.execPath, [path.join(root, 'scripts/build.mjs'), '--quiet'], {
     cwd: root,
     stdio: 'inherit',
   });
-  const child = spawn(
-    process.execPath,
+  return spawnServer(
     [path.join(root, 'dist/libs/embedded/cli.js'), 'mongodb', '--port', '0'],
-    {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
+    root,
   );
-  const url = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', (line) => {
-      const match = /listening on (\S+)/.exec(line);
-      if (match) resolve(match[1]);
-      else reject(new Error(line));
-    });
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
-  });
-  return {
-    child,
-    url,
-    stop: () =>
-      new Promise((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
-}
-
-function rssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
 }
 
 function report(name: string, value: number, unit: string, target: string, ok: boolean): void {
