@@ -5,11 +5,11 @@
  */
 import {
   foldReservation,
+  foldUser,
   streams,
   type Id,
+  type UserEvent,
   type UserLevel,
-  type UserLevelChanged,
-  type UserRegistered,
 } from '@qa/domain';
 import type { EventStore, StoredEvent } from '@qa/event-store';
 import { asDomainEvent } from '../command-bus/command-runner';
@@ -39,7 +39,7 @@ export class UserDirectory {
   }
 
   async byId(userId: Id): Promise<UserRecord | null> {
-    return foldUser(await this.store.readStream(streams.user(userId)));
+    return userRecord(await this.store.readStream(streams.user(userId)));
   }
 
   private async holder(stream: string): Promise<Id | null> {
@@ -58,21 +58,16 @@ export class UserDirectory {
   }
 }
 
-export function foldUser(events: StoredEvent[]): UserRecord | null {
-  const first = events[0];
-  if (first?.type !== 'UserRegistered') return null;
-  const d = first.data as UserRegistered['data'];
-  const user: UserRecord = {
-    userId: d.userId,
-    username: d.username,
-    level: d.level,
-    passwordHash: d.passwordHash,
-    revision: first.revision,
+/** The login view of `user-<id>`, folded by the domain's own user fold. */
+function userRecord(events: StoredEvent[]): UserRecord | null {
+  const last = events.at(-1);
+  const user = foldUser(events.map(asDomainEvent) as UserEvent[]);
+  if (!last || !user.exists || user.userId === null || user.passwordHash === null) return null;
+  return {
+    userId: user.userId,
+    username: user.username,
+    level: user.level,
+    passwordHash: user.passwordHash,
+    revision: last.revision,
   };
-  for (const event of events.slice(1)) {
-    if (event.type === 'UserLevelChanged')
-      user.level = (event.data as UserLevelChanged['data']).level;
-    user.revision = event.revision;
-  }
-  return user;
 }
