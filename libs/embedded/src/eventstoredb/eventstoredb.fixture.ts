@@ -37,6 +37,28 @@ export async function startHarness(options: EventStoreDbServerOptions = {}): Pro
   };
 }
 
+/**
+ * A harness whose store is in memory or in a SQLite file of a temporary directory; `stop()`
+ * also removes the directory.
+ */
+export async function startHarnessOn(mode: 'memory' | 'disk'): Promise<Harness> {
+  if (mode === 'memory') return startHarness({ data: ':memory:' });
+  const temp = tempDir();
+  try {
+    const h = await startHarness({ data: path.join(temp.dir, 'events.sqlite') });
+    return {
+      ...h,
+      async stop() {
+        await h.stop();
+        temp.remove();
+      },
+    };
+  } catch (error) {
+    temp.remove();
+    throw error;
+  }
+}
+
 /** A temporary directory for on-disk stores, removed by the returned function. */
 export function tempDir(): { dir: string; remove(): void } {
   const dir = mkdtempSync(path.join(tmpdir(), 'esdb-'));

@@ -3,7 +3,6 @@
  * semantics, missing streams, metadata rules, and what each recorded event carries.
  * Run once in memory and once on a SQLite file.
  */
-import path from 'node:path';
 import {
   BACKWARDS,
   END,
@@ -16,24 +15,20 @@ import {
 import {
   collect,
   events,
-  startHarness,
-  tempDir,
+  startHarnessOn,
   uniqueStream,
   type Harness,
 } from './eventstoredb.fixture';
 
 jest.setTimeout(20_000);
 
-describe.each(['memory', 'disk'])('reads (%s)', (mode) => {
+describe.each(['memory', 'disk'] as const)('reads (%s)', (mode) => {
   let h: Harness;
-  let temp: ReturnType<typeof tempDir> | undefined;
   beforeAll(async () => {
-    temp = mode === 'disk' ? tempDir() : undefined;
-    h = await startHarness({ data: temp ? path.join(temp.dir, 'events.sqlite') : ':memory:' });
+    h = await startHarnessOn(mode);
   });
   afterAll(async () => {
     await h.stop();
-    temp?.remove();
   });
 
   async function streamOf(count: number): Promise<string> {

@@ -3,7 +3,6 @@
  * the start point, checkpoints, caught-up, live events, filters, and the catch-up/live
  * seam under racing appends.
  */
-import path from 'node:path';
 import {
   END,
   eventTypeFilter,
@@ -21,7 +20,7 @@ import {
   collect,
   events,
   startHarness,
-  tempDir,
+  startHarnessOn,
   uniqueStream,
   type Harness,
 } from './eventstoredb.fixture';
@@ -52,20 +51,17 @@ function record(subscription: Sub) {
   return { log, received, checkpoints, waitFor, confirmed: () => confirmed };
 }
 
-describe.each(['memory', 'disk'])('subscriptions (%s)', (mode) => {
+describe.each(['memory', 'disk'] as const)('subscriptions (%s)', (mode) => {
   let h: Harness;
-  let temp: ReturnType<typeof tempDir> | undefined;
   const open: Sub[] = [];
   beforeAll(async () => {
-    temp = mode === 'disk' ? tempDir() : undefined;
-    h = await startHarness({ data: temp ? path.join(temp.dir, 'events.sqlite') : ':memory:' });
+    h = await startHarnessOn(mode);
   });
   afterEach(async () => {
     await Promise.all(open.splice(0).map((s) => s.unsubscribe()));
   });
   afterAll(async () => {
     await h.stop();
-    temp?.remove();
   });
 
   function track<S extends Sub>(s: S): S {
