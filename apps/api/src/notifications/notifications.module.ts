@@ -5,6 +5,7 @@
  */
 import { Inject, Module, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import { errorCodes } from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import type { Db } from 'mongodb';
 import { MONGO_DB, RUNTIME } from '@qa/common';
@@ -13,6 +14,8 @@ import { UnsubscribeStore } from '@qa/notifications';
 import { UNSUBSCRIBE_SECRET, UnsubscribeController } from './unsubscribe.controller';
 
 const FORM_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data'];
+/** The one route that takes a form body; Nest registers every route on the root instance. */
+const ONE_CLICK_ROUTE = '/api/v1/notifications/unsubscribe';
 
 @Module({
   controllers: [UnsubscribeController],
@@ -38,9 +41,11 @@ export class NotificationsModule implements OnModuleInit {
     for (const type of FORM_TYPES) {
       if (fastify.hasContentTypeParser(type)) continue;
       // The body is read (bounded by the app's body limit) and kept as text; nothing uses it.
-      fastify.addContentTypeParser(type, { parseAs: 'string' }, (_request, body, done) =>
-        done(null, body),
-      );
+      // Every other route answers as if no form parser existed: 415, as JSON-only endpoints do.
+      fastify.addContentTypeParser(type, { parseAs: 'string' }, (request, body, done) => {
+        if (request.routeOptions.url === ONE_CLICK_ROUTE) done(null, body);
+        else done(new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE(type), undefined);
+      });
     }
   }
 }

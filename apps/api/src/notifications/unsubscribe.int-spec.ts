@@ -77,6 +77,17 @@ describe('unsubscribe endpoints', () => {
     ).toBe(true);
   });
 
+  it('takes a form body on the unsubscribe route only: other routes answer 415', async () => {
+    const res = await fetch(`${api.url}/api/v1/questions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'title=A+perfectly+normal+title&body=b',
+    });
+    expect(res.status).toBe(415);
+    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(await res.json()).toMatchObject({ status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' });
+  });
+
   it('GET from the link shows a confirmation page', async () => {
     const res = await fetch(
       `${api.url}/api/v1/notifications/unsubscribe?token=${tokenFor('link@example.com')}`,
