@@ -46,8 +46,10 @@ export class MessageReader {
     this.buffered += chunk.length;
     const out: RawMessage[] = [];
     while (this.buffered >= 4) {
-      const head = this.chunks.length === 1 ? this.chunks[0] : this.flatten();
-      const length = head.readInt32LE(0);
+      // Only the length field is needed until the whole message is in: joining every chunk
+      // as it arrives would copy a large message once per chunk.
+      if (this.chunks[0].length < 4) this.flatten();
+      const length = this.chunks[0].readInt32LE(0);
       if (length < 16 || length > MAX_MESSAGE_SIZE) {
         throw new FramingError(
           `message length ${length} is invalid or larger than ${MAX_MESSAGE_SIZE}`,
