@@ -96,6 +96,27 @@ describe('npm start', () => {
     await expect(fetch(`${url}/health`)).rejects.toThrow();
   }, 90_000);
 
+  it('takes the Redis it started down with it when it is killed outright (SIGKILL)', async () => {
+    const dataDir = tempDir();
+    const redisUrl = `redis://127.0.0.1:${await freePort()}`;
+    const launcher = spawnLauncher(baseEnv(dataDir, { REDIS_URL: redisUrl }));
+    running.push(launcher);
+    await launcher.ready();
+    const redisTitle = `redis-server ${new URL(redisUrl).host}`;
+    leftovers.push(redisTitle);
+    expect(processesMatching(redisTitle)).toHaveLength(1);
+
+    launcher.child.kill('SIGKILL');
+    expect(await launcher.exited()).toEqual({ code: null, signal: 'SIGKILL' });
+    // redis-server gets SIGTERM from the kernel and exits after writing its append-only file.
+    const deadline = Date.now() + 5_000;
+    while (processesMatching(redisTitle).length > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(processesMatching(redisTitle)).toEqual([]);
+    expect(await redisAnswers(redisUrl)).toBe(false);
+  }, 90_000);
+
   it('explains how to get Redis when none answers and redis-server is not installed', async () => {
     const dataDir = tempDir();
     const redisUrl = `redis://127.0.0.1:${await freePort()}`;

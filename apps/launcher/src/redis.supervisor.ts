@@ -130,7 +130,12 @@ export async function ensureRedis(options: {
   ];
   if (url.password) args.push('--requirepass', decodeURIComponent(url.password));
   log(`Redis does not answer at ${redisUrl}; starting ${binary} (data in ${dir})`);
-  const child = spawn(binary, args, { stdio: 'ignore' });
+  // On Linux, setpriv has the kernel send redis-server SIGTERM when this process dies in any
+  // way, SIGKILL included; the exit hook below only covers an exit that runs JavaScript.
+  const setpriv = process.platform === 'linux' ? findOnPath('setpriv', options.pathVariable) : null;
+  const child = setpriv
+    ? spawn(setpriv, ['--pdeathsig', 'TERM', '--', binary, ...args], { stdio: 'ignore' })
+    : spawn(binary, args, { stdio: 'ignore' });
   const spawnFailed = new Promise<Error>((resolve) => child.once('error', resolve));
   const up = await Promise.race([
     waitUntil(() => redisAnswers(redisUrl), 10_000, child),
