@@ -23,7 +23,7 @@ export interface CallHandle {
 }
 
 /** True when writing to `call` can no longer reach the client. */
-export function isGone(call: TrackedCall): boolean {
+function isGone(call: TrackedCall): boolean {
   return call.cancelled || call.destroyed || call.writableEnded;
 }
 

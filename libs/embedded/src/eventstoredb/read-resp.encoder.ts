@@ -51,7 +51,7 @@ function bigVarint(value: bigint): Buffer {
 }
 
 /** Revision of a tombstone record: `long.MaxValue`, beyond a JS number's exact range. */
-export const TOMBSTONE_REVISION = 9223372036854775807n;
+const TOMBSTONE_REVISION = 9223372036854775807n;
 const TOMBSTONE_REVISION_VARINT = bigVarint(TOMBSTONE_REVISION);
 
 function lengthDelimitedSize(length: number): number {
