@@ -6,10 +6,9 @@
  */
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import { SignJWT, errors, jwtVerify } from 'jose';
-import type { Id, UserLevel } from '@qa/domain';
+import { checkLevel, type Id, type UserLevel } from '@qa/domain';
 import { tokenExpired, unauthenticated } from './actor';
 
-const LEVELS = new Set<number>([0, 10, 20, 50, 80, 100, 120]);
 const ISSUER = 'qa-api';
 
 export interface TokenClaims {
@@ -76,7 +75,7 @@ export class TokenService {
       typeof sub !== 'string' ||
       !/^[a-z0-9]{1,64}$/.test(sub) ||
       typeof usr !== 'string' ||
-      !LEVELS.has(lvl as number)
+      !checkLevel(lvl).ok
     ) {
       throw unauthenticated('The bearer token is not valid.');
     }

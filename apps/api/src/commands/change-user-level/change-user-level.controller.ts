@@ -1,7 +1,7 @@
 import { Controller, Inject, Param, Put, UseGuards } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiProperty, ApiTags } from '@nestjs/swagger';
-import type { UserLevel } from '@qa/domain';
+import { LEVELS, type UserLevel } from '@qa/domain';
 import type { Actor } from '../../auth/actor';
 import { ActorGuard, CurrentActor } from '../../auth/actor.guard';
 import { createCommandContext } from '../../command-bus/command-context';
@@ -18,7 +18,7 @@ import {
 class LevelChangedResponse implements LevelChangedResult {
   @ApiProperty() id!: string;
   @ApiProperty() username!: string;
-  @ApiProperty({ enum: [0, 10, 20, 50, 80, 100, 120] }) level!: UserLevel;
+  @ApiProperty({ enum: Object.values(LEVELS) }) level!: UserLevel;
   @ApiProperty({ example: '18446' }) position!: string;
 }
 

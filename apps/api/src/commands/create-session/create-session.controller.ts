@@ -1,7 +1,7 @@
 import { Controller, Inject, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiProperty, ApiTags } from '@nestjs/swagger';
-import type { UserLevel } from '@qa/domain';
+import { LEVELS, type UserLevel } from '@qa/domain';
 import { ZodBody } from '../../http/zod-validation.pipe';
 import { CommandEndpoint } from '../shared/command-endpoint';
 import { CreateSessionCommand, type SessionResult } from './create-session.command';
@@ -10,7 +10,7 @@ import { createSessionDto, createSessionFields, type CreateSessionDto } from './
 class SessionUser {
   @ApiProperty() id!: string;
   @ApiProperty() username!: string;
-  @ApiProperty({ enum: [0, 10, 20, 50, 80, 100, 120] }) level!: UserLevel;
+  @ApiProperty({ enum: Object.values(LEVELS) }) level!: UserLevel;
 }
 
 class SessionResponse implements SessionResult {
