@@ -2,11 +2,11 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import type { Runtime } from '@qa/config';
+import { freePort } from '../../../../test/support/free-port';
 import type { WorkerOptions } from '../worker.app';
 
 const root = path.resolve(__dirname, '../../../..');
@@ -94,14 +94,6 @@ export async function spawnWorker(
     });
   });
   return childHandle(child);
-}
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 export interface OwnRedis {
