@@ -93,12 +93,13 @@ export class RequestError extends Error {
   }
 }
 
-function packed(code: number, message: string, detail: Uint8Array, typeName: string): RpcStatus {
+/** A status whose message is the detail's type name, as the real server's are. */
+function packed(code: number, name: string, detail: Uint8Array): RpcStatus {
   const any = new Any();
-  any.pack(detail, typeName);
+  any.pack(detail, `event_store.client.${name}`);
   const status = new RpcStatus();
   status.setCode(code);
-  status.setMessage(message);
+  status.setMessage(name);
   status.setDetails(any);
   return status;
 }
@@ -112,12 +113,7 @@ export function batchWrongExpectedVersion(current: number, expected: number): Rp
   else if (expected === -1) detail.setExpectedNoStream(new ProtobufEmpty());
   else if (expected === -4) detail.setExpectedStreamExists(new ProtobufEmpty());
   else detail.setExpectedStreamPosition(String(expected));
-  return packed(
-    Status.ALREADY_EXISTS,
-    'WrongExpectedVersion',
-    detail.serializeBinary(),
-    'event_store.client.WrongExpectedVersion',
-  );
+  return packed(Status.ALREADY_EXISTS, 'WrongExpectedVersion', detail.serializeBinary());
 }
 
 /** BatchAppend's `Status.StreamDeleted`: NOT_FOUND with Any(StreamDeleted). */
@@ -126,32 +122,17 @@ export function batchStreamDeleted(streamName: Uint8Array): RpcStatus {
   identifier.setStreamName(streamName);
   const detail = new shared.StreamDeleted();
   detail.setStreamIdentifier(identifier);
-  return packed(
-    Status.NOT_FOUND,
-    'StreamDeleted',
-    detail.serializeBinary(),
-    'event_store.client.StreamDeleted',
-  );
+  return packed(Status.NOT_FOUND, 'StreamDeleted', detail.serializeBinary());
 }
 
 export function batchTimeout(): RpcStatus {
-  return packed(
-    Status.DEADLINE_EXCEEDED,
-    'Timeout',
-    new shared.Timeout().serializeBinary(),
-    'event_store.client.Timeout',
-  );
+  return packed(Status.DEADLINE_EXCEEDED, 'Timeout', new shared.Timeout().serializeBinary());
 }
 
 export function batchMaxAppendSizeExceeded(): RpcStatus {
   const detail = new shared.MaximumAppendSizeExceeded();
   detail.setMaxappendsize(MAX_APPEND_SIZE);
-  return packed(
-    Status.INVALID_ARGUMENT,
-    'MaximumAppendSizeExceeded',
-    detail.serializeBinary(),
-    'event_store.client.MaximumAppendSizeExceeded',
-  );
+  return packed(Status.INVALID_ARGUMENT, 'MaximumAppendSizeExceeded', detail.serializeBinary());
 }
 
 export function batchAccessDenied(): RpcStatus {
@@ -159,19 +140,13 @@ export function batchAccessDenied(): RpcStatus {
     Status.PERMISSION_DENIED,
     'AccessDenied',
     new shared.AccessDenied().serializeBinary(),
-    'event_store.client.AccessDenied',
   );
 }
 
 export function batchBadRequest(message: string): RpcStatus {
   const detail = new shared.BadRequest();
   detail.setMessage(message);
-  return packed(
-    Status.INVALID_ARGUMENT,
-    'BadRequest',
-    detail.serializeBinary(),
-    'event_store.client.BadRequest',
-  );
+  return packed(Status.INVALID_ARGUMENT, 'BadRequest', detail.serializeBinary());
 }
 
 /** What a node that is shutting down answers to the calls it still holds. */
