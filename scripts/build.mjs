@@ -11,22 +11,14 @@ import { createHash } from 'node:crypto';
 import { existsSync, promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import sharedSwcOptions from './swc-options.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = path.join(root, 'dist');
 const stampFile = path.join(dist, '.build-stamp');
 const TEST_FILE = /\.(int-)?spec\.ts$/;
 
-const swcOptions = {
-  jsc: {
-    parser: { syntax: 'typescript', decorators: true },
-    transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
-    target: 'es2022',
-    keepClassNames: true,
-  },
-  module: { type: 'commonjs' },
-  sourceMaps: true,
-};
+const swcOptions = { ...sharedSwcOptions, sourceMaps: true };
 
 async function walk(dir) {
   const out = [];
@@ -140,9 +132,12 @@ export function build(options = {}) {
 
 async function buildUnlocked({ force = false, quiet = false } = {}) {
   const files = await sources();
-  const configFiles = ['tsconfig.json', 'package-lock.json', 'scripts/build.mjs'].map((f) =>
-    path.join(root, f),
-  );
+  const configFiles = [
+    'tsconfig.json',
+    'package-lock.json',
+    'scripts/build.mjs',
+    'scripts/swc-options.js',
+  ].map((f) => path.join(root, f));
   const hash = createHash('sha256');
   for (const f of [...configFiles, ...files.map((x) => x.file)]) {
     hash.update(path.relative(root, f));

@@ -1,8 +1,9 @@
 /**
  * Require hook so TypeScript entry points (benchmarks, replay, audit, tests spawned as
  * children) run without a build: `node -r ./scripts/register.js bench/x.ts`.
- * It compiles each .ts file with SWC on load, using the same options as the build, and
- * resolves the `@qa/<lib>` aliases from tsconfig.json to libs/<lib>/src.
+ * It compiles each .ts file with SWC on load, with the build's options
+ * (scripts/swc-options.js), and resolves the `@qa/<lib>` aliases from tsconfig.json to
+ * libs/<lib>/src.
  */
 'use strict';
 const fs = require('node:fs');
@@ -17,16 +18,7 @@ const aliases = Object.entries(compilerOptions.paths).map(([alias, [target]]) =>
   path.join(root, target),
 ]);
 
-const swcOptions = {
-  jsc: {
-    parser: { syntax: 'typescript', decorators: true },
-    transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
-    target: 'es2022',
-    keepClassNames: true,
-  },
-  module: { type: 'commonjs' },
-  sourceMaps: 'inline',
-};
+const swcOptions = { ...require('./swc-options.js'), sourceMaps: 'inline' };
 
 const originalResolve = Module._resolveFilename;
 Module._resolveFilename = function resolveWithAliases(request, parent, ...rest) {

@@ -1,0 +1,15 @@
+/**
+ * The SWC settings shared by the build (scripts/build.mjs) and the require hook
+ * (scripts/register.js), so code run either way is compiled the same.
+ */
+'use strict';
+
+module.exports = {
+  jsc: {
+    parser: { syntax: 'typescript', decorators: true },
+    transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
+    target: 'es2022',
+    keepClassNames: true,
+  },
+  module: { type: 'commonjs' },
+};
