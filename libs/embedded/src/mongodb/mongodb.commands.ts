@@ -230,6 +230,39 @@ function writeErrorOf(e: unknown, index: number): WriteError {
   return { index, code: 1, errmsg: (e as Error).message };
 }
 
+/** The statements array of a write command (`insert.documents`, `update.updates`, ...). */
+function statementsOf(cmd: Doc, verb: string, field: string): unknown[] {
+  const statements = cmd[field];
+  if (!Array.isArray(statements))
+    throw commandError(
+      'TypeMismatch',
+      `BSON field '${verb}.${field}' is missing but a required field`,
+    );
+  return statements;
+}
+
+/**
+ * Runs a write command's statements in turn, as mongod does: a failing statement becomes a
+ * write error and, unless the command is unordered, ends the command there.
+ */
+function runStatements(
+  cmd: Doc,
+  statements: unknown[],
+  run: (stmt: unknown, index: number) => void,
+): WriteError[] {
+  const ordered = cmd.ordered !== false;
+  const writeErrors: WriteError[] = [];
+  for (let i = 0; i < statements.length; i++) {
+    try {
+      run(statements[i], i);
+    } catch (e) {
+      writeErrors.push(writeErrorOf(e, i));
+      if (ordered) break;
+    }
+  }
+  return writeErrors;
+}
+
 /** Options that would change results if ignored; the server refuses them rather than answer differently. */
 function refuseUnsupportedOptions(cmd: Doc): void {
   if (cmd.let !== undefined) throw notSupported("'let' variables");
@@ -421,60 +454,35 @@ export class CommandRouter {
 
   private insert(cmd: Doc, db: string): Doc {
     const name = collectionName(cmd, 'insert');
-    const docs = cmd.documents;
-    if (!Array.isArray(docs))
-      throw commandError(
-        'TypeMismatch',
-        "BSON field 'insert.documents' is missing but a required field",
-      );
-    const ordered = cmd.ordered !== false;
+    const docs = statementsOf(cmd, 'insert', 'documents');
     const coll = this.collectionForWrite(db, name);
-    const writeErrors: WriteError[] = [];
     let n = 0;
-    for (let i = 0; i < docs.length; i++) {
-      try {
-        const raw = docs[i] as Doc;
-        if (!isPlainObject(raw)) throw commandError('TypeMismatch', 'document must be an object');
-        const doc = withId(raw);
-        checkId(doc._id);
-        coll.insert(doc);
-        n++;
-      } catch (e) {
-        writeErrors.push(writeErrorOf(e, i));
-        if (ordered) break;
-      }
-    }
+    const writeErrors = runStatements(cmd, docs, (raw) => {
+      if (!isPlainObject(raw)) throw commandError('TypeMismatch', 'document must be an object');
+      const doc = withId(raw);
+      checkId(doc._id);
+      coll.insert(doc);
+      n++;
+    });
     return writeErrors.length ? { n, writeErrors, ok: 1 } : { n, ok: 1 };
   }
 
   private update(cmd: Doc, db: string): Doc {
     const name = collectionName(cmd, 'update');
-    const updates = cmd.updates;
-    if (!Array.isArray(updates))
-      throw commandError(
-        'TypeMismatch',
-        "BSON field 'update.updates' is missing but a required field",
-      );
-    const ordered = cmd.ordered !== false;
+    const updates = statementsOf(cmd, 'update', 'updates');
     const coll = this.collectionForWrite(db, name);
-    const writeErrors: WriteError[] = [];
     const upserted: Doc[] = [];
     let n = 0;
     let nModified = 0;
-    for (let i = 0; i < updates.length; i++) {
-      try {
-        const r = this.updateOne(coll, updates[i] as Doc);
-        n += r.matched;
-        nModified += r.modified;
-        if (r.upsertedId !== undefined) {
-          n += 1;
-          upserted.push({ index: i, _id: r.upsertedId });
-        }
-      } catch (e) {
-        writeErrors.push(writeErrorOf(e, i));
-        if (ordered) break;
+    const writeErrors = runStatements(cmd, updates, (stmt, i) => {
+      const r = this.updateOne(coll, stmt as Doc);
+      n += r.matched;
+      nModified += r.modified;
+      if (r.upsertedId !== undefined) {
+        n += 1;
+        upserted.push({ index: i, _id: r.upsertedId });
       }
-    }
+    });
     const out: Doc = { n, nModified };
     if (upserted.length) out.upserted = upserted;
     if (writeErrors.length) out.writeErrors = writeErrors;
@@ -535,35 +543,23 @@ export class CommandRouter {
 
   private delete(cmd: Doc, db: string): Doc {
     const name = collectionName(cmd, 'delete');
-    const deletes = cmd.deletes;
-    if (!Array.isArray(deletes))
-      throw commandError(
-        'TypeMismatch',
-        "BSON field 'delete.deletes' is missing but a required field",
-      );
-    const ordered = cmd.ordered !== false;
+    const deletes = statementsOf(cmd, 'delete', 'deletes');
     const coll = this.collection(db, name);
-    const writeErrors: WriteError[] = [];
     let n = 0;
-    for (let i = 0; i < deletes.length; i++) {
-      try {
-        const stmt = deletes[i] as Doc;
-        checkCollation(stmt.collation);
-        const limit = asNumber(stmt.limit, 'limit', 0);
-        if (limit !== 0 && limit !== 1)
-          throw commandError(
-            'FailedToParse',
-            'The limit field in delete objects must be 0 or 1. Got ' + limit,
-          );
-        if (!coll) continue;
-        const found = coll.find((stmt.q ?? {}) as Doc, { limit: limit ?? 0, hint: stmt.hint });
-        for (const rec of found.records) coll.remove(rec);
-        n += found.records.length;
-      } catch (e) {
-        writeErrors.push(writeErrorOf(e, i));
-        if (ordered) break;
-      }
-    }
+    const writeErrors = runStatements(cmd, deletes, (raw) => {
+      const stmt = raw as Doc;
+      checkCollation(stmt.collation);
+      const limit = asNumber(stmt.limit, 'limit', 0);
+      if (limit !== 0 && limit !== 1)
+        throw commandError(
+          'FailedToParse',
+          'The limit field in delete objects must be 0 or 1. Got ' + limit,
+        );
+      if (!coll) return;
+      const found = coll.find((stmt.q ?? {}) as Doc, { limit: limit ?? 0, hint: stmt.hint });
+      for (const rec of found.records) coll.remove(rec);
+      n += found.records.length;
+    });
     return writeErrors.length ? { n, writeErrors, ok: 1 } : { n, ok: 1 };
   }
 
