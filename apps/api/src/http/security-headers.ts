@@ -7,7 +7,7 @@ import helmet, { type HelmetOptions } from 'helmet';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
 
-export const API_HELMET_OPTIONS: Readonly<HelmetOptions> = {
+const API_HELMET_OPTIONS: Readonly<HelmetOptions> = {
   contentSecurityPolicy: {
     directives: {
       // Served over plain HTTP on a LAN as well; upgrading would break the pages there.
@@ -18,13 +18,11 @@ export const API_HELMET_OPTIONS: Readonly<HelmetOptions> = {
   },
 };
 
-/** The headers helmet sets for these options, as a map to put on every reply. */
-export function securityHeaders(
-  options: Readonly<HelmetOptions> = API_HELMET_OPTIONS,
-): Record<string, string> {
+/** The headers helmet sets for the API's options, as a map to put on every reply. */
+export function securityHeaders(): Record<string, string> {
   // A detached response: helmet only calls setHeader/removeHeader on it.
   const res = new ServerResponse(new IncomingMessage(new Socket()));
-  helmet(options)(res.req, res, (err?: unknown) => {
+  helmet(API_HELMET_OPTIONS)(res.req, res, (err?: unknown) => {
     if (err) throw err;
   });
   return Object.fromEntries(
