@@ -49,9 +49,6 @@ export class BracketBound {
   ) {}
 }
 
-export const MIN_BOUND = new BracketBound(0, false);
-export const MAX_BOUND = new BracketBound(99, true);
-
 function compareProbe(value: unknown, probe: unknown): number {
   if (probe instanceof BracketBound) {
     const r = typeRank(value);

@@ -205,7 +205,7 @@ const TYPE_NAME_FIXES: Array<[string, string]> = [
  * Rewrites aggregation expressions where mingo answers differently: `{ $type: x }` gets
  * MongoDB's type names. `$literal` values are left alone.
  */
-export function rewriteExpressions(v: unknown): unknown {
+function rewriteExpressions(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(rewriteExpressions);
   if (!isPlainObject(v)) return v;
   const keys = Object.keys(v);

@@ -13,7 +13,6 @@ export function asBuffer(bytes: Uint8Array): Buffer {
 
 export const OP_REPLY = 1;
 export const OP_QUERY = 2004;
-export const OP_COMPRESSED = 2012;
 export const OP_MSG = 2013;
 
 export const MAX_BSON_OBJECT_SIZE = 16 * 1024 * 1024;
