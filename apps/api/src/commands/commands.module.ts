@@ -1,21 +1,16 @@
 /**
  * The write side over HTTP: every command endpoint of API.md, routed through the
  * @nestjs/cqrs CommandBus to one handler per use case (one folder each). Handlers share the
- * command shell (read, fold, decide, append), the event store, the rate limiter and the
- * personal-data vault provided here.
+ * command shell (read, fold, decide, append), the event store and the personal-data vault
+ * from CoreModule, and the rate limiter provided here.
  */
 import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { PersonalDataVault, RUNTIME } from '@qa/common';
 import type { Runtime } from '@qa/config';
-import { EventStoreDbAdapter, type EventStore } from '@qa/event-store';
 import { Redis } from 'ioredis';
-import { ActorGuard } from '../auth/actor.guard';
-import { ActorResolver } from '../auth/actor.resolver';
+import { RUNTIME } from '@qa/common';
+import { CoreModule } from '../core/core.module';
 import { PasswordHasher } from '../auth/password.hasher';
-import { TokenService } from '../auth/token.service';
-import { UserDirectory } from '../auth/user.directory';
-import { CommandRunner } from '../command-bus/command-runner';
 import { DEFAULT_RATE_LIMITS, rateLimitPrefix } from '../rate-limit/rate-limit.policy';
 import { RateLimiter } from '../rate-limit/rate-limiter';
 import { AskQuestionController } from './ask-question/ask-question.controller';
@@ -49,26 +44,20 @@ import { SetPostVisibilityHandler } from './set-post-visibility/set-post-visibil
 import { ActorLevels } from './shared/actor-levels';
 import { PostingSupport } from './shared/command-support';
 import { Lookups } from './shared/lookups';
-import { EVENT_STORE, RATE_LIMIT_POLICY } from './shared/tokens';
+import { RATE_LIMIT_POLICY } from './shared/tokens';
 
 const RATE_LIMIT_REDIS = 'QA_RATE_LIMIT_REDIS';
 
 class CommandsShutdown implements OnApplicationShutdown {
-  constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(RATE_LIMIT_REDIS) private readonly redis: Redis,
-  ) {}
+  constructor(@Inject(RATE_LIMIT_REDIS) private readonly redis: Redis) {}
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.allSettled([
-      this.store.close(),
-      this.redis.quit().catch(() => this.redis.disconnect()),
-    ]);
+    await this.redis.quit().catch(() => this.redis.disconnect());
   }
 }
 
 @Module({
-  imports: [CqrsModule.forRoot()],
+  imports: [CqrsModule.forRoot(), CoreModule],
   controllers: [
     RegisterUserController,
     CreateSessionController,
@@ -86,39 +75,7 @@ class CommandsShutdown implements OnApplicationShutdown {
     SetPostVisibilityController,
   ],
   providers: [
-    {
-      provide: EVENT_STORE,
-      inject: [RUNTIME],
-      useFactory: (runtime: Runtime): EventStore => new EventStoreDbAdapter(runtime.eventStoreUrl),
-    },
-    {
-      provide: CommandRunner,
-      inject: [EVENT_STORE],
-      useFactory: (store: EventStore) => new CommandRunner(store),
-    },
-    {
-      provide: TokenService,
-      inject: [RUNTIME],
-      useFactory: (runtime: Runtime) => new TokenService({ secret: runtime.secrets.jwtSecret }),
-    },
     { provide: PasswordHasher, useFactory: () => new PasswordHasher() },
-    {
-      provide: PersonalDataVault,
-      inject: [EVENT_STORE, RUNTIME],
-      useFactory: (store: EventStore, runtime: Runtime) =>
-        new PersonalDataVault(store, { hashKey: runtime.secrets.hashKey }),
-    },
-    {
-      provide: ActorResolver,
-      inject: [TokenService, PersonalDataVault],
-      useFactory: (tokens: TokenService, vault: PersonalDataVault) =>
-        new ActorResolver(tokens, (ip) => vault.hashIp(ip)),
-    },
-    {
-      provide: UserDirectory,
-      inject: [EVENT_STORE],
-      useFactory: (store: EventStore) => new UserDirectory(store),
-    },
     { provide: RATE_LIMIT_POLICY, useValue: DEFAULT_RATE_LIMITS },
     {
       // Its own connection, queueing commands until connected (the first request after a
@@ -142,7 +99,6 @@ class CommandsShutdown implements OnApplicationShutdown {
         new RateLimiter(redis, rateLimitPrefix(runtime.secrets.hashKey)),
     },
     CommandsShutdown,
-    ActorGuard,
     ActorLevels,
     Lookups,
     PostingSupport,

@@ -12,7 +12,7 @@ import type { Actor } from '../../auth/actor';
 import { requireUser } from '../../auth/actor';
 import { ActorGuard, CurrentActor } from '../../auth/actor.guard';
 import { UserDirectory } from '../../auth/user.directory';
-import { AUDIT_EVENT_STORE } from '../audit.tokens';
+import { EVENT_STORE } from '../../commands/shared/tokens';
 
 const STREAM_NAME = /^[A-Za-z0-9_.-]{1,200}$/;
 
@@ -21,7 +21,7 @@ const STREAM_NAME = /^[A-Za-z0-9_.-]{1,200}$/;
 @UseGuards(ActorGuard)
 export class AuditStreamsController {
   constructor(
-    @Inject(AUDIT_EVENT_STORE) private readonly store: EventStore,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(UserDirectory) private readonly users: UserDirectory,
   ) {}
 
