@@ -5,18 +5,13 @@
  * EVENTSTORE_URL / MONGODB_URL.
  */
 import { mongoDbName } from '@qa/common';
-import { ConfigError, loadConfig, readEndpoints } from '@qa/config';
+import { ConfigError, loadConfig, resolveDataUrls } from '@qa/config';
 import { EventStoreDbAdapter } from '@qa/event-store';
 import { MongoClient } from 'mongodb';
 import { formatProgress, replayReadModels } from './read-model.replay';
 
 async function main(): Promise<void> {
-  const config = loadConfig();
-  const endpoints = readEndpoints(config.dataDir);
-  const eventStoreUrl = config.eventStoreUrl ?? endpoints?.eventStoreUrl;
-  const mongoUrl = config.mongoUrl ?? endpoints?.mongoUrl;
-  if (!eventStoreUrl) throw new ConfigError('EVENTSTORE_URL', 'must be set, or `npm start` must be running with the same DATA_DIR');
-  if (!mongoUrl) throw new ConfigError('MONGODB_URL', 'must be set, or `npm start` must be running with the same DATA_DIR');
+  const { eventStoreUrl, mongoUrl } = resolveDataUrls(loadConfig());
 
   const mongo = await new MongoClient(mongoUrl).connect();
   const eventStore = new EventStoreDbAdapter(eventStoreUrl);
