@@ -10,13 +10,10 @@
  *    (target: p95 under 100 ms),
  * 4. runs `verify` over the whole history (target: at least 15,000 events/s).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
-import path from 'node:path';
+import { loadavg } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { EventStoreDbAdapter, type EventMetadata } from '@qa/event-store';
 import { ReadModelLocator } from '@qa/read-models';
-import { MongoClient } from 'mongodb';
 import {
   foldQuestionDocs,
   QuestionStreamsIndexer,
@@ -28,11 +25,8 @@ import {
   historyStream,
   type GeneratedEvent,
 } from '../libs/read-models/src/testing/history.generator';
-import {
-  buildOnce,
-  percentile,
-  startEmbedded,
-} from '../libs/read-models/src/testing/embedded-processes';
+import { buildOnce, percentile } from '../libs/read-models/src/testing/embedded-processes';
+import { startReadSideServers } from './support/read-side';
 import { replayReadModels } from '../apps/projector/src/read-model.replay';
 
 const arg = (name: string, fallback: number) =>
@@ -217,12 +211,8 @@ async function main(): Promise<void> {
       .join(' ')}`,
   );
   buildOnce();
-  const dir = mkdtempSync(path.join(tmpdir(), 'bench-audit-'));
-  const esdb = await startEmbedded('eventstoredb', ['--data', path.join(dir, 'eventstore.sqlite')]);
-  const mongoServer = await startEmbedded('mongodb');
-  const store = new EventStoreDbAdapter(esdb.url);
-  const mongo = await new MongoClient(`${mongoServer.url}/qa`).connect();
-  const db = mongo.db('qa');
+  const servers = await startReadSideServers('audit');
+  const { store, mongo, db } = servers;
   try {
     let started = Date.now();
     let lastPrint = Date.now();
@@ -261,9 +251,7 @@ async function main(): Promise<void> {
     const votes = await index.votesOf('qbig', new Date().toISOString());
     // half way through the question's life: its answers are in, half its votes cast
     const mid = (votes[Math.floor(votes.length / 2)].data as { at: string }).at;
-    console.log(
-      `question qbig: ${streams.length} streams and ${votes.length} votes indexed`,
-    );
+    console.log(`question qbig: ${streams.length} streams and ${votes.length} votes indexed`);
     {
       // where one page's time goes
       const now = new Date().toISOString();
@@ -316,11 +304,7 @@ async function main(): Promise<void> {
       `verify: ${report.events} events, ${report.documents} documents, ${report.differences.length} differences in ${(report.elapsedMs / 1000).toFixed(1)} s = ${rate} events/s (target >= 15000) ${rate >= 15000 ? 'ok' : 'MISSED'}`,
     );
   } finally {
-    await mongo.close();
-    await store.close();
-    await mongoServer.stop();
-    await esdb.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await servers.close();
   }
 }
 
