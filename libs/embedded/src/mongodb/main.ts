@@ -3,7 +3,7 @@
  * process. Prints one line `mongodb listening on <url>` once ready; SIGINT/SIGTERM close it.
  * Data is in memory and gone when the process stops.
  */
-import { parseCliOptions, untilSignal } from '../cli-support';
+import { exitWith, parseCliOptions, untilSignal } from '../cli-support';
 import { startMongoDbServer } from './mongodb.server';
 
 export async function runMongoDbCli(argv: string[]): Promise<number> {
@@ -18,12 +18,4 @@ export async function runMongoDbCli(argv: string[]): Promise<number> {
   return 0;
 }
 
-if (require.main === module) {
-  runMongoDbCli(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (err: unknown) => {
-      console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) exitWith(runMongoDbCli);
