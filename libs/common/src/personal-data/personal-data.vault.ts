@@ -10,6 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { ConcurrencyError, DomainError, streams } from '@qa/domain';
 import type { Sealed, SubjectKeyCreated } from '@qa/domain';
+import { STREAM_DELETED } from '@qa/event-store';
 import type { EventMetadata, EventStore, StoredEvent } from '@qa/event-store';
 import { KeyCache } from './key.cache';
 import {
@@ -43,19 +44,9 @@ export class SubjectErasedError extends DomainError {
 
 type KeyLookup = { state: 'present'; key: string } | { state: 'absent' } | { state: 'erased' };
 
-/**
- * A tombstoned stream surfaces as an error on read/append; the port's adapters name it in
- * one of these ways (the EventStoreDB client's own error type included).
- */
+/** A tombstoned stream: the port's adapters throw this one stable code for it. */
 export function isStreamDeletedError(e: unknown): boolean {
-  if (!e || typeof e !== 'object') return false;
-  const { name, code, type } = e as { name?: unknown; code?: unknown; type?: unknown };
-  return (
-    name === 'StreamDeletedError' ||
-    code === 'STREAM_DELETED' ||
-    type === 'stream-deleted' ||
-    type === 'StreamDeleted'
-  );
+  return e instanceof DomainError && e.code === STREAM_DELETED;
 }
 
 export class PersonalDataVault {
