@@ -2,6 +2,8 @@
  * The embedded servers each in its own process, started from the build as
  * `npm run embedded -- <server>` starts them, for the read-side benchmarks: the figures then
  * include real sockets and a server that does not share the benchmark's event loop.
+ * BENCH_SERVER_NODE_ARGS passes node flags to the server processes, e.g.
+ * `BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"` to profile them.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
@@ -20,7 +22,8 @@ export function buildOnce(): void {
 }
 
 export async function startEmbedded(server: 'mongodb' | 'eventstoredb', args: string[] = []): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [path.join(root, 'dist/libs/embedded/cli.js'), server, '--port', '0', ...args], {
+  const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, path.join(root, 'dist/libs/embedded/cli.js'), server, '--port', '0', ...args], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
