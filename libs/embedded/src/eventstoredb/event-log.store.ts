@@ -109,6 +109,15 @@ export class EventLog {
   private nextPosition: number;
   private lastWrittenPosition: number;
   private readonly recentWrites = new Map<string, RecentWrite>();
+  /**
+   * The ids of `recentWrites` in the order they were first remembered, in a ring: the
+   * oldest is evicted by index. Asking the Map for its first key instead walks over every
+   * entry deleted since its last rehash, which grew to tens of microseconds per event once
+   * the cache was full.
+   */
+  private readonly recentIds: string[];
+  private recentHead = 0;
+  private readonly recentCapacity: number;
   private readonly metadataCache = new Map<string, StreamMetadataRules | null>();
   private readonly streamCache = new Map<string, StreamState>();
   private readonly listeners = new Set<(events: WrittenEvent[]) => void>();
@@ -134,7 +143,10 @@ export class EventLog {
   /** One wrapper for every write: BEGIN, the work, COMMIT (or ROLLBACK if it throws). */
   private readonly inTransaction: (work: () => unknown) => unknown;
 
-  constructor(file: string) {
+  /** `recentWrites`: how many event ids the idempotency cache remembers (tests make it small). */
+  constructor(file: string, options: { recentWrites?: number } = {}) {
+    this.recentCapacity = options.recentWrites ?? RECENT_WRITES_CAPACITY;
+    this.recentIds = new Array<string>(this.recentCapacity);
     this.db = new Database(file);
     if (file !== ':memory:') {
       this.db.pragma('journal_mode = WAL');
@@ -498,9 +510,13 @@ export class EventLog {
   }
 
   private rememberWrite(id: string, write: RecentWrite): void {
-    if (this.recentWrites.size >= RECENT_WRITES_CAPACITY) {
-      const oldest = this.recentWrites.keys().next().value as string;
-      this.recentWrites.delete(oldest);
+    // An id already known keeps its place, as a Map key does when it is set again.
+    if (!this.recentWrites.has(id)) {
+      if (this.recentWrites.size >= this.recentCapacity) {
+        this.recentWrites.delete(this.recentIds[this.recentHead]);
+      }
+      this.recentIds[this.recentHead] = id;
+      this.recentHead = (this.recentHead + 1) % this.recentCapacity;
     }
     this.recentWrites.set(id, write);
   }
