@@ -21,6 +21,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { loadConfig, type Runtime } from '@qa/config';
 import { startEventStoreDbServer } from '@qa/embedded';
 import { startApi } from '../apps/api/src/api.app';
@@ -43,6 +44,8 @@ interface LoadResult {
   failures: Array<{ status: number; body: string }>;
   /** CPU seconds the server side (this process) spent meanwhile. */
   serverCpu?: number;
+  /** The server's event-loop delay and GC pauses meanwhile, as one line. */
+  loop?: string;
 }
 
 // ---- client side (child process) ---------------------------------------------------------
@@ -119,10 +122,28 @@ if (process.argv.includes('--client')) {
 
 /** Runs one load in a child process and waits for its figures. */
 async function load(job: Job): Promise<LoadResult> {
+  // Where a tail comes from: the server's event loop stalls and its GC pauses meanwhile.
+  const delay = monitorEventLoopDelay({ resolution: 5 });
+  const gcPauses: number[] = [];
+  const gc = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) gcPauses.push(entry.duration);
+  });
+  gc.observe({ entryTypes: ['gc'] });
+  delay.enable();
   const before = process.cpuUsage();
   const result = await loadInChild(job);
   const used = process.cpuUsage(before);
-  return { ...result, serverCpu: (used.user + used.system) / 1e6 };
+  delay.disable();
+  gc.disconnect();
+  const ms = (ns: number) => ns / 1e6;
+  return {
+    ...result,
+    serverCpu: (used.user + used.system) / 1e6,
+    loop:
+      `event loop delay p50 ${ms(delay.percentile(50)).toFixed(1)} ms, p99 ${ms(delay.percentile(99)).toFixed(1)} ms, ` +
+      `max ${ms(delay.max).toFixed(1)} ms; GC ${gcPauses.length} pauses, ` +
+      `${gcPauses.reduce((a, b) => a + b, 0).toFixed(0)} ms in all, longest ${Math.max(0, ...gcPauses).toFixed(1)} ms`,
+  };
 }
 
 function loadInChild(job: Job): Promise<LoadResult> {
@@ -201,6 +222,7 @@ function report(name: string, count: number, result: LoadResult, minRate: number
   // On a shared machine the rate alone says little; the server's CPU per command does.
   const cpuMs = ((result.serverCpu ?? 0) * 1000) / count;
   console.log(`         server cpu ${cpuMs.toFixed(2)} ms per command (API and event store)`);
+  console.log(`         ${result.loop}`);
   if (result.failures.length > 0)
     console.log(`  first failure: ${JSON.stringify(result.failures[0])}`);
   return ok;

@@ -19,8 +19,11 @@ const TOTAL_EVENTS = Number(
 const SINGLE_APPENDS = 5_000;
 
 function startServer(data: string): Promise<ServerProcess> {
+  // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server.
+  const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
   return spawnServer(
     [
+      ...nodeArgs,
       '-r',
       path.join(root, 'scripts/register.js'),
       path.join(root, 'libs/embedded/src/eventstoredb/main.ts'),
