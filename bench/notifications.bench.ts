@@ -91,6 +91,43 @@ async function startEmbedded(args: string[]): Promise<ServerProcess> {
   };
 }
 
+/** Per-stage latencies (ms) of the jobs still in Redis, keyed by stage name. */
+async function stageLatencies(
+  redis: Redis,
+  prefix: string,
+  appendedAt: Map<string, number>,
+  acceptedAt: Map<string, number>,
+): Promise<Record<string, number[]>> {
+  const base = `${prefix}:notifications`;
+  const ids = await redis.zrange(`${base}:completed`, '0', '-1');
+  const stages: Record<string, number[]> = {
+    'append -> enqueued': [],
+    'enqueued -> picked': [],
+    'picked -> SMTP accepted': [],
+    'SMTP accepted -> done': [],
+  };
+  for (let i = 0; i < ids.length; i += 1000) {
+    const pipeline = redis.pipeline();
+    for (const id of ids.slice(i, i + 1000)) {
+      pipeline.hmget(`${base}:${id}`, 'timestamp', 'processedOn', 'finishedOn', 'data');
+    }
+    for (const [err, row] of (await pipeline.exec()) ?? []) {
+      if (err) continue;
+      const [timestamp, processedOn, finishedOn, data] = row as Array<string | null>;
+      if (!timestamp || !processedOn || !finishedOn || !data) continue;
+      const eventId = (JSON.parse(data) as { eventId: string }).eventId;
+      const appended = appendedAt.get(eventId);
+      const accepted = acceptedAt.get(eventId);
+      if (appended === undefined || accepted === undefined) continue;
+      stages['append -> enqueued'].push(Number(timestamp) - appended);
+      stages['enqueued -> picked'].push(Number(processedOn) - Number(timestamp));
+      stages['picked -> SMTP accepted'].push(accepted - Number(processedOn));
+      stages['SMTP accepted -> done'].push(Number(finishedOn) - accepted);
+    }
+  }
+  return stages;
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'qa-bench-notifications-'));
   const [esdb, mongoServer, sink] = await Promise.all([
@@ -223,6 +260,7 @@ async function main(): Promise<void> {
   const latencies: number[] = [];
   const deliveredAt: number[] = [];
   const seen = new Set<string>();
+  const acceptedAt = new Map<string, number>();
   let duplicates = 0;
   for (const f of files) {
     const file = path.join(mailDir, f);
@@ -234,6 +272,7 @@ async function main(): Promise<void> {
       continue;
     }
     seen.add(eventId);
+    acceptedAt.set(eventId, stat.mtimeMs);
     latencies.push(stat.mtimeMs - appendedAt.get(eventId)!);
     deliveredAt.push(stat.mtimeMs);
   }
@@ -258,6 +297,18 @@ async function main(): Promise<void> {
   console.log(
     `latency append -> SMTP accepted: p50 ${p(50)} ms, p95 ${p(95)} ms, p99 ${p(99)} ms, max ${p(100)} ms (target p99 < ${TARGET_P99_MS} ms)`,
   );
+
+  // Where the time goes, per stage, from the jobs BullMQ kept (completed jobs are kept, up to
+  // 10,000): append -> job enqueued (subscription delivery + reactor) -> job picked (queue
+  // wait) -> SMTP accepted (checks, rendering, sending) -> job finished (delivery record).
+  const stages = await stageLatencies(queueRedis, prefix, appendedAt, acceptedAt);
+  for (const [stage, values] of Object.entries(stages)) {
+    values.sort((a, b) => a - b);
+    if (values.length === 0) continue;
+    console.log(
+      `  stage ${stage.padEnd(22)} p50 ${Math.round(percentile(values, 50))} ms, p99 ${Math.round(percentile(values, 99))} ms, max ${Math.round(percentile(values, 100))} ms (${values.length} jobs)`,
+    );
+  }
 
   clearInterval(progress);
   queueRedis.disconnect();
