@@ -78,6 +78,7 @@ export async function replayReadModels(options: ReplayOptions): Promise<ReplayRe
     batchSize: options.batchSize ?? 4000,
     // A rebuild starts from empty collections: keeping what it wrote spares it most reads.
     cacheSize: 200_000,
+    deferIndexes: true,
     onBatch: (n, p) => {
       events += n;
       position = p;
@@ -87,6 +88,8 @@ export async function replayReadModels(options: ReplayOptions): Promise<ReplayRe
   try {
     await projector.start();
     await projector.waitUntilCaughtUp(24 * 3600 * 1000);
+    // The queries' indexes, built once over the whole data before anyone reads it.
+    await projector.ensureIndexes();
   } finally {
     clearInterval(timer);
   }

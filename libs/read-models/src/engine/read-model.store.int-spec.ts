@@ -66,6 +66,34 @@ describe('read model store on the embedded MongoDB server', () => {
     expect(await dump(store)).toEqual(expected);
   });
 
+  it('building empty collections, loads only documents it wrote and evicted, and writes the same documents', async () => {
+    const store = new ReadModelStore(db, 7);
+    await store.ensureIndexes('unique');
+    const loaded: string[] = [];
+    const load = store.load.bind(store);
+    store.load = (async (collection, ids) => {
+      loaded.push(...ids.map((id) => `${collection}/${id}`));
+      return load(collection, ids);
+    }) as ReadModelStore['load'];
+    const writer = new ReadModelWriter(store, new ReadModelProjection(), { cacheSize: 50 });
+    writer.assumeEmpty();
+    const written = new Set<string>();
+    const rnd = seededRandom(5);
+    for (let i = 0; i < history.length; ) {
+      const n = 1 + Math.floor(rnd() * 200);
+      await writer.handle(asStored(history.slice(i, i + n)));
+      for (const c of WRITE_ORDER) for (const d of await store.collection(c).find({}).toArray()) written.add(`${c}/${d._id}`);
+      i += n;
+    }
+    expect(await dump(store)).toEqual(expected);
+    // a small cache evicts, so some documents come back from MongoDB, but only ones it had written
+    expect(loaded.length).toBeGreaterThan(0);
+    expect(loaded.filter((key) => !written.has(key))).toEqual([]);
+    expect((await store.collection('users').indexes()).map((i) => i.name)).toEqual(['_id_', 'usernameLower']);
+    await store.ensureIndexes();
+    expect((await store.collection('users').indexes()).map((i) => i.name)).toEqual(['_id_', 'usernameLower', 'points']);
+  });
+
   it('changes nothing when batches are handled again by a fresh writer (a restart after a crash)', async () => {
     const store = new ReadModelStore(db, 2);
     await store.ensureIndexes();

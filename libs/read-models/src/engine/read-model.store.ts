@@ -50,9 +50,14 @@ export class ReadModelStore {
     return this.db.collection<DocTypes[C]>(collectionName(collection, this.version));
   }
 
-  async ensureIndexes(): Promise<void> {
+  /**
+   * Creates the indexes (existing ones are left alone). `unique` creates only the unique ones,
+   * the constraints a write must meet; the others only serve queries and can come later.
+   */
+  async ensureIndexes(which: 'all' | 'unique' = 'all'): Promise<void> {
     for (const c of WRITE_ORDER) {
-      if (INDEXES[c].length > 0) await this.collection(c).createIndexes(INDEXES[c]);
+      const indexes = INDEXES[c].filter((index) => which === 'all' || index.unique === true);
+      if (indexes.length > 0) await this.collection(c).createIndexes(indexes);
     }
   }
 

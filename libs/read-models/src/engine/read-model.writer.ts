@@ -6,6 +6,10 @@
  * The cache keeps documents between batches; it is only valid because this writer is the
  * sole writer of its version's collections, and it is dropped on any failure so the retry
  * starts again from what MongoDB holds.
+ *
+ * Building into empty collections (`assumeEmpty`, a replay from the start), it also keeps the
+ * ids of every document it wrote: a document it never wrote does not exist, so it only ever
+ * loads one it wrote and has since evicted from the cache.
  */
 import type { StoredEvent } from '@qa/event-store';
 import type { DocSet, ProjectedEvent } from './projection.context';
@@ -33,6 +37,8 @@ export interface WriterOptions {
 export class ReadModelWriter {
   private readonly cache = new Map<CollectionName, Map<string, AnyDoc | null>>();
   private readonly cacheSize: number;
+  /** Ids written since the collections were empty; null when what MongoDB holds is unknown. */
+  private written: Map<CollectionName, Set<string>> | null = null;
 
   constructor(
     readonly store: ReadModelStore,
@@ -57,22 +63,21 @@ export class ReadModelWriter {
         await this.loadInto(missing.collection, [missing.id]);
         dirty = this.fold(events);
       }
-      // Documents MongoDB did not have when loaded are inserted rather than replaced.
-      const created = Object.fromEntries(
-        WRITE_ORDER.map((c) => [c, new Set([...dirty.get(c)!.keys()].filter((id) => this.cache.get(c)!.get(id) === null))]),
-      );
-      // ...and those it had are updated with the fields the batch changed in them.
-      const before = Object.fromEntries(
-        WRITE_ORDER.map((c) => {
-          const cache = this.cache.get(c)!;
-          const prior = new Map<string, AnyDoc>();
-          for (const id of dirty.get(c)!.keys()) {
-            const doc = cache.get(id);
-            if (doc) prior.set(id, doc);
-          }
-          return [c, prior];
-        }),
-      );
+      // Documents MongoDB does not have are inserted rather than replaced, and those it has
+      // are updated with the fields the batch changed in them.
+      const created: { [C in CollectionName]?: Set<string> } = {};
+      const before: { [C in CollectionName]?: Map<string, AnyDoc> } = {};
+      for (const c of WRITE_ORDER) {
+        const isNew = new Set<string>();
+        const prior = new Map<string, AnyDoc>();
+        for (const id of dirty.get(c)!.keys()) {
+          const doc = this.known(c, id);
+          if (doc === null) isNew.add(id);
+          else if (doc) prior.set(id, doc);
+        }
+        created[c] = isNew;
+        before[c] = prior;
+      }
       await this.store.write(
         Object.fromEntries(WRITE_ORDER.map((c) => [c, [...dirty.get(c)!.values()]])) as Parameters<ReadModelStore['write']>[0],
         created,
@@ -81,9 +86,11 @@ export class ReadModelWriter {
       for (const c of WRITE_ORDER) {
         if (INSERT_ONCE.has(c)) continue;
         const cache = this.cache.get(c)!;
+        const written = this.written?.get(c);
         for (const [id, doc] of dirty.get(c)!) {
           cache.delete(id);
           cache.set(id, doc);
+          written?.add(id);
         }
         this.evict(cache);
       }
@@ -101,7 +108,7 @@ export class ReadModelWriter {
         const changed = dirty.get(c)!.get(id);
         if (changed) return changed as DocTypes[C];
         if (INSERT_ONCE.has(c)) return null;
-        const cached = this.cache.get(c)!.get(id);
+        const cached = this.known(c, id);
         if (cached === undefined) throw new NotLoaded(c, id);
         return cached as DocTypes[C] | null;
       },
@@ -125,8 +132,27 @@ export class ReadModelWriter {
     for (const doc of found) cache.set(doc._id, doc);
   }
 
+  /** Forgets every cached document, and what it wrote: MongoDB is the truth again. */
   clearCache(): void {
     for (const c of WRITE_ORDER) this.cache.get(c)!.clear();
+    this.written = null;
+  }
+
+  /**
+   * The collections are empty and only this writer writes them (a rebuild that just dropped
+   * them): until the next `clearCache`, a document it has not written is known not to exist.
+   */
+  assumeEmpty(): void {
+    this.clearCache();
+    this.written = new Map(WRITE_ORDER.map((c) => [c, new Set<string>()]));
+  }
+
+  /** The document as MongoDB holds it (null: absent), or undefined when it must be loaded. */
+  private known(c: CollectionName, id: string): AnyDoc | null | undefined {
+    const cached = this.cache.get(c)!.get(id);
+    if (cached !== undefined) return cached;
+    if (this.written && !this.written.get(c)!.has(id)) return null;
+    return undefined;
   }
 
   private evict(cache: Map<string, AnyDoc | null>): void {
@@ -140,13 +166,12 @@ export class ReadModelWriter {
 
   /** Loads what the batch needs and the cache lacks; a second round for keys that depend on loaded documents. */
   private async preload(events: ProjectedEvent[]): Promise<void> {
-    const peek = <C extends CollectionName>(c: C, id: string) =>
-      this.cache.get(c)!.get(id) as DocTypes[C] | null | undefined;
+    const peek = <C extends CollectionName>(c: C, id: string) => this.known(c, id) as DocTypes[C] | null | undefined;
     for (let round = 0; round < 3; round += 1) {
       const missing = new Map<CollectionName, Set<string>>();
       for (const event of events) {
         for (const [c, id] of this.projection.keysFor(event, peek) as DocKey[]) {
-          if (this.cache.get(c)!.has(id)) continue;
+          if (this.known(c, id) !== undefined) continue;
           if (!missing.has(c)) missing.set(c, new Set());
           missing.get(c)!.add(id);
         }
