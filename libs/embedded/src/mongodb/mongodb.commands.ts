@@ -9,6 +9,7 @@ import { compareValues, isPlainObject, keyString, parseSort, pathValues } from '
 import { CollectionIndex, type Doc, type DocRecord, type IndexSpec } from './collection.index';
 import { Collection, Database, type FindResult } from './collection.store';
 import { commandError, MongoCommandError, notSupported } from './mongo.errors';
+import { compileSimpleProjection } from './simple.projection';
 import { checkCollation, compileFilter, queryOptions, rewritePipeline } from './query.matcher';
 import {
   applyOperators,
@@ -162,11 +163,21 @@ function projector(filter: Doc, projection: unknown): ((docs: Doc[]) => Doc[]) |
   }
   const exclusionSlice = sliceExclusionProjector(projection);
   if (exclusionSlice) return (docs) => docs.map(exclusionSlice);
+  const simple = compileSimpleProjection(projection);
+  if (!simple) return generalProjector(filter, projection);
+  let general: ((docs: Doc[]) => Doc[]) | undefined;
+  return (docs) =>
+    docs.map((doc) => simple(doc) ?? (general ??= generalProjector(filter, projection))([doc])[0]);
+}
+
+/** Any projection, through mingo. */
+function generalProjector(filter: Doc, projection: Doc): (docs: Doc[]) => Doc[] {
   // The filter matters for positional (`field.$`) projections.
   const query = compileFilter(filter);
   return (docs) => {
     try {
-      return query.find(docs, projection as Doc).all() as Doc[];
+      // mingo's exclusions delete from the documents they are given: give it copies.
+      return query.find(docs.map(cloneDoc), projection).all() as Doc[];
     } catch (e) {
       throw commandError('BadValue', (e as Error).message);
     }

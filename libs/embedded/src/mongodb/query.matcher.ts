@@ -135,10 +135,35 @@ const $bsonEqNull = (selector: string) => {
   return (obj: Doc): boolean => plain.test(obj) || missingInArray(obj, parts, 0);
 };
 
+/*
+ * mingo's exported `Query` merges every one of its operators with the given context on each
+ * construction, which costs more than most queries take to run. Query operators receive the
+ * finished compute options, so the first `$bsonType` compiled hands them over, and filters are
+ * then built by mingo's own base `Query` from those options: same operators, same behaviour,
+ * without the merge.
+ */
+let compiledOptions: unknown;
 const context = Context.init({
-  query: { $bsonType: $type, $bsonEqNull } as never,
+  query: {
+    $bsonType: (selector: string, value: unknown, options: unknown) => {
+      compiledOptions ??= options;
+      return $type(selector, value);
+    },
+    $bsonEqNull,
+  } as never,
   pipeline: { $bsonSort } as never,
 });
+new Query({ _: { $bsonType: 'string' } }, { context });
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { Query: BaseQuery } = require('mingo/query') as {
+  Query: new (condition: Doc, options: unknown) => Query;
+};
+
+function newQuery(condition: Doc): Query {
+  return compiledOptions
+    ? new BaseQuery(condition, compiledOptions)
+    : new Query(condition, queryOptions());
+}
 
 export function queryOptions(): Partial<Options> {
   return { context };
@@ -177,11 +202,11 @@ function stripAndCheck(v: unknown): unknown {
 
 /** A compiled filter; `test` answers whether a document matches as MongoDB would. */
 export function compileFilter(filter: unknown): Query {
-  if (filter === undefined || filter === null) return new Query({}, queryOptions());
+  if (filter === undefined || filter === null) return newQuery({});
   if (!isPlainObject(filter)) throw commandError('TypeMismatch', 'filter must be an object');
   const checked = stripAndCheck(filter) as Doc;
   try {
-    return new Query(checked, queryOptions());
+    return newQuery(checked);
   } catch (e) {
     throw commandError('BadValue', (e as Error).message);
   }

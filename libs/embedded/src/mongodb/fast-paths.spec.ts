@@ -1,0 +1,176 @@
+/**
+ * The fast paths give what the general paths give: simple projections against mingo's
+ * projection, `_id` lookups against the _id index plan and a collection scan, and filters
+ * built from the captured compute options against filters built by mingo's own `Query`.
+ */
+import { Query } from 'mingo';
+import { Long, ObjectId } from 'bson';
+import { keyString } from './bson.order';
+import { Collection } from './collection.store';
+import type { Doc } from './collection.index';
+import { compileFilter, queryOptions } from './query.matcher';
+import { compileSimpleProjection } from './simple.projection';
+import { cloneDoc } from './update.engine';
+
+const DOCS: Doc[] = [
+  { _id: 1, a: 1, b: { c: 1, d: 2 }, c: [{ x: 1, y: 2 }, 3, { y: 1 }], d: 's', e: { f: { g: 1 } } },
+  { _id: 'two', title: 't', body: 'b', author: { id: 'u', name: 'n' }, tags: ['x', 'y'] },
+  { _id: new ObjectId('0123456789abcdef01234567'), a: null, b: [], e: { f: 3 }, when: new Date(5) },
+  { _id: 4, b: { c: { d: 1 } }, c: [], d: { x: 1 }, n: Long.fromNumber(7) },
+  { _id: 5 },
+  { _id: 6, a: [1, 2], e: [{ f: { g: 1, h: 2 } }, { f: [] }, { g: 1 }] },
+];
+
+const PROJECTIONS: Doc[] = [
+  { a: 1 },
+  { d: 1, a: 1 },
+  { a: 1, _id: 0 },
+  { a: true, _id: false },
+  { 'b.c': 1 },
+  { 'b.d': 1, a: 1 },
+  { 'c.x': 1 },
+  { 'd.x': 1 },
+  { 'e.f.g': 1, _id: 0 },
+  { 'e.z': 1 },
+  { zz: 1 },
+  { _id: 1 },
+  { _id: 0 },
+  { a: 0 },
+  { 'c.x': 0 },
+  { 'b.c': 0, a: 0 },
+  { 'e.f.g': 0 },
+  { a: 0, _id: 0 },
+  { title: 1, body: 1, author: 1, tags: 1 },
+];
+
+function mingoProject(doc: Doc, projection: Doc): Doc {
+  return new Query({}, queryOptions()).find([cloneDoc(doc)], projection).all()[0] as Doc;
+}
+
+describe('simple projections', () => {
+  it.each(PROJECTIONS.map((p) => [JSON.stringify(p), p]))(
+    '%s gives what the general path gives',
+    (_name, projection) => {
+      const project = compileSimpleProjection(projection as Doc)!;
+      expect(project).toBeDefined();
+      for (const doc of DOCS) {
+        const before = keyString(doc);
+        const fast = project(doc);
+        expect(fast).toEqual(mingoProject(doc, projection as Doc));
+        expect(keyString(doc)).toBe(before);
+      }
+    },
+  );
+
+  it("keep the document's field order, _id first, as mongod does", () => {
+    const project = compileSimpleProjection({ d: 1, a: 1, 'b.d': 1 })!;
+    expect(Object.keys(project(DOCS[0])!)).toEqual(['_id', 'a', 'b', 'd']);
+    const exclude = compileSimpleProjection({ b: 0 })!;
+    expect(Object.keys(exclude(DOCS[0])!)).toEqual(['_id', 'a', 'c', 'd', 'e']);
+  });
+
+  it('decline a document with an array inside an array on a projected path', () => {
+    const doc = { _id: 1, c: [[{ x: 1 }], { x: 2 }] };
+    expect(compileSimpleProjection({ 'c.x': 1 })!(doc)).toBeUndefined();
+    expect(compileSimpleProjection({ 'c.x': 0 })!(doc)).toBeUndefined();
+    expect(compileSimpleProjection({ c: 1 })!(doc)).toEqual(doc);
+  });
+
+  it.each([
+    [{ a: 1, b: 0 }],
+    [{ _id: 1, a: 0 }],
+    [{ a: 1, 'a.b': 1 }],
+    [{ 'a.b': 1, a: 1 }],
+    [{ 'a.$': 1 }],
+    [{ a: { $slice: 1 } }],
+    [{ a: { $elemMatch: { x: 1 } } }],
+    [{ a: '$b' }],
+    [{ a: 2 }],
+    [{ '_id.x': 1 }],
+    [{ 'a..b': 1 }],
+    [{}],
+  ])('leave %j to the general path', (projection) => {
+    expect(compileSimpleProjection(projection as Doc)).toBeUndefined();
+  });
+});
+
+describe('lookups by _id', () => {
+  const coll = new Collection('db', 'c');
+  for (const doc of DOCS) coll.insert(cloneDoc(doc));
+  coll.insert({ _id: 10, pos: 3 });
+  coll.insert({ _id: 11.5, pos: 9 });
+
+  const filters: Doc[] = [
+    { _id: 1 },
+    { _id: 'two' },
+    { _id: 99 },
+    { _id: new ObjectId('0123456789abcdef01234567') },
+    { _id: 10 },
+    { _id: { $in: [4, 'two', 1, 99, 4, 1.0, Long.fromNumber(1)] } },
+    { _id: { $in: [10, 11.5, 5] }, pos: { $lt: 5 } },
+    { _id: 10, pos: { $lt: 5 } },
+    { _id: 10, pos: { $lt: 2 } },
+    { _id: 4, 'b.c.d': 1 },
+    { _id: 6, a: 2 },
+    { _id: { $in: [6, 1] }, $or: [{ a: 2 }, { d: 's' }] },
+  ];
+
+  it.each(filters.map((f) => [JSON.stringify(f), f]))(
+    '%s gives what the index plan and a scan give',
+    (_name, filter) => {
+      const ids = (r: { docs: Doc[] }) => r.docs.map((d) => keyString(d._id));
+      const fast = coll.find(filter as Doc);
+      const indexed = coll.find(filter as Doc, { hint: { _id: 1 } });
+      const scanned = coll.find(filter as Doc, { hint: { $natural: 1 } });
+      expect(ids(fast)).toEqual(ids(indexed));
+      expect([...ids(fast)].sort()).toEqual([...ids(scanned)].sort());
+      expect(fast.docs.every((d, i) => d === indexed.docs[i])).toBe(true);
+      expect(fast.docsExamined).toBe(indexed.docsExamined);
+      for (const limit of [1, 2]) {
+        expect(ids(coll.find(filter as Doc, { limit }))).toEqual(
+          ids(coll.find(filter as Doc, { limit, hint: { _id: 1 } })),
+        );
+      }
+    },
+  );
+
+  it('match a long _id to an equal number, as the index plan does (mingo alone would not)', () => {
+    const fast = coll.find({ _id: Long.fromNumber(10) });
+    expect(fast.docs.map((d) => d._id)).toEqual([10]);
+    expect(coll.find({ _id: Long.fromNumber(10) }, { hint: { _id: 1 } }).docs).toEqual(fast.docs);
+  });
+});
+
+describe('compiled filters', () => {
+  // Filters compileFilter passes to mingo unchanged (no `$type`, no dotted null).
+  const filters: Doc[] = [
+    { a: 1 },
+    { a: { $in: [1, null] } },
+    { 'b.c': { $exists: true } },
+    { $or: [{ d: 's' }, { 'e.f': { $gte: 3 } }] },
+    { c: { $elemMatch: { x: 1 } } },
+    { _id: { $in: [1, 'two', 5] }, b: { $ne: null } },
+    { $nor: [{ a: 1 }, { _id: 5 }] },
+  ];
+
+  it.each(filters.map((f) => [JSON.stringify(f), f]))(
+    '%s matches what a filter built by mingo matches',
+    (_name, filter) => {
+      const compiled = compileFilter(filter);
+      const reference = new Query(filter as Doc, queryOptions());
+      const matched = DOCS.filter((d) => compiled.test(d));
+      expect(matched).toEqual(DOCS.filter((d) => reference.test(d)));
+    },
+  );
+
+  it('keep MongoDB type names, dotted nulls and refusals', () => {
+    const ids = (f: Doc) =>
+      DOCS.filter((d) => compileFilter(f).test(d)).map((d) => keyString(d._id));
+    const oid = keyString(DOCS[2]._id);
+    expect(ids({ _id: { $type: 'objectId' } })).toEqual([oid]);
+    expect(ids({ n: { $type: 'long' } })).toEqual(['n4']);
+    expect(ids({ $expr: { $eq: [{ $type: '$_id' }, 'objectId'] } })).toEqual([oid]);
+    expect(ids({ 'e.f': null })).toEqual(['stwo', 'n4', 'n5', 'n6']);
+    expect(() => compileFilter({ $text: { $search: 'x' } })).toThrow('text index required');
+  });
+});
