@@ -31,10 +31,13 @@ import { eventTime } from '../time-travel/question-page.fold';
 export const QUESTION_STREAMS_COLLECTION = 'question_streams';
 export const QUESTION_VOTES_COLLECTION = 'question_votes';
 export const QUESTION_STREAMS_SUBSCRIPTION = 'audit-question-streams';
-/** How long a live index may take to show an event just stored. */
-const LIVE_GRACE_MS = 200;
+/** Events after a live index's position read to find the last one it still has to take in. */
+const LIVE_TAIL = 64;
 
 export const QUESTION_STREAM_PREFIXES = ['question-', 'answer-', 'comment-', 'vote-'];
+
+const isIndexedStream = (stream: string) =>
+  QUESTION_STREAM_PREFIXES.some((prefix) => stream.startsWith(prefix));
 
 export interface QuestionStreamDoc {
   /** The stream name. */
@@ -216,25 +219,38 @@ export class QuestionStreamsIndexer {
   /**
    * Resolves true once the index holds every stream begun before this call, false after
    * `timeoutMs`. A page computed from a lagging index could miss a new answer or vote.
-   * The head of `$all` is often an event the filter skips (a user's), which the subscription
-   * only passes at the server's next checkpoint; once the subscription is live it receives
-   * each matching event as it is stored, so a short wait for the head is then enough.
+   *
+   * Once the subscription is live it receives each matching event as it is stored, but its
+   * position only passes the events the filter skips (a user's, say) at the server's next
+   * filter checkpoint, which may be many events away. So rather than wait for the head of
+   * `$all`, it reads what `$all` holds after the index's position (a live index is at most a
+   * checkpoint interval behind, a few events) and waits only for the last of those the index
+   * wants: none, most of the time. A longer tail falls back to waiting for the head.
    */
   async catchUp(timeoutMs: number): Promise<boolean> {
     const running = this.start();
-    const head: Position | null = await this.eventStore.headPosition();
-    if (!head) return true;
+    const deadline = Date.now() + timeoutMs;
     if (!running.caughtUp) {
-      const started = Date.now();
       try {
         await running.waitUntilCaughtUp(timeoutMs);
       } catch {
         return false;
       }
-      timeoutMs = Math.max(0, timeoutMs - (Date.now() - started));
     }
-    if (await running.waitForPosition(head, Math.min(timeoutMs, LIVE_GRACE_MS))) return true;
-    return running.caughtUp;
+    const from = running.position;
+    const tail = await this.eventStore.readAll({ from: from ?? 'start', maxCount: LIVE_TAIL });
+    let target: Position | null = null;
+    if (tail.length < LIVE_TAIL) {
+      // the whole rest of `$all`: only its last indexed event needs to be in
+      for (const event of tail) if (isIndexedStream(event.stream)) target = event.position;
+      if (!target) return true;
+    } else {
+      target = await this.eventStore.headPosition();
+      if (!target) return true;
+    }
+    const left = Math.max(0, deadline - Date.now());
+    if (await running.waitForPosition(target, left)) return true;
+    return false;
   }
 
   async stop(): Promise<void> {
