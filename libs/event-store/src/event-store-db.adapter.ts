@@ -40,6 +40,8 @@ export interface EventStoreDbAdapterOptions {
 
 /** Page size for `$all` scans that skip system events. */
 const ALL_PAGE = 256;
+/** Largest page of one forward `$all` read: a long read costs one call per this many events. */
+const ALL_READ_PAGE = 4096;
 
 export class EventStoreDbAdapter implements EventStore {
   private readonly client: EventStoreDBClient;
@@ -120,7 +122,7 @@ export class EventStoreDbAdapter implements EventStore {
     const events: StoredEvent[] = [];
     let cursor: Position | 'start' = options.from;
     while (events.length < options.maxCount) {
-      const requested = Math.min(ALL_PAGE, options.maxCount - events.length + 1);
+      const requested = Math.min(ALL_READ_PAGE, options.maxCount - events.length + 1);
       const page = await this.readAllPage(cursor, FORWARDS, requested);
       for (const resolved of page) {
         const recorded = resolved.event;
