@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { EventLog, EXPECTED_ANY, type ProposedEvent } from './event-log.store';
+import { EventLog, EXPECTED_ANY, EXPECTED_NO_STREAM, type ProposedEvent } from './event-log.store';
 
 const event = (id = randomUUID()): ProposedEvent => ({
   id,
@@ -55,5 +55,56 @@ describe('EventLog idempotency cache for expected revision any', () => {
     // Evicted by its first place, although stream b wrote it later: b writes it anew.
     fill(1);
     expect(log.append('b', EXPECTED_ANY, [event(id)])).toMatchObject({ kind: 'ok', revision: 1 });
+  });
+});
+
+describe('EventLog.appendAll (group commit)', () => {
+  let log: EventLog;
+  beforeEach(() => (log = new EventLog(':memory:')));
+  afterEach(() => log.close());
+
+  it('answers each append as if it had been alone, in order', () => {
+    const repeated = event();
+    const outcomes = log.appendAll([
+      { stream: 'a', expected: EXPECTED_NO_STREAM, events: [event(), event()] },
+      { stream: 'a', expected: EXPECTED_NO_STREAM, events: [event()] },
+      { stream: 'a', expected: 1, events: [repeated] },
+      // The same id again with `any`, in the same group: a no-op with the original result.
+      { stream: 'a', expected: EXPECTED_ANY, events: [repeated] },
+      { stream: 'b', expected: 5, events: [event()] },
+    ]);
+    expect(outcomes).toEqual([
+      { kind: 'ok', revision: 1, position: expect.any(Number) },
+      { kind: 'wrong-expected-version', current: 1 },
+      { kind: 'ok', revision: 2, position: expect.any(Number) },
+      { kind: 'ok', revision: 2, position: (outcomes[2] as { position: number }).position },
+      { kind: 'wrong-expected-version', current: -1 },
+    ]);
+    expect(log.readStreamForward(log.stream('a')!.id, 0, 10).map((r) => r[2])).toEqual([0, 1, 2]);
+    expect(log.stream('b')).toBeUndefined();
+  });
+
+  it('undoes only the append that throws, and publishes the others once committed', () => {
+    const published: string[] = [];
+    log.onAppended((events) => published.push(...events.map((e) => `${e.stream}@${e.revision}`)));
+    const broken = { ...event(), id: null as unknown as string };
+    const outcomes = log.appendAll([
+      { stream: 'a', expected: EXPECTED_ANY, events: [event()] },
+      { stream: 'b', expected: EXPECTED_ANY, events: [event(), broken] },
+      { stream: 'a', expected: EXPECTED_ANY, events: [event()] },
+    ]);
+    expect(outcomes[0]).toMatchObject({ kind: 'ok', revision: 0 });
+    expect(outcomes[1]).toBeInstanceOf(Error);
+    expect(outcomes[2]).toMatchObject({ kind: 'ok', revision: 1 });
+    expect(published).toEqual(['a@0', 'a@1']);
+    expect(log.stream('b')).toBeUndefined();
+    // Positions carry on from what was kept: the next record follows a@1 directly.
+    const next = log.append('c', EXPECTED_ANY, [event()]) as { position: number };
+    const [previous, last] = log.readAllForward(0, 100).slice(-2);
+    expect(last[0]).toBe(next.position);
+    expect(next.position).toBe(previous[0] + 64 + previous[1].length);
+    expect(
+      log.appendAll([{ stream: 'b', expected: EXPECTED_NO_STREAM, events: [event()] }]),
+    ).toEqual([{ kind: 'ok', revision: 0, position: expect.any(Number) }]);
   });
 });

@@ -62,6 +62,12 @@ export interface ProposedEvent {
   metadata: Buffer;
 }
 
+export interface AppendRequest {
+  stream: string;
+  expected: number;
+  events: ProposedEvent[];
+}
+
 export type AppendOutcome =
   | { kind: 'ok'; revision: number; position: number }
   | { kind: 'wrong-expected-version'; current: number }
@@ -125,6 +131,11 @@ export class EventLog {
   private pending: WrittenEvent[] = [];
   /** Ids of those events, remembered for idempotency once the transaction commits. */
   private pendingIds: [string, RecentWrite][] = [];
+  /**
+   * The same, by id, while appendAll runs: a later append of the group must find the ids an
+   * earlier one wrote, as it would have had they been two transactions.
+   */
+  private readonly pendingById = new Map<string, RecentWrite>();
 
   private readonly selectStream: Database.Statement;
   private readonly insertStream: Database.Statement;
@@ -341,6 +352,55 @@ export class EventLog {
     return this.transaction(() => this.appendInTransaction(streamName, expected, events));
   }
 
+  /**
+   * Appends for several callers in one transaction, so they share one commit (one write of
+   * the WAL instead of one each). Each append runs in its own savepoint and gets its own
+   * outcome, in order, as if it had been called alone: one that throws is undone and answered
+   * with its error, the others stay. If the commit itself fails, nothing is stored and every
+   * append gets that error.
+   */
+  appendAll(requests: readonly AppendRequest[]): Array<AppendOutcome | Error> {
+    if (requests.length === 1) {
+      const { stream, expected, events } = requests[0];
+      try {
+        return [this.append(stream, expected, events)];
+      } catch (error) {
+        return [asError(error)];
+      }
+    }
+    const outcomes: Array<AppendOutcome | Error> = [];
+    try {
+      this.transaction(() => {
+        for (const { stream, expected, events } of requests) {
+          const written = this.pending.length;
+          const ids = this.pendingIds.length;
+          try {
+            outcomes.push(
+              this.inTransaction(() =>
+                this.appendInTransaction(stream, expected, events),
+              ) as AppendOutcome,
+            );
+            for (let i = ids; i < this.pendingIds.length; i++) {
+              this.pendingById.set(this.pendingIds[i][0], this.pendingIds[i][1]);
+            }
+          } catch (error) {
+            this.pending.length = written;
+            this.pendingIds.length = ids;
+            this.streamCache.clear();
+            this.metadataCache.clear();
+            this.rollbackPositions();
+            outcomes.push(asError(error));
+          }
+        }
+      });
+    } catch (error) {
+      return requests.map(() => asError(error));
+    } finally {
+      this.pendingById.clear();
+    }
+    return outcomes;
+  }
+
   private transaction<T>(work: () => T): T {
     this.pending = [];
     this.pendingIds = [];
@@ -441,7 +501,8 @@ export class EventLog {
   ): RecentWrite | 'corrupted' | null {
     let last: RecentWrite | null = null;
     for (let i = 0; i < events.length; i++) {
-      const known = this.recentWrites.get(events[i].id);
+      const id = events[i].id;
+      const known = this.pendingById.get(id) ?? this.recentWrites.get(id);
       if (!known || known.streamId !== streamId) return i === 0 ? null : 'corrupted';
       last = known;
     }
@@ -627,6 +688,10 @@ export class EventLog {
   readStreamBackward(streamId: number, fromRevision: number, limit: number): StreamRow[] {
     return this.selectStreamBackward.all(streamId, fromRevision, limit) as StreamRow[];
   }
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }
 
 /** `$tb`, `$maxCount` and `$maxAge` of a metadata document (other keys are the user's). */

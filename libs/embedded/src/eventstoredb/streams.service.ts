@@ -28,6 +28,8 @@ import {
 } from '@eventstore/db-client/generated/streams_pb';
 import {
   EventLog,
+  type AppendOutcome,
+  type AppendRequest,
   EXPECTED_ANY,
   EXPECTED_NO_STREAM,
   EXPECTED_STREAM_EXISTS,
@@ -205,11 +207,48 @@ function errorOf(error: unknown): RpcError {
   return internal(error instanceof Error ? error.message : String(error));
 }
 
+/**
+ * Group commit: the BatchAppend requests that arrive in one turn of the event loop (from one
+ * or many calls) are appended in one transaction once that turn's I/O is handled, so they
+ * share one commit and one write of the WAL. Each is still answered only after the commit,
+ * with the outcome it would have had alone, in the order the requests arrived.
+ */
+class GroupCommit {
+  private queue: Array<AppendRequest & { done: (outcome: AppendOutcome | Error) => void }> = [];
+
+  constructor(private readonly log: EventLog) {}
+
+  append(
+    stream: string,
+    expected: number,
+    events: ProposedEvent[],
+    done: (outcome: AppendOutcome | Error) => void,
+  ): void {
+    if (this.queue.length === 0) setImmediate(() => this.flush());
+    this.queue.push({ stream, expected, events, done });
+  }
+
+  private flush(): void {
+    const batch = this.queue;
+    this.queue = [];
+    const outcomes = this.log.appendAll(batch);
+    for (let i = 0; i < batch.length; i++) {
+      // One caller failing to take its answer must not keep the others from theirs.
+      try {
+        batch[i].done(outcomes[i]);
+      } catch {
+        // Its call is gone; there is nobody left to tell.
+      }
+    }
+  }
+}
+
 export function streamsService(
   log: EventLog,
   access: Access,
   calls: OpenCalls = new OpenCalls(),
 ): UntypedServiceImplementation {
+  const commits = new GroupCommit(log);
   const read = (call: ServerWritableStream<ReadReq, Buffer>): void => {
     try {
       const options = call.request.getOptions();
@@ -592,20 +631,23 @@ export function streamsService(
         }
         if (!request.isFinal) return;
         pending.delete(key);
-        const outcome = log.append(write.streamName, write.expected, write.events);
-        if (outcome.kind === 'stream-deleted') {
-          fail(correlation, write.nameBytes, batchStreamDeleted(write.nameBytes));
-        } else if (outcome.kind === 'wrong-expected-version') {
-          fail(
-            correlation,
-            write.nameBytes,
-            batchWrongExpectedVersion(outcome.current, write.expected),
-          );
-        } else {
-          send(
-            encodeBatchSuccess(correlation!, write.nameBytes, outcome.revision, outcome.position),
-          );
-        }
+        commits.append(write.streamName, write.expected, write.events, (outcome) => {
+          if (outcome instanceof Error) {
+            fail(correlation, write.nameBytes, batchBadRequest(outcome.message));
+          } else if (outcome.kind === 'stream-deleted') {
+            fail(correlation, write.nameBytes, batchStreamDeleted(write.nameBytes));
+          } else if (outcome.kind === 'wrong-expected-version') {
+            fail(
+              correlation,
+              write.nameBytes,
+              batchWrongExpectedVersion(outcome.current, write.expected),
+            );
+          } else {
+            send(
+              encodeBatchSuccess(correlation!, write.nameBytes, outcome.revision, outcome.position),
+            );
+          }
+        });
       } catch (error) {
         if (key) pending.delete(key);
         const message =
