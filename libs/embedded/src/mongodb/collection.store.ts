@@ -2,7 +2,6 @@
  * In-memory collections with real indexes and a small query planner. Data lives only in this
  * process: the read models it serves can always be rebuilt from the event store.
  */
-import type { Query } from 'mingo';
 import {
   compareBySort,
   compareValues,
@@ -21,7 +20,7 @@ import {
   type Interval,
 } from './collection.index';
 import { commandError } from './mongo.errors';
-import { compileFilter } from './query.matcher';
+import { compileMatcher } from './query.matcher';
 
 interface FieldCondition {
   eq?: unknown[];
@@ -137,6 +136,13 @@ export class Collection {
     const changes: Array<[CollectionIndex, unknown[][], unknown[][]]> = [];
     for (let i = 1; i < this.indexes.length; i++) {
       const idx = this.indexes[i];
+      // Updates share the values they leave alone with the stored document, which is never
+      // changed in place: an index whose fields' top-level values are the same keeps its keys.
+      if (
+        !idx.spec.partialFilterExpression &&
+        idx.fields.every((f) => Object.is(rec.doc[f.parts[0]], doc[f.parts[0]]))
+      )
+        continue;
       const before = idx.keysFor(rec.doc);
       const after = idx.keysFor(doc);
       if (before.length === after.length && before.every((k, j) => compareKeys(k, after[j])))
@@ -320,7 +326,7 @@ export class Collection {
     const realSort = sort.filter(([parts]) => parts.join('.') !== '$natural');
     const plan = this.plan(filter, realSort, options.hint);
     const empty = Object.keys(filter).length === 0;
-    const query: Query | undefined = plan.exact || empty ? undefined : compileFilter(filter);
+    const query = plan.exact || empty ? undefined : compileMatcher(filter);
     const skip = options.skip ?? 0;
     const limit = options.limit && options.limit > 0 ? options.limit : Infinity;
     const streaming = realSort.length === 0 || plan.sortCovered;
@@ -343,7 +349,7 @@ export class Collection {
         seen.add(rec);
       }
       examined++;
-      if (query && !query.test(rec.doc)) continue;
+      if (query && !query(rec.doc)) continue;
       if (streaming) {
         if (skipped < skip) {
           skipped++;
@@ -385,7 +391,7 @@ export class Collection {
       ids = id.$in;
     } else ids = [id];
     for (const v of ids) if (v === null || isPlainObject(v) || !indexable(v)) return undefined;
-    const query = Object.keys(filter).length > 1 ? compileFilter(filter) : undefined;
+    const query = Object.keys(filter).length > 1 ? compileMatcher(filter) : undefined;
     const limit = options.limit && options.limit > 0 ? options.limit : Infinity;
     const records: DocRecord[] = [];
     const seen = ids.length > 1 ? new Set<DocRecord>() : undefined;
@@ -398,7 +404,7 @@ export class Collection {
         seen.add(rec);
       }
       examined++;
-      if (query && !query.test(rec.doc)) continue;
+      if (query && !query(rec.doc)) continue;
       records.push(rec);
       if (records.length >= limit) break;
     }

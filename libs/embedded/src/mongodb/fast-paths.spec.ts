@@ -8,9 +8,10 @@ import { Long, ObjectId } from 'bson';
 import { keyString } from './bson.order';
 import { Collection } from './collection.store';
 import type { Doc } from './collection.index';
-import { compileFilter, queryOptions } from './query.matcher';
+import { compileFilter, compileMatcher, queryOptions } from './query.matcher';
+import { compileSimpleFilter } from './simple.filter';
 import { compileSimpleProjection } from './simple.projection';
-import { cloneDoc } from './update.engine';
+import { applyOperators, cloneDoc } from './update.engine';
 
 const DOCS: Doc[] = [
   { _id: 1, a: 1, b: { c: 1, d: 2 }, c: [{ x: 1, y: 2 }, 3, { y: 1 }], d: 's', e: { f: { g: 1 } } },
@@ -172,5 +173,139 @@ describe('compiled filters', () => {
     expect(ids({ $expr: { $eq: [{ $type: '$_id' }, 'objectId'] } })).toEqual([oid]);
     expect(ids({ 'e.f': null })).toEqual(['stwo', 'n4', 'n5', 'n6']);
     expect(() => compileFilter({ $text: { $search: 'x' } })).toThrow('text index required');
+  });
+});
+
+describe('simple filters', () => {
+  const docs: Doc[] = [
+    { _id: 'a', pos: 1, s: 'abc', b: true, d: new Date(10) },
+    { _id: 'b', pos: 5.5, s: 'abd', b: false, d: new Date(20) },
+    { _id: 'c', pos: [1, 9], s: ['x', 'abc'], b: [false], d: [new Date(5), new Date(30)] },
+    { _id: 'd', pos: '3', s: 3, b: 0, d: 20 },
+    { _id: 'e' },
+    { _id: 'f', pos: null, s: null, b: null, d: null },
+    { _id: 'g', pos: [], s: [], b: [], d: [] },
+    { _id: 'h', pos: -2, s: '', b: true, d: new Date(-1) },
+  ];
+  const filters: Doc[] = [
+    { pos: 1 },
+    { pos: { $lt: 5 } },
+    { pos: { $lte: 5.5 } },
+    { pos: { $gt: 1, $lt: 9 } },
+    { pos: { $gte: 9 } },
+    { pos: { $ne: 1 } },
+    { pos: { $eq: '3' } },
+    { _id: 'a', pos: { $lt: 2 } },
+    { _id: { $ne: 'a' }, s: { $gt: 'abc' } },
+    { s: 'abc' },
+    { s: { $lt: 'abd' } },
+    { s: { $ne: 'abc' } },
+    { b: true },
+    { b: { $lt: true } },
+    { b: { $ne: false } },
+    { d: new Date(20) },
+    { d: { $gt: new Date(10) } },
+    { d: { $lte: new Date(5) }, pos: { $gte: 1 } },
+  ];
+
+  it.each(filters.map((f) => [JSON.stringify(f), f]))(
+    '%s matches what the general matcher matches',
+    (_name, filter) => {
+      const simple = compileSimpleFilter(filter as Doc)!;
+      expect(simple).toBeDefined();
+      const general = compileFilter(filter);
+      for (const doc of docs) {
+        const fast = simple(doc);
+        if (fast !== undefined) expect([doc._id, fast]).toEqual([doc._id, general.test(doc)]);
+      }
+      const matcher = compileMatcher(filter as Doc);
+      expect(docs.filter((d) => matcher(d))).toEqual(docs.filter((d) => general.test(d)));
+    },
+  );
+
+  it('decline documents holding other types in a tested field', () => {
+    const simple = compileSimpleFilter({ pos: { $lt: 5 } })!;
+    expect(simple({ _id: 1, pos: Long.fromNumber(3) })).toBeUndefined();
+    expect(simple({ _id: 1, pos: [{ x: 1 }] })).toBeUndefined();
+    expect(simple({ _id: 1, pos: [[1]] })).toBeUndefined();
+  });
+
+  it.each([
+    [{ pos: null }],
+    [{ 'a.b': 1 }],
+    [{ $or: [{ a: 1 }] }],
+    [{ a: { $in: [1] } }],
+    [{ a: { $exists: true } }],
+    [{ a: /x/ }],
+    [{ a: { b: 1 } }],
+    [{ a: NaN }],
+    [{ a: Long.fromNumber(1) }],
+    [{ a: new ObjectId() }],
+    [{ a: {} }],
+  ])('leave %j to the general matcher', (filter) => {
+    expect(compileSimpleFilter(filter as Doc)).toBeUndefined();
+  });
+});
+
+describe('operator updates copy only what they change', () => {
+  const original = (): Doc => ({
+    _id: 1,
+    n: 1,
+    a: { b: { c: 1 }, list: [1, 2, { x: 1 }] },
+    tags: ['x'],
+    other: { deep: { v: [1] } },
+  });
+  const updates: Doc[] = [
+    { $set: { 'a.b.c': 2, 'a.new': 1 } },
+    { $set: { 'a.list.2.x': 5 } },
+    { $inc: { n: 2, 'a.b.c': 1 } },
+    { $unset: { 'a.b': '' } },
+    { $rename: { 'a.b': 'moved.b' } },
+    { $push: { tags: 'y', 'a.list': 3 } },
+    { $addToSet: { tags: 'z' } },
+    { $pop: { 'a.list': 1 } },
+    { $currentDate: { 'a.when': true } },
+    { $min: { 'a.b.c': 0 }, $max: { n: 9 } },
+    { $set: { 'a.list.x': 1 } },
+  ];
+
+  it.each(updates.map((u) => [JSON.stringify(u), u]))(
+    '%s leaves the stored document as it was',
+    (_name, u) => {
+      const stored = original();
+      const before = keyString(stored);
+      let result: Doc | undefined;
+      try {
+        result = applyOperators(stored, u as Doc, {}).doc;
+      } catch {
+        // refused updates must not change anything either
+      }
+      expect(keyString(stored)).toBe(before);
+      if (result && !JSON.stringify(u).includes('other')) expect(result.other).toBe(stored.other);
+    },
+  );
+});
+
+describe('index upkeep on update', () => {
+  it('re-keys the indexes whose fields changed and keeps the others', () => {
+    const coll = new Collection('db', 'ix');
+    coll.addIndex({ name: 'ab', key: { 'a.b': 1 } });
+    coll.addIndex({ name: 'n', key: { n: 1 } });
+    coll.insert({ _id: 1, n: 1, a: { b: 1, c: 1 } });
+    coll.insert({ _id: 2, n: 2, a: { b: 2, c: 2 } });
+    const update = (id: number, u: Doc) => {
+      const rec = coll.getById(id)!;
+      const r = applyOperators(rec.doc, u, {});
+      if (r.changed) coll.replace(rec, r.doc);
+    };
+    update(1, { $set: { 'a.b': 5 } });
+    update(2, { $set: { n: 7, 'a.c': 9 } });
+    const ids = (filter: Doc, hint: string) => coll.find(filter, { hint }).docs.map((d) => d._id);
+    expect(ids({ 'a.b': 5 }, 'ab')).toEqual([1]);
+    expect(ids({ 'a.b': 1 }, 'ab')).toEqual([]);
+    expect(ids({ 'a.b': 2 }, 'ab')).toEqual([2]);
+    expect(ids({ n: 7 }, 'n')).toEqual([2]);
+    expect(ids({ n: 2 }, 'n')).toEqual([]);
+    expect(ids({ n: 1 }, 'n')).toEqual([1]);
   });
 });

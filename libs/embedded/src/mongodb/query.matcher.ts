@@ -7,6 +7,7 @@ import { Context, Query } from 'mingo';
 import { bsonTypeName, compareBySort, isNumeric, isPlainObject, parseSort } from './bson.order';
 import type { Doc } from './collection.index';
 import { commandError, notSupported } from './mongo.errors';
+import { compileSimpleFilter } from './simple.filter';
 
 const TYPE_NUMBERS: Record<number, string> = {
   1: 'double',
@@ -210,6 +211,20 @@ export function compileFilter(filter: unknown): Query {
   } catch (e) {
     throw commandError('BadValue', (e as Error).message);
   }
+}
+
+/**
+ * A filter as a test function: the simple comparisons writes and lookups carry are tested
+ * directly (simple.filter), anything else by the compiled mingo filter.
+ */
+export function compileMatcher(filter: Doc): (doc: Doc) => boolean {
+  const simple = isPlainObject(filter) ? compileSimpleFilter(filter) : undefined;
+  if (!simple) {
+    const query = compileFilter(filter);
+    return (doc) => query.test(doc);
+  }
+  let general: Query | undefined;
+  return (doc) => simple(doc) ?? (general ??= compileFilter(filter)).test(doc);
 }
 
 /** Collation other than the simple one changes string comparison, which this server does not do. */

@@ -326,6 +326,46 @@ function needsFullMingo(u: Doc, arrayFilters: Doc[] | undefined): boolean {
   return false;
 }
 
+/**
+ * A copy of `original` that the direct operators may change in place: the containers on each
+ * updated path (and the value at its end) are copied, everything else is shared with the
+ * stored document, which is never changed in place. Undefined when a path steps into an
+ * array by a field name, where an operator could reach shared elements: then copy it all.
+ */
+function copyAlongPaths(original: Doc, u: Doc): Doc | undefined {
+  const doc: Doc = { ...original };
+  for (const op of Object.keys(u)) {
+    if (op === '$setOnInsert') continue;
+    const args = u[op] as Doc;
+    for (const path of Object.keys(args)) {
+      if (!copyContainers(doc, path.split('.'))) return undefined;
+      const to = args[path];
+      if (op === '$rename' && typeof to === 'string' && !copyContainers(doc, to.split('.')))
+        return undefined;
+    }
+  }
+  return doc;
+}
+
+function copyContainers(doc: Doc, parts: string[]): boolean {
+  let cur: Doc | unknown[] = doc;
+  for (const part of parts) {
+    let v: unknown;
+    if (Array.isArray(cur)) {
+      if (!/^\d+$/.test(part)) return false;
+      v = cur[Number(part)];
+    } else v = cur[part];
+    let copy: Doc | unknown[];
+    if (Array.isArray(v)) copy = v.slice();
+    else if (isPlainObject(v)) copy = { ...v };
+    else return true;
+    if (Array.isArray(cur)) cur[Number(part)] = copy;
+    else cur[part] = copy;
+    cur = copy;
+  }
+  return true;
+}
+
 export interface UpdateResult {
   doc: Doc;
   changed: boolean;
@@ -341,7 +381,10 @@ export function applyOperators(
   options: { arrayFilters?: Doc[]; query?: Doc; inserting?: boolean },
 ): UpdateResult {
   checkConflicts(u, !!options.inserting);
-  const doc = cloneDoc(original);
+  const doc =
+    !options.inserting && !needsFullMingo(u, options.arrayFilters)
+      ? (copyAlongPaths(original, u) ?? cloneDoc(original))
+      : cloneDoc(original);
   for (const op of Object.keys(u)) {
     if (op === '$setOnInsert' && !options.inserting) continue;
     const args = u[op] as Doc;
