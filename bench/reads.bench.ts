@@ -1,7 +1,8 @@
 /**
  * Question page reads over HTTP on a site of 100,000 questions, the read models in the
  * embedded MongoDB server (its own process), the API in this process and 50 concurrent
- * keep-alive clients in another:
+ * keep-alive clients in another (bench/support/http-load.ts, node:http); each figure comes
+ * with the CPU the API, the MongoDB server and the load generator spent per read:
  *   npm run bench:reads                          (--questions=100000 --clients=50 --seconds=20)
  * Targets: at least 3,000 question pages/s with p99 under 30 ms.
  *
@@ -9,8 +10,6 @@
  * comments, votes, selections, edits) and its documents inserted in bulk; the reputation
  * ledger and revisions, which no page read touches, are not stored.
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { loadavg } from 'node:os';
 import { MongoClient, type Document } from 'mongodb';
 import { loadConfig } from '@qa/config';
@@ -18,38 +17,13 @@ import { MemoryDocSet, ReadModelProjection, ReadModelStore, activeVersion, type 
 import { siteStream } from '../libs/read-models/src/testing/site.generator';
 import { buildOnce, startEmbedded } from '../libs/read-models/src/testing/embedded-processes';
 import { startApi } from '../apps/api/src/api.app';
+import { loadInChild } from './support/http-load';
+import { processCpu } from './support/server-process';
 
 const arg = (name: string, fallback: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
 const QUESTIONS = arg('questions', 100_000);
 const CLIENTS = arg('clients', 50);
 const SECONDS = arg('seconds', 20);
-
-/** The load generator, run as its own process so it does not share the API's event loop. */
-const LOAD = `
-const [url, path, n, clients, warmup, seconds] = process.argv.slice(1);
-const lat = []; let errors = 0;
-async function run(until, record, seed) {
-  let x = seed;
-  while (Date.now() < until) {
-    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
-    const target = url + path.replace('{q}', 'q' + (x % Number(n)).toString(36)).replace('{p}', String(1 + (x % 50)));
-    const t = performance.now();
-    const r = await fetch(target);
-    await r.arrayBuffer();
-    if (r.status !== 200) errors++;
-    if (record) lat.push(performance.now() - t);
-  }
-}
-(async () => {
-  const w = Date.now() + Number(warmup) * 1000;
-  await Promise.all(Array.from({ length: Number(clients) }, (_, i) => run(w, false, i + 1)));
-  const start = Date.now(), end = start + Number(seconds) * 1000;
-  await Promise.all(Array.from({ length: Number(clients) }, (_, i) => run(end, true, i * 7919 + 17)));
-  lat.sort((a, b) => a - b);
-  const p = (q) => lat[Math.min(lat.length - 1, Math.floor(q * lat.length))];
-  console.log(JSON.stringify({ requests: lat.length, perSecond: lat.length / ((Date.now() - start) / 1000), p50: p(0.5), p99: p(0.99), errors }));
-})();
-`;
 
 async function seed(db: ReturnType<MongoClient['db']>): Promise<void> {
   const store = new ReadModelStore(db, await activeVersion(db));
@@ -90,9 +64,29 @@ async function seed(db: ReturnType<MongoClient['db']>): Promise<void> {
   console.log(`  seeded ${await store.collection('questions').countDocuments({})} questions, ${await store.collection('posts').countDocuments({})} answers and comments, ${docs.collections.users.size} users in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 
-async function load(url: string, path: string, seconds: number): Promise<{ requests: number; perSecond: number; p50: number; p99: number; errors: number }> {
-  const { stdout } = await promisify(execFile)(process.execPath, ['-e', LOAD, url, path, String(QUESTIONS), String(CLIENTS), '3', String(seconds)], { encoding: 'utf8', maxBuffer: 1 << 24 });
-  return JSON.parse(stdout.trim().split('\n').pop()!);
+/**
+ * One load of 50 clients from their own process, with the CPU each process spent per
+ * request over the measured time: the load generator, the API (this process) and the
+ * MongoDB server.
+ */
+async function load(url: string, path: string, seconds: number, mongoPid: number) {
+  let api = process.cpuUsage();
+  let mongo = processCpu(mongoPid);
+  const result = await loadInChild({ url, path, questions: QUESTIONS, clients: CLIENTS, warmupSeconds: 3, seconds }, () => {
+    api = process.cpuUsage();
+    mongo = processCpu(mongoPid);
+  });
+  const apiCpu = process.cpuUsage(api);
+  const perRequest = (cpuSeconds: number) => (cpuSeconds * 1000) / Math.max(1, result.requests);
+  return {
+    ...result,
+    apiCpuMs: perRequest((apiCpu.user + apiCpu.system) / 1e6),
+    mongoCpuMs: perRequest(processCpu(mongoPid) - mongo),
+  };
+}
+
+function cpuLine(r: Awaited<ReturnType<typeof load>>): string {
+  return `CPU per read: API ${r.apiCpuMs.toFixed(2)} ms, MongoDB ${r.mongoCpuMs.toFixed(2)} ms, load generator ${r.cpuMsPerRequest.toFixed(2)} ms; load average ${loadavg()[0].toFixed(2)}`;
 }
 
 async function main(): Promise<void> {
@@ -117,13 +111,16 @@ async function main(): Promise<void> {
   );
   try {
     await seed(client.db('qa'));
-    const page = await load(api.url, '/api/v1/questions/{q}', SECONDS);
+    const mongoPid = mongoServer.child.pid!;
+    const page = await load(api.url, '/api/v1/questions/{q}', SECONDS, mongoPid);
     const ok = page.perSecond >= 3000 && page.p99 < 30 && page.errors === 0;
     console.log(
       `question page: ${page.perSecond.toFixed(0)} reads/s (target >= 3000), p50 ${page.p50.toFixed(1)} ms, p99 ${page.p99.toFixed(1)} ms (target < 30), ${page.errors} errors ${ok ? 'ok' : 'MISSED'}`,
     );
-    const list = await load(api.url, '/api/v1/questions?sort=hot&page={p}', Math.max(5, Math.round(SECONDS / 2)));
+    console.log(`  ${cpuLine(page)}`);
+    const list = await load(api.url, '/api/v1/questions?sort=hot&page={p}', Math.max(5, Math.round(SECONDS / 2)), mongoPid);
     console.log(`hot list pages: ${list.perSecond.toFixed(0)} reads/s, p50 ${list.p50.toFixed(1)} ms, p99 ${list.p99.toFixed(1)} ms, ${list.errors} errors`);
+    console.log(`  ${cpuLine(list)}`);
   } finally {
     await api.stop();
     await client.close();
