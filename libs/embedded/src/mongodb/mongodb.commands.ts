@@ -4,7 +4,7 @@
  * every other one, as a single-document write is on a real server.
  */
 import { Aggregator } from 'mingo';
-import { Long, serialize } from 'bson';
+import { Long } from 'bson';
 import { compareValues, isPlainObject, keyString, parseSort, pathValues } from './bson.order';
 import { CollectionIndex, type Doc, type DocRecord, type IndexSpec } from './collection.index';
 import { Collection, Database, type FindResult } from './collection.store';
@@ -21,7 +21,7 @@ import {
   upsertDocument,
   withId,
 } from './update.engine';
-import { asBuffer, cursorReplyBody, MAX_BSON_OBJECT_SIZE, MAX_MESSAGE_SIZE } from './wire.protocol';
+import { BatchBuilder, MAX_BSON_OBJECT_SIZE, MAX_MESSAGE_SIZE } from './wire.protocol';
 
 export type Reply = Doc | Buffer;
 
@@ -86,7 +86,7 @@ export class ServerState {
       cursor.id = Long.fromBigInt(this.nextCursor++);
       this.cursors.set(cursor.id.toString(), cursor);
     }
-    return cursorReplyBody('firstBatch', batch, cursor.id, ns);
+    return batch.replyBody('firstBatch', cursor.id, ns);
   }
 
   getMore(cursorId: Long, collection: string, db: string, batchSize: number | undefined): Buffer {
@@ -105,7 +105,7 @@ export class ServerState {
       this.cursors.delete(cursor.id.toString());
       id = Long.ZERO;
     }
-    return cursorReplyBody('nextBatch', batch, id, cursor.ns);
+    return batch.replyBody('nextBatch', id, cursor.ns);
   }
 
   /** Closes cursors idle for longer than the timeout, as mongod's cursor monitor does. */
@@ -120,20 +120,16 @@ export class ServerState {
     return closed;
   }
 
-  private takeBatch(cursor: Cursor, batchSize: number): Buffer[] {
-    const out: Buffer[] = [];
-    let bytes = 0;
+  private takeBatch(cursor: Cursor, batchSize: number): BatchBuilder {
+    const batch = new BatchBuilder();
     const limit = batchSize === 0 ? DEFAULT_BATCH : batchSize;
-    while (cursor.position < cursor.docs.length && out.length < limit) {
+    while (cursor.position < cursor.docs.length && batch.count < limit) {
       const raw = cursor.docs[cursor.position];
       const doc = cursor.project ? cursor.project([raw])[0] : raw;
-      const encoded = asBuffer(serialize(doc));
-      if (out.length > 0 && bytes + encoded.length > MAX_BATCH_BYTES) break;
-      out.push(encoded);
-      bytes += encoded.length;
+      if (!batch.add(doc, MAX_BATCH_BYTES)) break;
       cursor.position++;
     }
-    return out;
+    return batch;
   }
 }
 

@@ -2,7 +2,13 @@
  * MongoDB wire-protocol framing: the 16-byte header, OP_MSG (kind-0 body and kind-1 document
  * sequences, optional CRC-32C trailer), the legacy OP_QUERY handshake and its OP_REPLY.
  */
-import { deserialize, serialize, Long } from 'bson';
+import {
+  calculateObjectSize,
+  deserialize,
+  serialize,
+  serializeWithBufferAndIndex,
+  Long,
+} from 'bson';
 import type { Doc } from './collection.index';
 import { commandError } from './mongo.errors';
 
@@ -162,13 +168,24 @@ function header(length: number, requestId: number, responseTo: number, opCode: n
   return h;
 }
 
+/** The bytes an OP_MSG puts before its body: header, flag bits, section kind. */
+const OP_MSG_PREFIX = 16 + 4 + 1;
+/** Bodies built with room for the OP_MSG prefix in front of them, in memory they own. */
+const withPrefixRoom = new WeakSet<Buffer>();
+
 export function encodeOpMsg(requestId: number, responseTo: number, body: Buffer): Buffer {
-  const length = 16 + 4 + 1 + body.length;
-  const out = Buffer.allocUnsafe(length);
-  header(length, requestId, responseTo, OP_MSG).copy(out, 0);
+  const length = OP_MSG_PREFIX + body.length;
+  const inPlace = withPrefixRoom.has(body);
+  const out = inPlace
+    ? Buffer.from(body.buffer, body.byteOffset - OP_MSG_PREFIX, length)
+    : Buffer.allocUnsafe(length);
+  out.writeInt32LE(length, 0);
+  out.writeInt32LE(requestId, 4);
+  out.writeInt32LE(responseTo, 8);
+  out.writeInt32LE(OP_MSG, 12);
   out.writeUInt32LE(0, 16);
   out[20] = 0;
-  body.copy(out, 21);
+  if (!inPlace) body.copy(out, OP_MSG_PREFIX);
   return out;
 }
 
@@ -200,49 +217,107 @@ export function encodeOpReply(requestId: number, responseTo: number, doc: Doc): 
   return out;
 }
 
-/* Hand-built BSON for cursor replies: documents are serialized once and spliced in. */
+/*
+ * Cursor replies are built by hand: each document is serialized once, straight after its
+ * array key in a scratch buffer, and the batch is copied once into the reply, which keeps room
+ * in front for the OP_MSG prefix so that encodeOpMsg need not copy it again.
+ */
 
-function cstring(s: string): Buffer {
-  return Buffer.concat([Buffer.from(s, 'utf8'), Buffer.from([0])]);
-}
+/** The documents of one batch as the elements of a BSON array. */
+export class BatchBuilder {
+  /** One batch is built at a time (handlers run synchronously), so the scratch is shared. */
+  private static scratch = Buffer.allocUnsafe(256 * 1024);
+  private at = 0;
+  /** Documents in the batch. */
+  count = 0;
+  /** Bytes of the documents alone. */
+  docBytes = 0;
 
-function element(type: number, name: string, value: Buffer): Buffer {
-  return Buffer.concat([Buffer.from([type]), cstring(name), value]);
-}
-
-function documentOf(elements: Buffer[]): Buffer {
-  const size = 4 + elements.reduce((n, e) => n + e.length, 0) + 1;
-  const out = Buffer.allocUnsafe(size);
-  out.writeInt32LE(size, 0);
-  let at = 4;
-  for (const e of elements) {
-    e.copy(out, at);
-    at += e.length;
+  private ensure(free: number): void {
+    const buf = BatchBuilder.scratch;
+    if (this.at + free <= buf.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(buf.length * 2, this.at + free));
+    buf.copy(grown, 0, 0, this.at);
+    BatchBuilder.scratch = grown;
   }
-  out[at] = 0;
-  return out;
-}
 
-export function cursorReplyBody(
-  field: 'firstBatch' | 'nextBatch',
-  docs: Buffer[],
-  id: Long,
-  ns: string,
-): Buffer {
-  const arrayElements = docs.map((d, i) => element(0x03, String(i), d));
-  const idBytes = Buffer.allocUnsafe(8);
-  idBytes.writeBigInt64LE(id.toBigInt());
-  const nsBytes = Buffer.from(ns, 'utf8');
-  const nsValue = Buffer.allocUnsafe(4 + nsBytes.length + 1);
-  nsValue.writeInt32LE(nsBytes.length + 1, 0);
-  nsBytes.copy(nsValue, 4);
-  nsValue[4 + nsBytes.length] = 0;
-  const cursor = documentOf([
-    element(0x04, field, documentOf(arrayElements)),
-    element(0x12, 'id', idBytes),
-    element(0x02, 'ns', nsValue),
-  ]);
-  const ok = Buffer.allocUnsafe(8);
-  ok.writeDoubleLE(1);
-  return documentOf([element(0x03, 'cursor', cursor), element(0x01, 'ok', ok)]);
+  /**
+   * Appends the document unless it would take the batch's documents past `maxBytes` (a first
+   * document is always taken); answers whether it was appended.
+   */
+  add(doc: Doc, maxBytes: number): boolean {
+    const key = String(this.count);
+    const start = this.at;
+    const docAt = start + key.length + 2;
+    let end: number;
+    try {
+      end = this.serializeAt(doc, key, 16 * 1024);
+    } catch (e) {
+      // Larger than the scratch has room for: make room and serialize it again.
+      const size = calculateObjectSize(doc);
+      if (docAt + size <= BatchBuilder.scratch.length) throw e;
+      end = this.serializeAt(doc, key, size);
+    }
+    const size = end - docAt;
+    if (this.count > 0 && this.docBytes + size > maxBytes) {
+      this.at = start;
+      return false;
+    }
+    this.at = end;
+    this.docBytes += size;
+    this.count++;
+    return true;
+  }
+
+  /** Writes the array key and the document after the batch so far; answers where it ends. */
+  private serializeAt(doc: Doc, key: string, room: number): number {
+    this.ensure(key.length + 2 + room);
+    const buf = BatchBuilder.scratch;
+    buf[this.at] = 0x03;
+    buf.write(key, this.at + 1, 'latin1');
+    buf[this.at + 1 + key.length] = 0;
+    return serializeWithBufferAndIndex(doc, buf, { index: this.at + key.length + 2 }) + 1;
+  }
+
+  /** `{ cursor: { <field>: [documents], id, ns }, ok: 1 }`, ready for encodeOpMsg. */
+  replyBody(field: 'firstBatch' | 'nextBatch', id: Long, ns: string): Buffer {
+    const nsLength = Buffer.byteLength(ns, 'utf8');
+    const arraySize = 4 + this.at + 1;
+    const cursorSize =
+      4 + (1 + field.length + 1 + arraySize) + (1 + 3 + 8) + (1 + 3 + 4 + nsLength + 1) + 1;
+    const bodySize = 4 + (1 + 7 + cursorSize) + (1 + 3 + 8) + 1;
+    const whole = Buffer.allocUnsafe(OP_MSG_PREFIX + bodySize);
+    const out = whole.subarray(OP_MSG_PREFIX);
+    let p = 0;
+    out.writeInt32LE(bodySize, p);
+    p += 4;
+    out[p++] = 0x03;
+    p += out.write('cursor\0', p, 'latin1');
+    out.writeInt32LE(cursorSize, p);
+    p += 4;
+    out[p++] = 0x04;
+    p += out.write(field, p, 'latin1');
+    out[p++] = 0;
+    out.writeInt32LE(arraySize, p);
+    p += 4;
+    p += BatchBuilder.scratch.copy(out, p, 0, this.at);
+    out[p++] = 0;
+    out[p++] = 0x12;
+    p += out.write('id\0', p, 'latin1');
+    out.writeBigInt64LE(id.toBigInt(), p);
+    p += 8;
+    out[p++] = 0x02;
+    p += out.write('ns\0', p, 'latin1');
+    out.writeInt32LE(nsLength + 1, p);
+    p += 4;
+    p += out.write(ns, p, 'utf8');
+    out[p++] = 0;
+    out[p++] = 0;
+    out[p++] = 0x01;
+    p += out.write('ok\0', p, 'latin1');
+    out.writeDoubleLE(1, p);
+    out[p + 8] = 0;
+    withPrefixRoom.add(out);
+    return out;
+  }
 }
