@@ -12,7 +12,7 @@
  * the start, dropping whatever documents were there.
  */
 import type { Position, StoredEvent, EventStore, CheckpointStore, RunningSubscription, SubscriptionLogger } from '@qa/event-store';
-import { runSubscription } from '@qa/event-store';
+import { comparePositions, runSubscription } from '@qa/event-store';
 import { DEFAULT_POINTS_RULES, type PointsRules } from '@qa/domain';
 import {
   CHECKPOINTS_COLLECTION,
@@ -41,6 +41,13 @@ export interface ReadModelProjectorOptions {
    * on every write). Only for a version nobody reads yet (a replay).
    */
   deferIndexes?: boolean;
+  /**
+   * Fold the next batch while MongoDB writes the previous one. The stored checkpoint then
+   * covers only the batches whose writes are durable (one behind) until `flush()` or `stop()`,
+   * and the subscription's position runs ahead of the writes: only for a version nobody
+   * reads yet (a replay).
+   */
+  pipeline?: boolean;
   /** How often the active version is checked (default 1 s). */
   followIntervalMs?: number;
   logger?: SubscriptionLogger;
@@ -65,6 +72,11 @@ class Session {
   readonly subscription: RunningSubscription;
   private expected: Position | null = null;
   private readonly checkpoints: MongoCheckpointStore;
+  /** Pipelined: where the last staged batch ends, and the one before it. */
+  private staged: Position | null = null;
+  private stagedBefore: Position | null = null;
+  /** Checkpoint reads and writes, one at a time. */
+  private checkpointing: Promise<unknown> = Promise.resolve();
 
   constructor(
     readonly version: number,
@@ -78,7 +90,7 @@ class Session {
     this.checkpoints = new MongoCheckpointStore(options.db);
     const guarded: CheckpointStore = {
       load: (name) => this.resume(name),
-      store: (name, position) => this.advance(name, position),
+      store: (_name, position) => this.advance(position),
     };
     this.subscription = runSubscription({
       store: options.eventStore,
@@ -93,7 +105,11 @@ class Session {
 
   /** Every (re)subscription starts here, from what MongoDB holds, with an empty cache. */
   private async resume(name: string): Promise<Position | null> {
-    this.writer.clearCache();
+    // Writes still queued from before a drop land first; then MongoDB is the truth again.
+    await this.writer.reset();
+    await this.checkpointing;
+    this.staged = null;
+    this.stagedBefore = null;
     // A follower whose version was replaced (and dropped) by a replay must not rebuild it:
     // it waits here until it moves to the active version.
     if (this.options.version === undefined && (await activeVersion(this.options.db)) !== this.version) {
@@ -111,9 +127,29 @@ class Session {
   }
 
   private async handle(events: StoredEvent[]): Promise<void> {
-    await this.verify();
-    await this.writer.handle(events);
-    this.options.onBatch?.(events.length, events[events.length - 1].position);
+    await this.serially(() => this.verify());
+    const last = events[events.length - 1].position;
+    if (this.options.pipeline) {
+      await this.writer.stage(events);
+      this.stagedBefore = this.staged;
+      this.staged = last;
+    } else {
+      await this.writer.handle(events);
+    }
+    this.options.onBatch?.(events.length, last);
+  }
+
+  /** Pipelined: waits for every queued write, then stores the checkpoint of the last batch. */
+  async flush(): Promise<void> {
+    await this.writer.settled();
+    const staged = this.staged;
+    if (staged) await this.serially(() => this.storeCheckpoint(staged));
+  }
+
+  private serially<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.checkpointing.then(work);
+    this.checkpointing = run.catch(() => undefined);
+    return run;
   }
 
   /** The stored checkpoint must still be ours; otherwise MongoDB lost or someone moved it. */
@@ -126,7 +162,24 @@ class Session {
     if (!same) throw new CheckpointMismatch(this.name);
   }
 
-  private async advance(name: string, position: Position): Promise<void> {
+  /** The runner's checkpoint: after a batch, or a filter checkpoint beyond every event handled. */
+  private async advance(position: Position): Promise<void> {
+    if (!this.options.pipeline) return this.serially(() => this.storeCheckpoint(position));
+    if (this.staged && comparePositions(position, this.staged) === 0) {
+      // This batch's writes may still be queued: the checkpoint covers the batches before it.
+      await this.writer.settledBeforeLast();
+      const durable = this.stagedBefore;
+      if (durable) await this.serially(() => this.storeCheckpoint(durable));
+      return;
+    }
+    await this.writer.settled();
+    await this.serially(() => this.storeCheckpoint(position));
+  }
+
+  /** Stores a checkpoint guarded by the one this session expects (never moving it back). */
+  private async storeCheckpoint(position: Position): Promise<void> {
+    const name = this.name;
+    if (this.expected && comparePositions(position, this.expected) <= 0) return;
     const checkpoints = this.options.db.collection<{ _id: string; commit: string; prepare: string; at: Date }>(
       CHECKPOINTS_COLLECTION,
     );
@@ -140,8 +193,9 @@ class Session {
     this.expected = position;
   }
 
-  stop(): Promise<void> {
-    return this.subscription.stop();
+  async stop(): Promise<void> {
+    await this.subscription.stop();
+    if (this.options.pipeline) await this.flush();
   }
 }
 
@@ -186,6 +240,12 @@ export class ReadModelProjector {
   async waitUntilCaughtUp(timeoutMs = 60_000): Promise<void> {
     await this.booting;
     await this.session?.subscription.waitUntilCaughtUp(timeoutMs);
+  }
+
+  /** Makes every write handled so far durable and checkpointed (see `pipeline`). */
+  async flush(): Promise<void> {
+    await this.booting;
+    await this.session?.flush();
   }
 
   /** Creates every index of the current version (those `deferIndexes` left out). */

@@ -75,10 +75,11 @@ export async function replayReadModels(options: ReplayOptions): Promise<ReplayRe
     eventStore,
     version,
     rules: options.rules,
-    batchSize: options.batchSize ?? 4000,
+    batchSize: options.batchSize ?? 20_000,
     // A rebuild starts from empty collections: keeping what it wrote spares it most reads.
     cacheSize: 200_000,
     deferIndexes: true,
+    pipeline: true,
     onBatch: (n, p) => {
       events += n;
       position = p;
@@ -88,6 +89,8 @@ export async function replayReadModels(options: ReplayOptions): Promise<ReplayRe
   try {
     await projector.start();
     await projector.waitUntilCaughtUp(24 * 3600 * 1000);
+    // Pipelined, the last batch may still be on its way to MongoDB.
+    await projector.flush();
     // The queries' indexes, built once over the whole data before anyone reads it.
     await projector.ensureIndexes();
   } finally {

@@ -96,8 +96,9 @@ export async function verifyReadModels(options: VerifyOptions): Promise<VerifyRe
       const batchSize = options.batchSize ?? 20_000;
       const read = (from: Position | 'start') =>
         options.eventStore.readAll({ from, maxCount: batchSize });
-      // The next page is read while this one is written: EventStoreDB, MongoDB and the fold
-      // then work at the same time.
+      // The next page is read while this one is folded, and folded while MongoDB writes the
+      // one before (the writer queues its writes): EventStoreDB, MongoDB and the fold work
+      // at the same time.
       let next: Promise<StoredEvent[]> | null = read('start');
       while (next) {
         const page: StoredEvent[] = await next;
@@ -106,10 +107,15 @@ export async function verifyReadModels(options: VerifyOptions): Promise<VerifyRe
           page.length === batchSize && upTo.length === page.length
             ? read(page[page.length - 1].position)
             : null;
-        if (upTo.length > 0) await writer.handle(upTo);
+        if (upTo.length > 0) {
+          await writer.stage(upTo);
+          // at most this page is left to write while the next one is read and folded
+          await writer.settledBeforeLast();
+        }
         events += upTo.length;
         report('replay');
       }
+      await writer.settled();
     }
     const limit = options.maxDifferences ?? 1000;
     const cutoff = target ? Number(target.commit) : -1;

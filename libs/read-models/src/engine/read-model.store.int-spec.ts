@@ -94,6 +94,36 @@ describe('read model store on the embedded MongoDB server', () => {
     expect((await store.collection('users').indexes()).map((i) => i.name)).toEqual(['_id_', 'usernameLower', 'points']);
   });
 
+  it('staged batches are written in order behind each other; a failed write fails those queued after it, unsent', async () => {
+    const store = new ReadModelStore(db, 8);
+    const write = store.write.bind(store);
+    let calls = 0;
+    const sent: number[] = [];
+    store.write = (async (...args: Parameters<ReadModelStore['write']>) => {
+      const call = ++calls;
+      if (call === 3) {
+        await new Promise((r) => setTimeout(r, 20));
+        throw new Error('MongoDB went away');
+      }
+      sent.push(call);
+      return write(...args);
+    }) as ReadModelStore['write'];
+    // a cache large enough that nothing is evicted: staging never waits for a load
+    const writer = new ReadModelWriter(store, new ReadModelProjection(), { cacheSize: 10_000 });
+    writer.assumeEmpty();
+    const batches = [0, 300, 600, 900, 1200].map((i) => asStored(history.slice(i, i + 300)));
+    for (const batch of batches) await writer.stage(batch);
+    await expect(writer.settled()).rejects.toThrow('MongoDB went away');
+    // the batches after the failed one were folded but never sent
+    expect(sent).toEqual([1, 2]);
+    // a retry starts again from what MongoDB holds, guarded, and ends where the history does
+    await writer.reset();
+    for (const batch of batches.slice(2)) await writer.stage(batch);
+    await writer.stage(asStored(history.slice(1500)));
+    await writer.settled();
+    expect(await dump(store)).toEqual(expected);
+  });
+
   it('changes nothing when batches are handled again by a fresh writer (a restart after a crash)', async () => {
     const store = new ReadModelStore(db, 2);
     await store.ensureIndexes();

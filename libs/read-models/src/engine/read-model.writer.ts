@@ -39,6 +39,9 @@ export class ReadModelWriter {
   private readonly cacheSize: number;
   /** Ids written since the collections were empty; null when what MongoDB holds is unknown. */
   private written: Map<CollectionName, Set<string>> | null = null;
+  /** The writes of every staged batch, in order; and those of all but the last one. */
+  private queue: Promise<void> = Promise.resolve();
+  private previous: Promise<void> = Promise.resolve();
 
   constructor(
     readonly store: ReadModelStore,
@@ -51,6 +54,17 @@ export class ReadModelWriter {
 
   /** Handles events in `$all` order; resolves once every change they make is durable. */
   async handle(stored: StoredEvent[]): Promise<void> {
+    await this.stage(stored);
+    await this.settled();
+  }
+
+  /**
+   * Folds events in `$all` order into the cache and queues their writes behind those already
+   * queued, resolving as soon as they are queued: the next batch can be folded while MongoDB
+   * writes this one. `settled()` tells when they are durable; a failed write fails every
+   * write queued after it (none of them is sent) and the next `stage` or `settled`.
+   */
+  async stage(stored: StoredEvent[]): Promise<void> {
     const events = stored.map(toProjected).filter((e): e is ProjectedEvent => e !== null);
     if (events.length === 0) return;
     try {
@@ -63,10 +77,11 @@ export class ReadModelWriter {
         await this.loadInto(missing.collection, [missing.id]);
         dirty = this.fold(events);
       }
-      // Documents MongoDB does not have are inserted rather than replaced, and those it has
-      // are updated with the fields the batch changed in them.
+      // Documents MongoDB does not have (once the queued writes are done) are inserted rather
+      // than replaced, and those it has are updated with the fields the batch changed in them.
       const created: { [C in CollectionName]?: Set<string> } = {};
       const before: { [C in CollectionName]?: Map<string, AnyDoc> } = {};
+      const changes: { [C in CollectionName]?: AnyDoc[] } = {};
       for (const c of WRITE_ORDER) {
         const isNew = new Set<string>();
         const prior = new Map<string, AnyDoc>();
@@ -77,12 +92,19 @@ export class ReadModelWriter {
         }
         created[c] = isNew;
         before[c] = prior;
+        changes[c] = [...dirty.get(c)!.values()];
       }
-      await this.store.write(
-        Object.fromEntries(WRITE_ORDER.map((c) => [c, [...dirty.get(c)!.values()]])) as Parameters<ReadModelStore['write']>[0],
-        created,
-        before as Parameters<ReadModelStore['write']>[2],
+      const queued = this.queue;
+      this.previous = queued;
+      this.queue = queued.then(() =>
+        this.store.write(
+          changes as Parameters<ReadModelStore['write']>[0],
+          created,
+          before as Parameters<ReadModelStore['write']>[2],
+        ),
       );
+      // Seen by `settled`; this stops the runtime calling the rejection unhandled meanwhile.
+      this.queue.catch(() => undefined);
       for (const c of WRITE_ORDER) {
         if (INSERT_ONCE.has(c)) continue;
         const cache = this.cache.get(c)!;
@@ -92,12 +114,38 @@ export class ReadModelWriter {
           cache.set(id, doc);
           written?.add(id);
         }
+        // An evicted document whose write is still queued is loaded only after it (loadInto).
         this.evict(cache);
       }
     } catch (error) {
       this.clearCache();
       throw error;
     }
+  }
+
+  /** Resolves once every queued write is durable; rejects (and forgets the cache) if one failed. */
+  async settled(): Promise<void> {
+    await this.wait(this.queue);
+  }
+
+  /** Same as `settled`, for every write queued before the last `stage`. */
+  async settledBeforeLast(): Promise<void> {
+    await this.wait(this.previous);
+  }
+
+  private async wait(writes: Promise<void>): Promise<void> {
+    try {
+      await writes;
+    } catch (error) {
+      this.clearCache();
+      throw error;
+    }
+  }
+
+  /** Waits for the queued writes, whatever their outcome, then forgets the cache. */
+  async reset(): Promise<void> {
+    await this.queue.catch(() => undefined);
+    this.clearCache();
   }
 
   /** Applies the events to the cached documents; the changed ones, or the first document missing. */
@@ -126,16 +174,23 @@ export class ReadModelWriter {
   }
 
   private async loadInto(collection: CollectionName, ids: string[]): Promise<void> {
+    // What MongoDB holds once the queued writes are done (the cache may have evicted them).
+    await this.queue;
     const found = await this.store.load(collection, ids);
     const cache = this.cache.get(collection)!;
     for (const id of ids) cache.set(id, null);
     for (const doc of found) cache.set(doc._id, doc);
   }
 
-  /** Forgets every cached document, and what it wrote: MongoDB is the truth again. */
+  /**
+   * Forgets every cached document, and what it wrote: MongoDB is the truth again. Writes
+   * queued later still wait for those in flight, but no longer fail with them.
+   */
   clearCache(): void {
     for (const c of WRITE_ORDER) this.cache.get(c)!.clear();
     this.written = null;
+    this.queue = this.queue.catch(() => undefined);
+    this.previous = this.queue;
   }
 
   /**
