@@ -108,3 +108,62 @@ describe('EventLog.appendAll (group commit)', () => {
     ).toEqual([{ kind: 'ok', revision: 0, position: expect.any(Number) }]);
   });
 });
+
+describe('EventLog stream reads from the rows cache', () => {
+  let log: EventLog;
+  beforeEach(() => (log = new EventLog(':memory:')));
+  afterEach(() => log.close());
+
+  const revisions = (rows: Array<[number, Buffer, number, number]>) => rows.map((r) => r[2]);
+  const ids = (rows: Array<[number, Buffer, number, number]>) =>
+    rows.map((r) => r[1].toString('latin1'));
+
+  it('answers as the database does, before and after appends, in both directions', () => {
+    log.append('s', EXPECTED_NO_STREAM, [event(), event(), event()]);
+    const id = log.stream('s')!.id;
+    const fromDb = log.readStreamForward(id, 0, 1024);
+    expect(revisions(fromDb)).toEqual([0, 1, 2]);
+    // Cached now; a second read and reads of parts give the same rows.
+    expect(ids(log.readStreamForward(id, 0, 1024))).toEqual(ids(fromDb));
+    expect(revisions(log.readStreamForward(id, 1, 1))).toEqual([1]);
+    expect(revisions(log.readStreamBackward(id, 5, 2))).toEqual([2, 1]);
+    log.append('s', 2, [event()]);
+    // A failed append (wrong expected revision) adds nothing.
+    log.append('s', 0, [event()]);
+    log.appendAll([
+      { stream: 's', expected: 3, events: [event()] },
+      {
+        stream: 's',
+        expected: EXPECTED_ANY,
+        events: [event(), { ...event(), id: null as unknown as string }],
+      },
+    ]);
+    const cached = log.readStreamForward(id, 0, 1024);
+    expect(revisions(cached)).toEqual([0, 1, 2, 3, 4]);
+    expect(revisions(log.readStreamBackward(id, 10, 1024))).toEqual([4, 3, 2, 1, 0]);
+    // The same bytes a fresh log over the same rows would read.
+    const fresh = (
+      log as unknown as { selectStreamForward: { all(...a: number[]): unknown } }
+    ).selectStreamForward.all(id, 0, 1024) as Array<[number, Buffer, number, number]>;
+    expect(cached).toEqual(fresh);
+  });
+
+  it('stops keeping a stream that grows past 64 events', () => {
+    log.append(
+      's',
+      EXPECTED_ANY,
+      Array.from({ length: 60 }, () => event()),
+    );
+    const id = log.stream('s')!.id;
+    log.readStreamForward(id, 0, 1024);
+    log.append(
+      's',
+      EXPECTED_ANY,
+      Array.from({ length: 10 }, () => event()),
+    );
+    expect(revisions(log.readStreamForward(id, 0, 1024))).toEqual(
+      Array.from({ length: 70 }, (_, i) => i),
+    );
+    expect(revisions(log.readStreamForward(id, 65, 3))).toEqual([65, 66, 67]);
+  });
+});

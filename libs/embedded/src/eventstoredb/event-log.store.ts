@@ -103,6 +103,10 @@ const RECENT_WRITES_CAPACITY = 100_000;
 const METADATA_CACHE_CAPACITY = 10_000;
 /** Streams whose id and last revision are kept in memory (hot streams: every read and append). */
 const STREAM_CACHE_CAPACITY = 50_000;
+/** Streams of at most this many events can have their rows kept in memory for reads. */
+const ROWS_CACHE_STREAM_EVENTS = 64;
+/** Bytes of records the rows cache holds before it starts over. */
+const ROWS_CACHE_BYTES = 16 * 1024 * 1024;
 
 interface RecentWrite {
   streamId: number;
@@ -126,6 +130,16 @@ export class EventLog {
   private readonly recentCapacity: number;
   private readonly metadataCache = new Map<string, StreamMetadataRules | null>();
   private readonly streamCache = new Map<string, StreamState>();
+  /**
+   * Every row of small streams read recently, by stream id, at the index of its revision:
+   * a command's read of a post is then an array slice instead of a query that copies each
+   * record out of SQLite into a new Buffer. Rows never change once committed (deletes and
+   * truncation are metadata the readers apply), so only commits extend an entry.
+   */
+  private readonly rowsCache = new Map<number, StreamRow[]>();
+  private rowsCacheBytes = 0;
+  /** Rows written by the current transaction, added to the rows cache once it commits. */
+  private pendingRows: Array<[number, StreamRow]> = [];
   private readonly listeners = new Set<(events: WrittenEvent[]) => void>();
   /** Events written by the current transaction, published once it commits. */
   private pending: WrittenEvent[] = [];
@@ -374,6 +388,7 @@ export class EventLog {
         for (const { stream, expected, events } of requests) {
           const written = this.pending.length;
           const ids = this.pendingIds.length;
+          const rows = this.pendingRows.length;
           try {
             outcomes.push(
               this.inTransaction(() =>
@@ -386,6 +401,7 @@ export class EventLog {
           } catch (error) {
             this.pending.length = written;
             this.pendingIds.length = ids;
+            this.pendingRows.length = rows;
             this.streamCache.clear();
             this.metadataCache.clear();
             this.rollbackPositions();
@@ -404,12 +420,14 @@ export class EventLog {
   private transaction<T>(work: () => T): T {
     this.pending = [];
     this.pendingIds = [];
+    this.pendingRows = [];
     let result: T;
     try {
       result = this.inTransaction(work) as T;
     } catch (error) {
       this.pending = [];
       this.pendingIds = [];
+      this.pendingRows = [];
       // The caches may hold what the rolled-back transaction wrote.
       this.streamCache.clear();
       this.metadataCache.clear();
@@ -420,6 +438,8 @@ export class EventLog {
     this.pending = [];
     for (const [id, write] of this.pendingIds) this.rememberWrite(id, write);
     this.pendingIds = [];
+    for (const [streamId, row] of this.pendingRows) this.extendCachedRows(streamId, row);
+    this.pendingRows = [];
     if (written.length > 0) {
       this.lastWrittenPosition = written[written.length - 1].position;
       for (const listener of this.listeners) {
@@ -562,6 +582,7 @@ export class EventLog {
       this.insertEvent.run(position, streamId, revision, e.id, e.type, created, record);
       this.nextPosition = position + RECORD_OVERHEAD + record.length;
       this.pendingIds.push([e.id, { streamId, revision, position }]);
+      this.pendingRows.push([streamId, [position, record, revision, created]]);
       last = { position, stream: streamName, revision, type: e.type, record };
       this.pending.push(last);
     }
@@ -682,11 +703,54 @@ export class EventLog {
   }
 
   readStreamForward(streamId: number, fromRevision: number, limit: number): StreamRow[] {
-    return this.selectStreamForward.all(streamId, fromRevision, limit) as StreamRow[];
+    const cached = this.rowsCache.get(streamId);
+    if (cached) return cached.slice(fromRevision, fromRevision + limit);
+    const rows = this.selectStreamForward.all(streamId, fromRevision, limit) as StreamRow[];
+    if (fromRevision === 0 && rows.length < limit) this.cacheRows(streamId, rows);
+    return rows;
   }
 
   readStreamBackward(streamId: number, fromRevision: number, limit: number): StreamRow[] {
-    return this.selectStreamBackward.all(streamId, fromRevision, limit) as StreamRow[];
+    const cached = this.rowsCache.get(streamId);
+    if (!cached) return this.selectStreamBackward.all(streamId, fromRevision, limit) as StreamRow[];
+    const rows: StreamRow[] = [];
+    for (let r = Math.min(fromRevision, cached.length - 1); r >= 0 && rows.length < limit; r--) {
+      rows.push(cached[r]);
+    }
+    return rows;
+  }
+
+  /** Keeps a whole small stream's rows (revisions 0 to its last, none missing) for reads. */
+  private cacheRows(streamId: number, rows: StreamRow[]): void {
+    if (rows.length === 0 || rows.length > ROWS_CACHE_STREAM_EVENTS) return;
+    let bytes = 0;
+    for (let i = 0; i < rows.length; i++) {
+      if (rows[i][2] !== i) return;
+      bytes += rows[i][1].length;
+    }
+    if (this.rowsCacheBytes + bytes > ROWS_CACHE_BYTES) {
+      this.rowsCache.clear();
+      this.rowsCacheBytes = 0;
+    }
+    this.rowsCache.set(streamId, rows);
+    this.rowsCacheBytes += bytes;
+  }
+
+  /** A committed row: appended to its stream's cached rows, or the entry dropped when it outgrows them. */
+  private extendCachedRows(streamId: number, row: StreamRow): void {
+    const cached = this.rowsCache.get(streamId);
+    if (!cached) return;
+    if (row[2] === cached.length && cached.length < ROWS_CACHE_STREAM_EVENTS) {
+      // A record just encoded is a slice of Node's shared 8 KiB pool; keeping the slice
+      // would keep the whole slab alive, so the cache keeps a copy of its own.
+      const record = Buffer.allocUnsafeSlow(row[1].length);
+      row[1].copy(record);
+      cached.push([row[0], record, row[2], row[3]]);
+      this.rowsCacheBytes += row[1].length;
+    } else {
+      this.rowsCache.delete(streamId);
+      for (const r of cached) this.rowsCacheBytes -= r[1].length;
+    }
   }
 }
 
