@@ -248,6 +248,18 @@ export class CollectionIndex {
 
   /** First position whose key prefix is >= probe (or > probe when exclusive), in index order. */
   private lowerBound(probe: unknown[], exclusive: boolean): ListPosition {
+    // An encodable probe compares with encoded entries as strings: the encoding of a key prefix
+    // is a string prefix of the encoding of every key that starts with it, and no encoded
+    // field starts with U+FFFF, so `+ '\uffff'` sorts after all of them.
+    const encoded = orderKey(probe, this.dirs);
+    if (encoded !== undefined) {
+      const bound = exclusive ? `${encoded}\uffff` : encoded;
+      return this.entries.lowerBound((e) => {
+        if (e.o !== undefined) return e.o < bound;
+        const c = this.comparePrefix(e.k, probe);
+        return c < 0 || (exclusive && c === 0);
+      });
+    }
     return this.entries.lowerBound((e) => {
       const c = this.comparePrefix(e.k, probe);
       return c < 0 || (exclusive && c === 0);

@@ -309,3 +309,59 @@ describe('index upkeep on update', () => {
     expect(ids({ n: 1 }, 'n')).toEqual([1]);
   });
 });
+
+describe('index bounds from encoded keys', () => {
+  const coll = new Collection('db', 'bounds');
+  coll.addIndex({ name: 'q', key: { q: 1, t: 1 } });
+  coll.addIndex({ name: 'qd', key: { q: -1, t: -1 } });
+  coll.addIndex({ name: 's', key: { s: -1 } });
+  const qs = ['a', 'ab', 'b', '', 'é', '\ud83d\ude00', 1, 1.5, -2, Long.fromNumber(7), null, true];
+  let n = 0;
+  for (const q of qs)
+    for (const t of [new Date(5), 3, 'x', undefined]) {
+      const doc: Doc = { _id: n++, q, s: typeof q === 'string' ? q + 'z' : q };
+      if (t !== undefined) doc.t = t;
+      coll.insert(doc);
+    }
+  coll.insert({ _id: n++, t: 3 });
+
+  const filters: Doc[] = [
+    ...qs.map((q) => ({ q })),
+    { q: 'a', t: 3 },
+    { q: 1, t: new Date(5) },
+    { q: 'ab', t: { $gt: 'a' } },
+    { q: { $in: ['b', 1, null] } },
+    { q: 'a', t: { $lte: new Date(5) } },
+    { q: { $gte: 'a', $lt: 'b' } },
+    { s: 'az' },
+    { s: { $gt: 'az' } },
+    { q: null },
+  ];
+  coll.insert({ _id: 'long-one', q: Long.fromNumber(1), t: 3 });
+
+  it.each(filters.map((f) => [JSON.stringify(f), f]))(
+    '%s finds what a collection scan finds, through every index',
+    (_name, filter) => {
+      const ids = (docs: Doc[]) =>
+        docs
+          .map((d) => d._id)
+          .filter((id): id is number => typeof id === 'number')
+          .sort((a, b) => a - b);
+      const scanned = ids(coll.find(filter as Doc, { hint: { $natural: 1 } }).docs);
+      for (const hint of ['q', 'qd', 's']) {
+        const plan = coll.plan(filter as Doc, [], hint);
+        if (plan.intervals.length === 0 || (plan.intervals[0].lo.length === 0 && hint !== 's'))
+          continue;
+        expect([hint, ids(coll.find(filter as Doc, { hint }).docs)]).toEqual([hint, scanned]);
+      }
+    },
+  );
+
+  it('match a long key to an equal number in the index, as MongoDB does', () => {
+    for (const hint of ['q', 'qd']) {
+      const found = coll.find({ q: 1 }, { hint }).docs.map((d) => d._id);
+      expect(found).toContain('long-one');
+      expect(found).toHaveLength(5);
+    }
+  });
+});
