@@ -41,7 +41,11 @@ export interface LoadResult {
 type LoadMessage = { kind: 'measuring' } | { kind: 'result'; result: LoadResult };
 
 /** Sends one GET on the client's own connection; resolves with its status and body length. */
-function get(agent: http.Agent, url: URL, target: string): Promise<{ status: number; bytes: number }> {
+function get(
+  agent: http.Agent,
+  url: URL,
+  target: string,
+): Promise<{ status: number; bytes: number }> {
   return new Promise((resolve, reject) => {
     const req = http.request({ agent, host: url.hostname, port: url.port, path: target }, (res) => {
       let bytes = 0;
@@ -57,13 +61,21 @@ function get(agent: http.Agent, url: URL, target: string): Promise<{ status: num
 }
 
 function targetFor(template: string, questions: number, x: number): string {
-  return template.replace('{q}', `q${(x % questions).toString(36)}`).replace('{p}', String(1 + (x % 50)));
+  return template
+    .replace('{q}', `q${(x % questions).toString(36)}`)
+    .replace('{p}', String(1 + (x % 50)));
 }
 
 /** Runs the load in this process; `onMeasuring` is called when the measured time starts. */
-export async function runLoad(job: LoadJob, onMeasuring: () => void = () => {}): Promise<LoadResult> {
+export async function runLoad(
+  job: LoadJob,
+  onMeasuring: () => void = () => {},
+): Promise<LoadResult> {
   const url = new URL(job.url);
-  const agents = Array.from({ length: job.clients }, () => new http.Agent({ keepAlive: true, maxSockets: 1 }));
+  const agents = Array.from(
+    { length: job.clients },
+    () => new http.Agent({ keepAlive: true, maxSockets: 1 }),
+  );
   const latencies: number[] = [];
   let errors = 0;
   let bytes = 0;
@@ -100,7 +112,8 @@ export async function runLoad(job: LoadJob, onMeasuring: () => void = () => {}):
   for (const agent of agents) agent.destroy();
 
   latencies.sort((a, b) => a - b);
-  const p = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
+  const p = (q: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
   return {
     requests: latencies.length,
     perSecond: latencies.length / elapsed,
@@ -126,7 +139,10 @@ export function loadInChild(job: LoadJob, onMeasuring: () => void = () => {}): P
       if (message.kind === 'measuring') onMeasuring();
       else resolve(message.result);
     });
-    child.once('exit', (code) => code !== 0 && reject(new Error(`load generator exited with ${code}`)));
+    child.once(
+      'exit',
+      (code) => code !== 0 && reject(new Error(`load generator exited with ${code}`)),
+    );
     child.send(job);
   });
 }
@@ -134,7 +150,8 @@ export function loadInChild(job: LoadJob, onMeasuring: () => void = () => {}): P
 if (require.main === module && process.argv.includes('--http-load-child')) {
   process.once('message', (job: LoadJob) => {
     runLoad(job, () => process.send!({ kind: 'measuring' } satisfies LoadMessage)).then(
-      (result) => process.send!({ kind: 'result', result } satisfies LoadMessage, () => process.exit(0)),
+      (result) =>
+        process.send!({ kind: 'result', result } satisfies LoadMessage, () => process.exit(0)),
       (error: unknown) => {
         console.error(error);
         process.exit(1);

@@ -4,16 +4,16 @@
  * parallel) and one for the authors' points; a list is one indexed sorted page plus its
  * total, kept by the projection per filter (listCounts), so neither grows with the site.
  */
-import type { Document, Filter, Sort } from 'mongodb';
+import type { Document, Filter } from 'mongodb';
 import type { QuestionDoc } from '../engine/read-model.documents';
 import type { ReadModelStore } from '../engine/read-model.store';
 import { questionPageAuthorIds, renderQuestionPage } from './question-page.render';
-import { authorView, loadAuthors } from './question.view';
+import { authorView, findAll, findFirst, loadAuthors } from './question.view';
 
 export const QUESTION_SORTS = ['recent', 'hot', 'votes', 'answers', 'unanswered'] as const;
 export type QuestionSort = (typeof QUESTION_SORTS)[number];
 
-const SORTS: Record<QuestionSort, Sort> = {
+const SORTS: Record<QuestionSort, Document> = {
   recent: { askedAt: -1, _id: -1 },
   hot: { hotScore: -1, _id: -1 },
   votes: { netVotes: -1, askedAt: -1, _id: -1 },
@@ -47,7 +47,7 @@ export async function listQuestions(store: ReadModelStore, q: QuestionListQuery)
   const filter: Filter<Document> = {};
   let countKey = 'all';
   if (q.category !== undefined) {
-    const category = await store.collection('categories').findOne({ slug: q.category }, { projection: { _id: 1 } });
+    const category = await findFirst(store, 'categories', { slug: q.category }, { _id: 1 });
     if (!category) return empty;
     filter.categoryPath = category._id;
     countKey = `c:${category._id}`;
@@ -67,20 +67,21 @@ export async function listQuestions(store: ReadModelStore, q: QuestionListQuery)
   const counted =
     q.category !== undefined && q.tag !== undefined
       ? questions.countDocuments(filter as Filter<QuestionDoc>)
-      : store
-          .collection('listCounts')
-          .findOne({ _id: countKey })
-          .then((d) => d?.count ?? 0);
+      : findFirst(store, 'listCounts', { _id: countKey }).then((d) => d?.count ?? 0);
   const [docs, total] = await Promise.all([
-    questions
-      .find(filter as Filter<QuestionDoc>, { projection: LIST_FIELDS })
-      .sort(SORTS[q.sort])
-      .skip((q.page - 1) * q.pageSize)
-      .limit(q.pageSize)
-      .toArray(),
+    findAll(store, 'questions', {
+      filter,
+      projection: LIST_FIELDS,
+      sort: SORTS[q.sort],
+      skip: (q.page - 1) * q.pageSize,
+      limit: q.pageSize,
+    }),
     counted,
   ]);
-  const users = await loadAuthors(store, docs.map((d) => d.author.id));
+  const users = await loadAuthors(
+    store,
+    docs.map((d) => d.author.id),
+  );
   return {
     items: docs.map((d) => ({
       id: d._id,
@@ -131,9 +132,9 @@ const PAGE_POST_FIELDS = {
 /** The question page, or null when there is no such visible question. */
 export async function questionPage(store: ReadModelStore, id: string) {
   const [q, posts] = await Promise.all([
-    store.collection('questions').findOne({ _id: id }, { projection: PAGE_QUESTION_FIELDS }),
+    findFirst(store, 'questions', { _id: id }, PAGE_QUESTION_FIELDS),
     // sorted by the renderer: a page's few posts, and the server then only walks the index
-    store.collection('posts').find({ questionId: id }, { projection: PAGE_POST_FIELDS }).toArray(),
+    findAll(store, 'posts', { filter: { questionId: id }, projection: PAGE_POST_FIELDS }),
   ]);
   if (!q || q.hidden) return null;
   const users = await loadAuthors(store, questionPageAuthorIds(q, posts));
