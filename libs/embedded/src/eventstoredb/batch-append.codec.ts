@@ -35,7 +35,7 @@ export interface WireBatchAppendReq {
   isFinal: boolean;
 }
 
-class Reader {
+export class Reader {
   o: number;
   constructor(
     readonly buf: Buffer,

@@ -11,7 +11,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ServerWritableStream } from '@grpc/grpc-js';
-import type { ReadReq } from '@eventstore/db-client/generated/streams_pb';
+import type { ReadRequestView } from './read-req.codec';
 import { EventLog, SOFT_DELETED_TB, type WrittenEvent } from './event-log.store';
 import {
   CAUGHT_UP,
@@ -28,7 +28,7 @@ const PAGE_SIZE = 512;
 /** Live messages queued for one subscriber before it is moved back to catch-up reads. */
 const MAX_LIVE_BACKLOG = 10_000;
 
-type Call = ServerWritableStream<ReadReq, Buffer>;
+type Call = ServerWritableStream<ReadRequestView, Buffer>;
 
 abstract class Subscription {
   protected live = false;

@@ -21,6 +21,7 @@ import type { Empty } from '@eventstore/db-client/generated/shared_pb';
 import { EventLog } from './event-log.store';
 import { streamsService } from './streams.service';
 import { decodeBatchAppendReq } from './batch-append.codec';
+import { decodeReadReq } from './read-req.codec';
 import { gossipService, unsupportedServices } from './node.services';
 import { authenticate, createAccess } from './access.policy';
 import { OpenCalls } from './open-calls.registry';
@@ -97,7 +98,7 @@ function pem(value: string | Buffer): Buffer {
 
 /**
  * The client's service definition, except on the hot paths: Read and BatchAppend replies
- * may be pre-encoded buffers, and BatchAppend requests are decoded by hand.
+ * may be pre-encoded buffers, and Read and BatchAppend requests are decoded by hand.
  */
 function streamsDefinition(): ServiceDefinition {
   const definition = StreamsService as unknown as ServiceDefinition;
@@ -107,6 +108,7 @@ function streamsDefinition(): ServiceDefinition {
     ...definition,
     read: {
       ...definition.read,
+      requestDeserialize: decodeReadReq,
       responseSerialize: passBuffers(
         definition.read.responseSerialize as (value: unknown) => Buffer,
       ),

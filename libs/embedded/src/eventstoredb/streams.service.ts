@@ -45,6 +45,14 @@ import {
   type UuidFormat,
 } from './read-resp.encoder';
 import { toFilter, FilterSettings } from './read.filter';
+import type {
+  AllOptionsView,
+  PositionView,
+  ReadOptionsView,
+  ReadRequestView,
+  StreamIdentifierView,
+  StreamOptionsView,
+} from './read-req.codec';
 import { AllSubscription, StreamSubscription } from './catch-up.subscription';
 import {
   batchBadRequest,
@@ -102,7 +110,7 @@ function parseRevision(text: string): number {
   return value;
 }
 
-function streamNameOf(identifier: shared.StreamIdentifier | undefined): string {
+function streamNameOf(identifier: StreamIdentifierView | undefined): string {
   if (!identifier) {
     throw new RequestError(invalidArgument(' `stream_identifier` is a required argument'));
   }
@@ -249,7 +257,7 @@ export function streamsService(
   calls: OpenCalls = new OpenCalls(),
 ): UntypedServiceImplementation {
   const commits = new GroupCommit(log);
-  const read = (call: ServerWritableStream<ReadReq, Buffer>): void => {
+  const read = (call: ServerWritableStream<ReadRequestView, Buffer>): void => {
     try {
       const options = call.request.getOptions();
       if (!options) throw new RequestError(invalidArgument(' `options` is a required argument'));
@@ -312,14 +320,14 @@ export function streamsService(
     };
   }
 
-  function count(options: ReadReq.Options): number {
+  function count(options: ReadOptionsView): number {
     if (!options.hasCount())
       throw new RequestError(invalidArgument("'None' is not a valid CountOptionOneofCase"));
     const n = Number(options.getCount());
     return Number.isFinite(n) && n > 0 ? n : 0;
   }
 
-  function parsePosition(position: ReadReq.Options.Position): number {
+  function parsePosition(position: PositionView): number {
     const commit = Number(position.getCommitPosition());
     const prepare = Number(position.getPreparePosition());
     if (!Number.isSafeInteger(commit) || !Number.isSafeInteger(prepare) || commit < prepare) {
@@ -329,9 +337,9 @@ export function streamsService(
   }
 
   async function readStream(
-    call: ServerWritableStream<ReadReq, Buffer>,
+    call: ServerWritableStream<ReadRequestView, Buffer>,
     name: string,
-    streamOptions: ReadReq.Options.StreamOptions,
+    streamOptions: StreamOptionsView,
     limit: number,
     backwards: boolean,
     wrap: EventWrapper,
@@ -401,8 +409,8 @@ export function streamsService(
   }
 
   async function readAll(
-    call: ServerWritableStream<ReadReq, Buffer>,
-    all: ReadReq.Options.AllOptions,
+    call: ServerWritableStream<ReadRequestView, Buffer>,
+    all: AllOptionsView,
     limit: number,
     backwards: boolean,
     wrap: EventWrapper,
