@@ -266,14 +266,22 @@ export class CollectionIndex {
     });
   }
 
-  /** The records of the entries inside the interval, in index order or reversed. */
-  *scan(interval: Interval, reverse: boolean, counter: { keys: number }): Generator<DocRecord> {
+  /**
+   * Hands the records of the entries inside the interval to `visit`, in index order or
+   * reversed, until it answers false; answers whether it went through them all.
+   */
+  scanEach(
+    interval: Interval,
+    reverse: boolean,
+    counter: { keys: number },
+    visit: (rec: DocRecord) => boolean,
+  ): boolean {
     const start = this.lowerBound(interval.lo, !interval.loInclusive);
     const end = this.lowerBound(interval.hi, interval.hiInclusive);
-    for (const e of this.entries.between(start, end, reverse)) {
+    return this.entries.forEachBetween(start, end, reverse, (e) => {
       counter.keys++;
-      yield e.r;
-    }
+      return visit(e.r);
+    });
   }
 
   /** Entries of the interval, counted without reading them. */

@@ -338,26 +338,34 @@ export class Collection {
       plan.index && (plan.index.multikey || plan.intervals.length > 1)
         ? new Set<DocRecord>()
         : undefined;
-    const candidates = plan.index
-      ? this.scanIntervals(plan, counter)
-      : naturalReverse
-        ? Array.from(this.records.values()).reverse()
-        : this.records.values();
-    for (const rec of candidates) {
+    /** Takes one candidate; answers false once the limit is reached. */
+    const visit = (rec: DocRecord): boolean => {
       if (seen) {
-        if (seen.has(rec)) continue;
+        if (seen.has(rec)) return true;
         seen.add(rec);
       }
       examined++;
-      if (query && !query(rec.doc)) continue;
+      if (query && !query(rec.doc)) return true;
       if (streaming) {
         if (skipped < skip) {
           skipped++;
-          continue;
+          return true;
         }
         out.push(rec);
-        if (out.length >= limit) break;
-      } else out.push(rec);
+        return out.length < limit;
+      }
+      out.push(rec);
+      return true;
+    };
+    if (plan.index) {
+      const intervals = plan.reverse ? [...plan.intervals].reverse() : plan.intervals;
+      for (const interval of intervals)
+        if (!plan.index.scanEach(interval, plan.reverse, counter, visit)) break;
+    } else {
+      const candidates = naturalReverse
+        ? Array.from(this.records.values()).reverse()
+        : this.records.values();
+      for (const rec of candidates) if (!visit(rec)) break;
     }
     let records = out;
     if (!streaming) {
@@ -422,11 +430,6 @@ export class Collection {
       keysExamined: examined,
       plan,
     };
-  }
-
-  private *scanIntervals(plan: Plan, counter: { keys: number }): Generator<DocRecord> {
-    const intervals = plan.reverse ? [...plan.intervals].reverse() : plan.intervals;
-    for (const interval of intervals) yield* plan.index!.scan(interval, plan.reverse, counter);
   }
 
   /** Counts matches; an exact index plan counts keys without reading documents. */

@@ -323,7 +323,7 @@ describe('index bounds from encoded keys', () => {
       if (t !== undefined) doc.t = t;
       coll.insert(doc);
     }
-  coll.insert({ _id: n++, t: 3 });
+  coll.insert({ _id: n, t: 3 });
 
   const filters: Doc[] = [
     ...qs.map((q) => ({ q })),

@@ -55,6 +55,15 @@ describe('SortedBlockList', () => {
       expect([...list.between(from, to, false)]).toEqual(expected);
       expect([...list.between(from, to, true)]).toEqual([...expected].reverse());
       expect(list.countBetween(from, to)).toBe(expected.length);
+      for (const reverse of [false, true]) {
+        const visited: number[] = [];
+        expect(list.forEachBetween(from, to, reverse, (x) => visited.push(x) > 0)).toBe(true);
+        expect(visited).toEqual(reverse ? [...expected].reverse() : expected);
+        const firstFive: number[] = [];
+        const whole = list.forEachBetween(from, to, reverse, (x) => firstFive.push(x) < 5);
+        expect(whole).toBe(expected.length < 5);
+        expect(firstFive).toEqual(visited.slice(0, 5));
+      }
     }
   });
 
@@ -78,5 +87,16 @@ describe('SortedBlockList', () => {
         true,
       ),
     ]).toEqual([]);
+    const none = (reverse: boolean) =>
+      list.forEachBetween(
+        list.lowerBound(() => false),
+        list.lowerBound(() => true),
+        reverse,
+        () => {
+          throw new Error('an empty list has no items');
+        },
+      );
+    expect(none(false)).toBe(true);
+    expect(none(true)).toBe(true);
   });
 });

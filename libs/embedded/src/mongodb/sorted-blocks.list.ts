@@ -148,6 +148,35 @@ export class SortedBlockList<T> {
     }
   }
 
+  /**
+   * Hands the items from `from` (inclusive) to `to` (exclusive) to `visit`, forwards or
+   * backwards, until it answers false; answers whether it went through them all.
+   */
+  forEachBetween(
+    from: ListPosition,
+    to: ListPosition,
+    reverse: boolean,
+    visit: (item: T) => boolean,
+  ): boolean {
+    const blocks = this.blocks;
+    if (!reverse) {
+      for (let b = from.block; b <= to.block && b < blocks.length; b++) {
+        const block = blocks[b];
+        const end = b === to.block ? to.offset : block.length;
+        for (let i = b === from.block ? from.offset : 0; i < end; i++)
+          if (!visit(block[i])) return false;
+      }
+      return true;
+    }
+    for (let b = Math.min(to.block, blocks.length - 1); b >= from.block; b--) {
+      const block = blocks[b];
+      const stop = b === from.block ? from.offset : 0;
+      for (let i = (b === to.block ? to.offset : block.length) - 1; i >= stop; i--)
+        if (!visit(block[i])) return false;
+    }
+    return true;
+  }
+
   /** Number of items between two positions, reading only the block lengths. */
   countBetween(from: ListPosition, to: ListPosition): number {
     if (to.block < from.block || (to.block === from.block && to.offset <= from.offset)) return 0;
