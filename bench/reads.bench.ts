@@ -65,7 +65,7 @@ async function seed(db: ReturnType<MongoClient['db']>): Promise<void> {
 }
 
 /**
- * One load of 50 clients from their own process, with the CPU each process spent per
+ * One load of CLIENTS clients from their own process, with the CPU each process spent per
  * request over the measured time: the load generator, the API (this process) and the
  * MongoDB server.
  */
