@@ -223,6 +223,13 @@ export function encodeOpReply(requestId: number, responseTo: number, doc: Doc): 
  * in front for the OP_MSG prefix so that encodeOpMsg need not copy it again.
  */
 
+const CURSOR_NAME = Buffer.from('cursor\0', 'latin1');
+const FIRST_BATCH_NAME = Buffer.from('firstBatch\0', 'latin1');
+const NEXT_BATCH_NAME = Buffer.from('nextBatch\0', 'latin1');
+const ID_NAME = Buffer.from('id\0', 'latin1');
+const NS_NAME = Buffer.from('ns\0', 'latin1');
+const OK_NAME = Buffer.from('ok\0', 'latin1');
+
 /** The documents of one batch as the elements of a BSON array. */
 export class BatchBuilder {
   /** One batch is built at a time (handlers run synchronously), so the scratch is shared. */
@@ -274,7 +281,7 @@ export class BatchBuilder {
     this.ensure(key.length + 2 + room);
     const buf = BatchBuilder.scratch;
     buf[this.at] = 0x03;
-    buf.write(key, this.at + 1, 'latin1');
+    for (let c = 0; c < key.length; c++) buf[this.at + 1 + c] = key.charCodeAt(c);
     buf[this.at + 1 + key.length] = 0;
     return serializeWithBufferAndIndex(doc, buf, { index: this.at + key.length + 2 }) + 1;
   }
@@ -292,29 +299,28 @@ export class BatchBuilder {
     out.writeInt32LE(bodySize, p);
     p += 4;
     out[p++] = 0x03;
-    p += out.write('cursor\0', p, 'latin1');
+    p += CURSOR_NAME.copy(out, p);
     out.writeInt32LE(cursorSize, p);
     p += 4;
     out[p++] = 0x04;
-    p += out.write(field, p, 'latin1');
-    out[p++] = 0;
+    p += (field === 'firstBatch' ? FIRST_BATCH_NAME : NEXT_BATCH_NAME).copy(out, p);
     out.writeInt32LE(arraySize, p);
     p += 4;
     p += BatchBuilder.scratch.copy(out, p, 0, this.at);
     out[p++] = 0;
     out[p++] = 0x12;
-    p += out.write('id\0', p, 'latin1');
+    p += ID_NAME.copy(out, p);
     out.writeBigInt64LE(id.toBigInt(), p);
     p += 8;
     out[p++] = 0x02;
-    p += out.write('ns\0', p, 'latin1');
+    p += NS_NAME.copy(out, p);
     out.writeInt32LE(nsLength + 1, p);
     p += 4;
     p += out.write(ns, p, 'utf8');
     out[p++] = 0;
     out[p++] = 0;
     out[p++] = 0x01;
-    p += out.write('ok\0', p, 'latin1');
+    p += OK_NAME.copy(out, p);
     out.writeDoubleLE(1, p);
     out[p + 8] = 0;
     withPrefixRoom.add(out);
