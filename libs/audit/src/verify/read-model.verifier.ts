@@ -19,7 +19,7 @@ import {
   type CollectionName,
 } from '@qa/read-models';
 import type { PointsRules } from '@qa/domain';
-import type { Db, Document } from 'mongodb';
+import { BSON, type Db, type Document } from 'mongodb';
 
 export interface VerifyProgress {
   phase: 'replay' | 'compare';
@@ -147,7 +147,12 @@ export async function verifyReadModels(options: VerifyOptions): Promise<VerifyRe
   }
 }
 
-/** Walks both collections in `_id` order side by side. */
+/**
+ * Walks both collections in `_id` order side by side, on the raw BSON of each document: two
+ * documents with the same bytes are equal (both sides are written by the same projection
+ * code, so that is almost every pair) and are never decoded; any other pair is decoded and
+ * compared field by field, whatever its key order.
+ */
 async function* compareCollection(
   collection: CollectionName,
   live: ReadModelStore,
@@ -155,39 +160,45 @@ async function* compareCollection(
   cutoff: number,
   counted: () => void,
 ): AsyncGenerator<Difference> {
-  const liveCursor = live.collection(collection).find({}).sort({ _id: 1 }).batchSize(10_000);
-  const replayedCursor = replayed
-    .collection(collection)
-    .find({})
-    .sort({ _id: 1 })
-    .batchSize(10_000);
-  const a = liveCursor[Symbol.asyncIterator]();
-  const b = replayedCursor[Symbol.asyncIterator]();
+  const rawCursor = (store: ReadModelStore) =>
+    store.collection(collection).find({}, { raw: true }).sort({ _id: 1 }).batchSize(10_000);
+  const liveCursor = rawCursor(live);
+  const replayedCursor = rawCursor(replayed);
+  const a = liveCursor[Symbol.asyncIterator]() as unknown as AsyncIterator<Uint8Array>;
+  const b = replayedCursor[Symbol.asyncIterator]() as unknown as AsyncIterator<Uint8Array>;
   try {
     let x = await a.next();
     let y = await b.next();
     while (!x.done || !y.done) {
-      const l = x.done ? null : (x.value as Document);
-      const r = y.done ? null : (y.value as Document);
+      const lb = x.done ? null : x.value;
+      const rb = y.done ? null : y.value;
+      const lid = lb && idOf(lb);
+      const rid = rb && idOf(rb);
       counted();
-      if (l && (!r || l._id < r._id)) {
+      if (lb && (!rb || (lid as string) < (rid as string))) {
+        const l = decode(lb);
         if (l.pos <= cutoff) yield { collection, id: String(l._id), kind: 'unexpected', live: l };
         x = await a.next();
-      } else if (r && (!l || r._id < l._id)) {
+      } else if (rb && (!lb || (rid as string) < (lid as string))) {
+        const r = decode(rb);
         yield { collection, id: String(r._id), kind: 'missing', replayed: r };
         y = await b.next();
-      } else if (l && r) {
-        if (l.pos <= cutoff) {
-          const fields = differingFields(l, r);
-          if (fields.length > 0)
-            yield {
-              collection,
-              id: String(l._id),
-              kind: 'different',
-              fields,
-              live: l,
-              replayed: r,
-            };
+      } else if (lb && rb) {
+        if (!Buffer.from(lb.buffer, lb.byteOffset, lb.byteLength).equals(rb)) {
+          const l = decode(lb);
+          const r = decode(rb);
+          if (l.pos <= cutoff) {
+            const fields = differingFields(l, r);
+            if (fields.length > 0)
+              yield {
+                collection,
+                id: String(l._id),
+                kind: 'different',
+                fields,
+                live: l,
+                replayed: r,
+              };
+          }
         }
         x = await a.next();
         y = await b.next();
@@ -196,6 +207,30 @@ async function* compareCollection(
   } finally {
     await Promise.all([liveCursor.close(), replayedCursor.close()]);
   }
+}
+
+const decode = (bytes: Uint8Array): Document => BSON.deserialize(bytes);
+
+/**
+ * A document's `_id` read straight from its BSON when it is the first field and a string (as
+ * every read model's is); decoded otherwise.
+ */
+function idOf(bytes: Uint8Array): unknown {
+  // int32 size, then the element: type 0x02 (string), the name "_id\0", int32 length, bytes
+  if (
+    bytes.length > 12 &&
+    bytes[4] === 0x02 &&
+    bytes[5] === 0x5f &&
+    bytes[6] === 0x69 &&
+    bytes[7] === 0x64 &&
+    bytes[8] === 0x00
+  ) {
+    const length = bytes[9] | (bytes[10] << 8) | (bytes[11] << 16) | (bytes[12] << 24);
+    if (length >= 1 && 13 + length <= bytes.length) {
+      return Buffer.from(bytes.buffer, bytes.byteOffset + 13, length - 1).toString('utf8');
+    }
+  }
+  return decode(bytes)._id;
 }
 
 export function differingFields(a: Document, b: Document): string[] {
