@@ -12,6 +12,8 @@ import {
   QuestionStreamsStore,
 } from '../stream-index/question-streams.index';
 import { pointsAt, QuestionTimeTravel } from './question-time-travel';
+import { eventTime } from './question-page.fold';
+import type { StoredEvent } from '@qa/event-store';
 
 const plusSeconds = (at: string, s: number) => new Date(Date.parse(at) + s * 1000).toISOString();
 
@@ -126,6 +128,21 @@ describe('question page as of a time', () => {
       data: stored.data,
     });
     expect(await index.votesOf('q1', at.voted)).toHaveLength(1);
+  });
+
+  it("holds every event of the question's streams as stored, and hands back those up to a time", async () => {
+    const index = new QuestionStreamsStore(h.db);
+    const stored = (await h.store.readAll({ from: 'start', maxCount: 10_000 })).filter(
+      (e) => (e.data as { questionId?: string }).questionId === 'q1',
+    );
+    const shape = (e: StoredEvent) => [e.id, e.type, e.stream, e.revision, e.position, e.data];
+    for (const asOf of [at.answered, at.edited, new Date().toISOString()]) {
+      expect((await index.eventsOf('q1', asOf)).map(shape)).toEqual(
+        stored.filter((e) => eventTime(e) <= asOf).map(shape),
+      );
+    }
+    expect(stored.map((e) => e.stream)).toContain('vote-q1_bob');
+    expect(stored.some((e) => e.stream === 'answer-a9')).toBe(false);
   });
 
   it('shows nothing before the question was asked', async () => {

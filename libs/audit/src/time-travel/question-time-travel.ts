@@ -1,7 +1,7 @@
 /**
- * `GET /questions/:id?asOf=` and `audit question --as-of`: reads only the streams the index
- * lists for the question (those begun by then), its votes from the index, and its
- * categories' streams, folds them up to the requested time and renders the page.
+ * `GET /questions/:id?asOf=` and `audit question --as-of`: reads the question's events up to
+ * the requested time from the index (one query, whatever the size of the site) and its
+ * categories' streams, folds them and renders the page.
  *
  * Authors are shown with their current points, as on every page (DOMAIN.md): a page shows
  * who wrote what, and reputation is a property of the person now. `audit user --as-of`
@@ -19,8 +19,8 @@ import {
   type QuestionPage,
 } from './question-page.fold';
 
-/** Streams read at once; enough to keep the connection busy without flooding it. */
-const READ_CONCURRENCY = 64;
+/** Category streams read at once. */
+const READ_CONCURRENCY = 8;
 
 export class QuestionTimeTravel {
   constructor(
@@ -40,15 +40,12 @@ export class QuestionTimeTravel {
     return renderQuestionPage(docs, questionId, users);
   }
 
-  /** The events of the page's streams (those begun by `asOf`), its votes and its categories' events. */
+  /**
+   * The page's events up to `asOf`, from the index in one query (its question, answer,
+   * comment and vote streams), and its categories' creation events.
+   */
   async eventsAt(questionId: string, asOf: string): Promise<StoredEvent[]> {
-    const [indexed, votes] = await Promise.all([
-      this.index.streamsOf(questionId, asOf),
-      this.index.votesOf(questionId, asOf),
-    ]);
-    const names = new Set(indexed.map((d) => d._id));
-    names.add(streams.question(questionId));
-    const events = [...(await readMany(this.eventStore, [...names])).flat(), ...votes];
+    const events = await this.index.eventsOf(questionId, asOf);
     const categories = new Set<string>();
     for (const e of events) {
       if (e.type === 'QuestionAsked')
@@ -57,6 +54,7 @@ export class QuestionTimeTravel {
         for (const id of (e.data as QuestionEdited['data']).changes.category?.path ?? [])
           categories.add(id);
     }
+    if (categories.size === 0) return events;
     const created = await readMany(
       this.eventStore,
       [...categories].map((id) => streams.category(id)),
