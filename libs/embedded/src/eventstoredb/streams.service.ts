@@ -216,13 +216,18 @@ function errorOf(error: unknown): RpcError {
 }
 
 /**
- * Group commit: the BatchAppend requests that arrive in one turn of the event loop (from one
- * or many calls) are appended in one transaction once that turn's I/O is handled, so they
- * share one commit and one write of the WAL. Each is still answered only after the commit,
- * with the outcome it would have had alone, in the order the requests arrived.
+ * Group commit: while BatchAppend requests keep arriving several to a turn of the event loop
+ * (from one or many calls), each turn's requests are appended in one transaction once the
+ * turn's I/O is handled, so they share one commit and one write of the WAL. A request that
+ * arrives alone is appended as soon as it is decoded, so its reply leaves with the
+ * transport's own frames instead of in a second write. Either way each request is answered
+ * only after the commit, with the outcome it would have had alone, in arrival order.
  */
 class GroupCommit {
   private queue: Array<AppendRequest & { done: (outcome: AppendOutcome | Error) => void }> = [];
+  /** Requests that arrived in this turn, and whether the last turn had more than one. */
+  private arrivals = 0;
+  private busy = false;
 
   constructor(private readonly log: EventLog) {}
 
@@ -232,8 +237,16 @@ class GroupCommit {
     events: ProposedEvent[],
     done: (outcome: AppendOutcome | Error) => void,
   ): void {
-    if (this.queue.length === 0) setImmediate(() => this.flush());
+    if (this.arrivals++ === 0) {
+      setImmediate(() => {
+        this.busy = this.arrivals > 1;
+        this.arrivals = 0;
+      });
+    }
     this.queue.push({ stream, expected, events, done });
+    if (this.queue.length > 1) return;
+    if (this.busy) setImmediate(() => this.flush());
+    else process.nextTick(() => this.flush());
   }
 
   private flush(): void {
