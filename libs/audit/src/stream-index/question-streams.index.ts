@@ -99,7 +99,7 @@ export function eventEntry(event: StoredEvent): QuestionEventDoc | null {
 }
 
 /** The indexed event back in the shape the event store delivered it (metadata: its time). */
-export function indexedEvent(doc: QuestionEventDoc): StoredEvent {
+export function indexedEvent(doc: Omit<QuestionEventDoc, 'questionId'>): StoredEvent {
   return {
     id: doc._id,
     type: doc.type,
@@ -183,13 +183,13 @@ export class QuestionStreamsStore {
     return docs.map((d) => ({ _id: d.stream, questionId: d.questionId, pos: d.pos, at: d.at }));
   }
 
-  private async find(filter: { questionId: string } & Record<string, unknown>) {
+  private async find(filter: Parameters<Collection<QuestionEventDoc>['find']>[0]) {
     const docs = await this.collection
       .find(filter, { projection: { questionId: 0 } })
       .sort({ pos: 1 })
       .batchSize(READ_BATCH)
       .toArray();
-    return docs.map((doc) => indexedEvent({ ...doc, questionId: filter.questionId }));
+    return docs.map(indexedEvent);
   }
 }
 
