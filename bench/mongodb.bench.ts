@@ -6,13 +6,17 @@
  * since on a shared machine round-trip figures depend on it. The growth case rebuilds a read
  * model into a fresh collection with four secondary indexes and prints the cost of one write
  * at 10k, 100k and 300k documents: rebuilding from the event store needs that cost to stay
- * flat (--growth=N sets the largest size, --growth-only runs only that case).
+ * flat (--growth=N sets the largest size, --growth-only runs only that case). The shapes case
+ * sends the read side's commands (a question page's three reads, a sorted list page, a
+ * writer's `$in` load and guarded bulk writes) 16 at a time and prints the server's CPU per
+ * command, which unlike round trips does not depend on what else the machine runs
+ * (--shapes-only runs only that case).
  */
 import { execFileSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { MongoClient, type AnyBulkWriteOperation } from 'mongodb';
-import { rssMb, spawnServer, type ServerProcess } from './support/server-process';
+import { processCpu, rssMb, spawnServer, type ServerProcess } from './support/server-process';
 
 const root = path.resolve(__dirname, '..');
 const DOCS = Number(process.argv.find((a) => a.startsWith('--docs='))?.slice(7) ?? 100_000);
@@ -22,6 +26,9 @@ const LOOKUPS = 2_000;
 const PAGES = 500;
 const GROWTH_MAX = Number(process.argv.find((a) => a.startsWith('--growth='))?.slice(9) ?? 300_000);
 const GROWTH_ONLY = process.argv.includes('--growth-only');
+const SHAPES_ONLY = process.argv.includes('--shapes-only');
+const SHAPE_COMMANDS = 5000;
+const SHAPE_CONCURRENCY = 16;
 const GROWTH_BATCH = 1000;
 const GROWTH_SAMPLE_BATCHES = 5;
 
@@ -212,6 +219,174 @@ async function growthCase(db: import('mongodb').Db): Promise<void> {
   await coll.drop();
 }
 
+/** Server CPU per command (us) while `count` commands run `concurrency` at a time. */
+async function serverCpuPerCommand(
+  server: ServerProcess,
+  count: number,
+  concurrency: number,
+  command: (i: number) => Promise<unknown>,
+): Promise<number> {
+  const before = processCpu(server.child.pid!);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let i = next++; i < count; i = next++) await command(i);
+    }),
+  );
+  return ((processCpu(server.child.pid!) - before) / count) * 1e6;
+}
+
+/**
+ * The command shapes of the read side, with their projections and indexes: per command the
+ * server should spend well under 100 us of CPU for 3,000 question pages/s on two cores.
+ */
+async function shapesCase(db: import('mongodb').Db, server: ServerProcess): Promise<void> {
+  const QUESTIONS = 20_000;
+  type Stored = { _id: string; pos?: number; [field: string]: unknown };
+  const questions = db.collection<Stored>('shape_questions');
+  const posts = db.collection<Stored>('shape_posts');
+  const users = db.collection<Stored>('shape_users');
+  await questions.createIndex({ authorId: 1, createdAt: -1, _id: -1 });
+  await questions.createIndex({ categoryId: 1, createdAt: -1, _id: -1 });
+  await posts.createIndex({ questionId: 1, postedAt: 1 });
+  for (let i = 0; i < QUESTIONS; i += 1000) {
+    await questions.insertMany(
+      Array.from({ length: 1000 }, (_, j) => ({ ...questionDoc(i + j), pos: 0 })),
+    );
+    await posts.insertMany(
+      Array.from({ length: 4000 }, (_, j) => {
+        const q = i + (j >> 2);
+        return {
+          _id: `p-${q}-${j & 3}`,
+          pos: q,
+          questionId: `q-${q}`,
+          kind: (j & 3) === 0 ? 'answer' : 'comment',
+          body: questionDoc(q + j).body.slice(0, 400),
+          votes: j & 3,
+          author: { id: `u-${(q + j) % 5000}`, username: `user${(q + j) % 5000}` },
+          postedAt: new Date(1_700_000_000_000 + q * 60_000 + j),
+        };
+      }),
+    );
+  }
+  await users.insertMany(
+    Array.from({ length: 5000 }, (_, i) => ({
+      _id: `u-${i}`,
+      username: `user${i}`,
+      usernameLower: `user${i}`,
+      points: i % 300,
+      counts: { questions: 1, answers: 2 },
+    })),
+  );
+  const at = (i: number) => (Math.imul(i, 2654435761) >>> 0) % QUESTIONS;
+  const page = { title: 1, body: 1, tags: 1, votes: 1, authorId: 1, createdAt: 1 };
+  const shapes: Array<[string, number, (i: number) => Promise<unknown>]> = [
+    [
+      'findOne {_id}, inclusion projection',
+      1,
+      (i) => questions.findOne({ _id: `q-${at(i)}` }, { projection: page }),
+    ],
+    [
+      'find {questionId} by index, projection',
+      1,
+      (i) =>
+        posts
+          .find({ questionId: `q-${at(i)}` }, { projection: { kind: 1, body: 1, author: 1 } })
+          .toArray(),
+    ],
+    [
+      'find {_id: {$in: 5 ids}}, projection',
+      1,
+      (i) =>
+        users
+          .find(
+            { _id: { $in: [0, 1, 2, 3, 4].map((k) => `u-${(at(i) + k * 7) % 5000}`) } },
+            { projection: { username: 1, points: 1 } },
+          )
+          .toArray(),
+    ],
+    [
+      'list page {categoryId}, sorted, skip/limit 20',
+      1,
+      (i) =>
+        questions
+          .find({ categoryId: `c-${i % 40}` }, { projection: { title: 1, votes: 1, createdAt: 1 } })
+          .sort({ createdAt: -1, _id: -1 })
+          .skip((i % 10) * 20)
+          .limit(20)
+          .toArray(),
+    ],
+    [
+      'find {_id: {$in: 250 ids}}, per document',
+      250,
+      (i) =>
+        posts
+          .find({
+            _id: { $in: Array.from({ length: 250 }, (_, k) => `p-${at(i * 250 + k)}-${k & 3}`) },
+          })
+          .toArray(),
+    ],
+  ];
+  // What every command costs before any work of its own (socket, framing, BSON): the floor.
+  const floor = await serverCpuPerCommand(server, SHAPE_COMMANDS, SHAPE_CONCURRENCY, () =>
+    db.command({ ping: 1 }),
+  );
+  console.log(
+    `server CPU: ping, the per-command floor on this machine now: ${floor.toFixed(1)} us`,
+  );
+  for (const [name, per, command] of shapes) {
+    const count = Math.ceil(SHAPE_COMMANDS / per);
+    await serverCpuPerCommand(server, Math.min(count, 500), SHAPE_CONCURRENCY, command);
+    const us = (await serverCpuPerCommand(server, count, SHAPE_CONCURRENCY, command)) / per;
+    report(
+      `server CPU: ${name}`,
+      us,
+      'us/op',
+      per === 1 ? '< 100' : '< 20',
+      us < (per === 1 ? 100 : 20),
+    );
+  }
+  let pos = 1_000_000;
+  const bulk = 500;
+  const writes: Array<[string, (b: number) => Promise<unknown>]> = [
+    [
+      'bulk updateOne {_id, pos: {$lt}} $set',
+      (b) =>
+        questions.bulkWrite(
+          Array.from({ length: bulk }, (_, j) => ({
+            updateOne: {
+              filter: { _id: `q-${at(b * bulk + j)}`, pos: { $lt: ++pos } },
+              update: { $set: { revision: pos, votes: pos % 113 } },
+            },
+          })),
+          { ordered: false },
+        ),
+    ],
+    [
+      'bulk replaceOne {_id, pos: {$lt}} upsert',
+      (b) =>
+        questions.bulkWrite(
+          Array.from({ length: bulk }, (_, j) => {
+            const doc = { ...questionDoc(at(b * bulk + j)), pos: ++pos };
+            return {
+              replaceOne: {
+                filter: { _id: doc._id, pos: { $lt: pos } },
+                replacement: doc,
+                upsert: true,
+              },
+            };
+          }),
+          { ordered: false },
+        ),
+    ],
+  ];
+  for (const [name, command] of writes) {
+    const us = (await serverCpuPerCommand(server, 40, 2, command)) / bulk;
+    report(`server CPU: ${name}`, us, 'us/op', '< 50', us < 50);
+  }
+  for (const c of [questions, posts, users]) await c.drop();
+}
+
 async function main(): Promise<void> {
   console.log(
     `load average ${loadavg()
@@ -225,6 +400,10 @@ async function main(): Promise<void> {
   try {
     if (GROWTH_ONLY) {
       await growthCase(db);
+      return;
+    }
+    if (SHAPES_ONLY) {
+      await shapesCase(db, server);
       return;
     }
     // Each figure is the median of three runs after a warm-up, so the JIT of both processes is warm.
@@ -321,6 +500,7 @@ async function main(): Promise<void> {
     report(`server memory with ${DOCS} documents (RSS)`, rss, 'MB', '< 400', rss < 400);
 
     await questions.drop();
+    await shapesCase(db, server);
     await growthCase(db);
   } finally {
     await client.close();
