@@ -117,6 +117,40 @@ describe('notification emails, end to end', () => {
     expect(mailTo('helper2@example.com')).toHaveLength(0);
   });
 
+  it('stops mailing an address erased elsewhere at once, though the worker holds its key', async () => {
+    const answerer = await h.fixture.registerUser('helper9', 'helper9@example.com');
+    const question = await h.fixture.askQuestion({
+      anonymous: { name: 'Cy', email: 'cy@example.org' },
+    });
+    const first = await h.fixture.postAnswer(question, { user: answerer });
+    await settle(worker, first.result.position);
+    // The worker has opened Cy's address once and keeps the key.
+    expect(mailTo('cy@example.org')).toHaveLength(1);
+    // An anonymous address is erased with no event the reactor could see.
+    await h.fixture.eraseAnonymous('cy@example.org');
+    const second = await h.fixture.postAnswer(question, { user: answerer });
+    await settle(worker, second.result.position);
+    expect(mailTo('cy@example.org')).toHaveLength(1);
+    expect(await deliveries().findOne({ eventId: second.eventId })).toMatchObject({
+      status: 'skipped',
+      reason: 'erased',
+      recipient: null,
+    });
+  });
+
+  it('treats an erasure as done once recorded, before the key itself is deleted', async () => {
+    const answerer = await h.fixture.registerUser('helper10', 'helper10@example.com');
+    const question = await h.fixture.askQuestion({ anonymous: { email: 'dee@example.org' } });
+    await h.fixture.recordErasureOnly('dee@example.org');
+    const answer = await h.fixture.postAnswer(question, { user: answerer });
+    await settle(worker, answer.result.position);
+    expect(mailTo('dee@example.org')).toHaveLength(0);
+    expect(await deliveries().findOne({ eventId: answer.eventId })).toMatchObject({
+      status: 'skipped',
+      reason: 'erased',
+    });
+  });
+
   it('never emails the actor: an asker answering their own question gets nothing', async () => {
     const asker = await h.fixture.registerUser('selfie', 'selfie@example.com');
     const question = await h.fixture.askQuestion({ user: asker });

@@ -10,7 +10,7 @@ import { MongoClient } from 'mongodb';
 import pino from 'pino';
 import type { Logger } from 'pino';
 import type { Runtime, RunningApp } from '@qa/config';
-import { PersonalDataVault } from '@qa/common';
+import { ErasedSubjects, PersonalDataVault } from '@qa/common';
 import { EventStoreDbAdapter, runSubscription } from '@qa/event-store';
 import type { EventStore, RunningSubscription } from '@qa/event-store';
 import {
@@ -92,7 +92,11 @@ export async function startWorker(
   const mongo = new MongoClient(runtime.mongoUrl);
   const db = mongo.db(mongoDbName(runtime.mongoUrl));
   const store: EventStore = new EventStoreDbAdapter(runtime.eventStoreUrl);
-  const vault = new PersonalDataVault(store, { hashKey: runtime.secrets.hashKey });
+  // Keys stay cached between emails; an erasure is checked in the register at send time.
+  const vault = new PersonalDataVault(store, {
+    hashKey: runtime.secrets.hashKey,
+    erasures: new ErasedSubjects(db),
+  });
   const deliveries = new DeliveriesStore(db);
   const unsubscribes = new UnsubscribeStore(db);
   try {

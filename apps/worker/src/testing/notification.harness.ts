@@ -9,7 +9,7 @@ import { Redis } from 'ioredis';
 import { MongoClient } from 'mongodb';
 import type { Db } from 'mongodb';
 import pino from 'pino';
-import { PersonalDataVault } from '@qa/common';
+import { ErasedSubjects, PersonalDataVault } from '@qa/common';
 import { EventStoreDbAdapter } from '@qa/event-store';
 import { startEventStoreDbServer } from '../../../../libs/embedded/src/eventstoredb';
 import { startMongoDbServer } from '../../../../libs/embedded/src/mongodb';
@@ -106,7 +106,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     smtp,
     store,
     vault,
-    fixture: new QaFixture(store, vault),
+    fixture: new QaFixture(store, vault, new ErasedSubjects(mongo.db('qa'))),
     db: mongo.db('qa'),
     prefix,
     workerOptions,

@@ -16,7 +16,7 @@ import type {
   UserRegistered,
 } from '@qa/domain';
 import { streams } from '@qa/domain';
-import type { PersonalDataVault } from '@qa/common';
+import type { ErasureRegister, PersonalDataVault } from '@qa/common';
 import type { AppendResult, EventMetadata, EventStore } from '@qa/event-store';
 
 export type Poster =
@@ -35,6 +35,8 @@ export class QaFixture {
   constructor(
     private readonly store: EventStore,
     private readonly vault: PersonalDataVault,
+    /** Where erasures are recorded, as the product's eraser records them; none: key only. */
+    private readonly erasures: Pick<ErasureRegister, 'record'> | null = null,
   ) {}
 
   async registerUser(username: string, email: string, level: UserRegistered['data']['level'] = 0) {
@@ -55,7 +57,21 @@ export class QaFixture {
     return { userId, username };
   }
 
+  /** Erases an anonymous poster's address as `audit erase <email>` does: no event tells of it. */
+  async eraseAnonymous(email: string): Promise<void> {
+    const subject = this.vault.anonymousEmailSubject(email);
+    await this.erasures?.record(subject);
+    await this.vault.erase(subject);
+  }
+
+  /** Only the first step of an erasure: recorded in the register, the key not yet deleted. */
+  async recordErasureOnly(email: string): Promise<void> {
+    if (!this.erasures) throw new Error('This fixture has no erasure register.');
+    await this.erasures.record(this.vault.anonymousEmailSubject(email));
+  }
+
   async erase(userId: Id): Promise<void> {
+    await this.erasures?.record(userId);
     await this.vault.erase(userId);
     await this.append(streams.user(userId), userId, {
       type: 'UserPersonalDataErased',

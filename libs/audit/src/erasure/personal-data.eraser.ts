@@ -4,8 +4,10 @@
  * unreadable for good, and `UserPersonalDataErased` records who erased it and when. The
  * event log keeps every other fact, so pages and replays are unchanged.
  *
- * The deliveries log keeps a masked form of each address for people reading it; an erased
- * person's masked address is cleared there as well.
+ * Each subject is recorded in `ErasedSubjects` before its key goes, so a process holding
+ * the key in memory (the worker) stops using it from that moment. The deliveries log keeps
+ * a masked form of each address for people reading it; an erased person's masked address
+ * is cleared there as well.
  */
 import {
   decideUser,
@@ -19,7 +21,7 @@ import {
   type UserEvent,
   type UserPersonalDataErased,
 } from '@qa/domain';
-import type { PersonalDataVault } from '@qa/common';
+import { ErasedSubjects, type PersonalDataVault } from '@qa/common';
 import { ConcurrencyError } from '@qa/domain';
 import type { EventMetadata, EventStore } from '@qa/event-store';
 import { DELIVERIES_COLLECTION } from '@qa/notifications';
@@ -42,12 +44,16 @@ export interface ErasureResult {
 }
 
 export class PersonalDataEraser {
+  private readonly erasures: ErasedSubjects;
+
   constructor(
     private readonly eventStore: EventStore,
     private readonly vault: PersonalDataVault,
-    /** The database holding the deliveries log (absent: nothing to clear there). */
-    private readonly db: Db | null,
-  ) {}
+    /** The database holding the erasure register and the deliveries log. */
+    private readonly db: Db,
+  ) {
+    this.erasures = new ErasedSubjects(db);
+  }
 
   /**
    * The user a username or an email address belongs to now, or null: the reservation
@@ -63,7 +69,7 @@ export class PersonalDataEraser {
     const holder = foldReservation(
       events.map((e) => ({ type: e.type, data: e.data })) as Parameters<typeof foldReservation>[0],
     ).holder;
-    if (holder || isEmail || !this.db) return holder;
+    if (holder || isEmail) return holder;
     const users = new ReadModelStore(this.db, await activeVersion(this.db)).collection('users');
     return (
       (await users.findOne({ usernameLower: login.toLowerCase() }, { projection: { _id: 1 } }))
@@ -98,7 +104,7 @@ export class PersonalDataEraser {
             ];
       // The key goes first: should the append below fail, the data is already unreadable and
       // a retry only adds the record.
-      await this.vault.erase(userId);
+      await this.eraseKey(userId);
       const deliveriesCleared = state.emailHash ? await this.clearDeliveries(state.emailHash) : 0;
       if (events.length === 0)
         return { userId, subjects: [userId], position: null, deliveriesCleared };
@@ -136,7 +142,7 @@ export class PersonalDataEraser {
       : { userId: null, subjects: [], position: null, deliveriesCleared: 0 };
     if (isEmail) {
       const subject = this.vault.anonymousEmailSubject(login);
-      await this.vault.erase(subject);
+      await this.eraseKey(subject);
       result.subjects.push(subject);
       if (!userId)
         result.deliveriesCleared += await this.clearDeliveries(this.vault.hashEmail(login));
@@ -144,8 +150,13 @@ export class PersonalDataEraser {
     return result;
   }
 
+  /** Recorded first: from then on no cached copy of the key is used to send anything. */
+  private async eraseKey(subject: string): Promise<void> {
+    await this.erasures.record(subject);
+    await this.vault.erase(subject);
+  }
+
   private async clearDeliveries(recipientHash: string): Promise<number> {
-    if (!this.db) return 0;
     const result = await this.db
       .collection(DELIVERIES_COLLECTION)
       .updateMany({ recipientHash, recipient: { $ne: null } }, { $set: { recipient: null } });

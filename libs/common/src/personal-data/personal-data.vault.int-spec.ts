@@ -11,7 +11,9 @@ import { PersonalDataVault, SubjectErasedError } from './personal-data.vault';
 describe('PersonalDataVault (embedded EventStoreDB)', () => {
   let server: EmbeddedServer;
   const stores: EventStoreDbAdapter[] = [];
-  const vault = (options: { cacheTtlMs?: number } = {}) => {
+  const vault = (
+    options: Omit<ConstructorParameters<typeof PersonalDataVault>[1], 'hashKey'> = {},
+  ) => {
     const store = new EventStoreDbAdapter(server.url);
     stores.push(store);
     return { store, vault: new PersonalDataVault(store, { hashKey: 'test-hash-key', ...options }) };
@@ -94,5 +96,41 @@ describe('PersonalDataVault (embedded EventStoreDB)', () => {
       `anon${v.hashEmail('jane@example.com').slice(0, 32)}`,
     );
     expect(v.hashIp('10.0.0.1')).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  describe('with an erasure register', () => {
+    const registered = () => {
+      const erased = new Set<string>();
+      const made = vault({ erasures: { isErased: (s: string) => Promise.resolve(erased.has(s)) } });
+      let reads = 0;
+      const readStream = made.store.readStream.bind(made.store);
+      made.store.readStream = (...args: Parameters<typeof readStream>) => {
+        reads += 1;
+        return readStream(...args);
+      };
+      return { ...made, erased, reads: () => reads };
+    };
+
+    it('opens fresh from the cached key while the subject is not erased: one key read in all', async () => {
+      const s = subject();
+      const sealed = await vault().vault.seal(s, 'kim@example.com');
+      const { vault: worker, reads } = registered();
+      for (let i = 0; i < 3; i++)
+        expect(await worker.open(sealed, { fresh: true })).toBe('kim@example.com');
+      expect(reads()).toBe(1);
+    });
+
+    it('opens nothing once the register says erased, whatever key it holds', async () => {
+      const s = subject();
+      const sealed = await vault().vault.seal(s, 'lee@example.com');
+      const { vault: worker, erased, reads } = registered();
+      expect(await worker.open(sealed, { fresh: true })).toBe('lee@example.com');
+      erased.add(s);
+      expect(await worker.open(sealed, { fresh: true })).toBeNull();
+      // The cached key was dropped: a plain open reads the stream again (its key is still
+      // there, as between the two steps of an erasure).
+      expect(await worker.open(sealed)).toBe('lee@example.com');
+      expect(reads()).toBe(2);
+    });
   });
 });

@@ -12,6 +12,7 @@ import { ConcurrencyError, DomainError, streams } from '@qa/domain';
 import type { Sealed, SubjectKeyCreated } from '@qa/domain';
 import { STREAM_DELETED } from '@qa/event-store';
 import type { EventMetadata, EventStore, StoredEvent } from '@qa/event-store';
+import type { ErasureRegister } from './erased-subjects';
 import { KeyCache } from './key.cache';
 import {
   anonymousEmailSubject,
@@ -32,6 +33,12 @@ export interface PersonalDataVaultOptions {
    * after this long at most, this process stops opening that subject's data too.
    */
   cacheTtlMs?: number;
+  /**
+   * Where erasures are recorded (`ErasedSubjects`). With it, a `fresh` open checks the
+   * register instead of re-reading the key stream, so a process may keep using its cached
+   * keys for as long as nobody erased them. Without it, a `fresh` open re-reads the key.
+   */
+  erasures?: Pick<ErasureRegister, 'isErased'>;
 }
 
 /** Sealing for a subject whose key was erased: their data cannot be stored again. */
@@ -73,17 +80,30 @@ export class PersonalDataVault {
 
   /**
    * The clear value, or null once the subject's key was erased (or never existed).
-   * `fresh` re-reads the key instead of trusting the cache: for a use that must not outlive
-   * an erasure made by another process, such as sending an email.
+   * `fresh` is for a use that must not outlive an erasure made by another process, such as
+   * sending an email: the erasure register is asked (alongside the cached key), or, for a
+   * vault without one, the key is re-read instead of trusted from the cache.
    */
   async open(sealed: Sealed, options: { fresh?: boolean } = {}): Promise<string | null> {
-    if (options.fresh) this.cache.delete(sealed.subject);
-    const found = await this.lookup(sealed.subject);
+    const register = options.fresh ? this.options.erasures : undefined;
+    if (options.fresh && !register) this.cache.delete(sealed.subject);
+    const [found, erased] = await Promise.all([
+      this.lookup(sealed.subject),
+      register?.isErased(sealed.subject) ?? false,
+    ]);
+    if (erased) {
+      this.forget(sealed.subject);
+      return null;
+    }
     if (found.state !== 'present') return null;
     return openWithKey(sealed, found.key);
   }
 
-  /** Tombstones the subject's key: nothing sealed for them can be opened again. */
+  /**
+   * Tombstones the subject's key: nothing sealed for them can be opened again. The product
+   * erases through `PersonalDataEraser`, which records the erasure in `ErasedSubjects`
+   * first, so vaults elsewhere that trust cached keys learn of it.
+   */
   async erase(subject: string): Promise<void> {
     this.erasures.set(subject, (this.erasures.get(subject) ?? 0) + 1);
     this.loading.delete(subject);

@@ -3,7 +3,7 @@
  * told?" without keeping their address (a keyed hash and a redacted form only).
  */
 import type { AnyBulkWriteOperation, Collection, Db } from 'mongodb';
-import { Coalescer } from '../shared/coalescer';
+import { Coalescer } from '@qa/common';
 
 export type DeliveryStatus = 'sent' | 'failed' | 'skipped';
 

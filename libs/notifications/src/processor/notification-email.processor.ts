@@ -95,8 +95,8 @@ export function createEmailProcessor(deps: EmailProcessorDeps) {
       return 'already-sent';
     }
 
-    // A fresh read of the key: an erasure in another process (an anonymous address has no
-    // event the reactor could learn it from) must stop the email, not wait for a cache to expire.
+    // Opened fresh: an erasure in another process (an anonymous address has no event the
+    // reactor could learn it from) must stop the email, not wait for a cached key to expire.
     const address = await opening;
     if (address === null) {
       await deps.deliveries.record(skipped(base, null, 'erased', attempt, now()));

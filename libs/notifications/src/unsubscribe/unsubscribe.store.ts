@@ -1,6 +1,6 @@
 /** Addresses that asked for no more mail, by keyed email hash (never the address itself). */
 import type { Collection, Db } from 'mongodb';
-import { Coalescer } from '../shared/coalescer';
+import { Coalescer } from '@qa/common';
 
 export const UNSUBSCRIBED_COLLECTION = 'unsubscribed';
 
