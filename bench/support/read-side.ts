@@ -15,6 +15,12 @@ export interface ReadSideServers {
   mongo: MongoClient;
   /** The `qa` database the API and the projector use. */
   db: Db;
+  /** The servers' URLs, for an API started on them. */
+  eventStoreUrl: string;
+  mongoUrl: string;
+  /** The server processes' ids (for their CPU time). */
+  eventStorePid: number;
+  mongoPid: number;
   close(): Promise<void>;
 }
 
@@ -28,6 +34,10 @@ export async function startReadSideServers(name: string): Promise<ReadSideServer
     store,
     mongo,
     db: mongo.db('qa'),
+    eventStoreUrl: esdb.url,
+    mongoUrl: `${mongoServer.url}/qa`,
+    eventStorePid: esdb.child.pid!,
+    mongoPid: mongoServer.child.pid!,
     async close() {
       await mongo.close();
       await store.close();
