@@ -1,8 +1,8 @@
 /**
  * The index of the events that make up each question page: every event of `question-<id>`,
  * its `answer-*`, `comment-*` and `vote-*` streams (each of them names its question), kept
- * as stored (type, stream, revision, position, time and data; keyed by the event id,
- * written once). Time travel reads a page's events up to the requested time in one indexed
+ * as stored (type, stream, revision, position, time and data as one JSON text, beside the
+ * few fields it is queried by; keyed by the event id, written once). Time travel reads a page's events up to the requested time in one indexed
  * query instead of scanning `$all`.
  *
  * Why the events themselves rather than the names of the streams to read: a busy question
@@ -31,12 +31,13 @@ import { MongoCheckpointStore } from '@qa/read-models';
 import { MongoBulkWriteError, type Collection, type Db } from 'mongodb';
 import { eventTime } from '../time-travel/question-page.fold';
 
-export const QUESTION_EVENTS_COLLECTION = 'question_events';
 /**
- * The index's checkpoint. Named after what it holds: an index of another shape (this one
- * replaced one of stream names and votes) starts from the beginning of `$all` again.
+ * The index's collection and checkpoint, named after the shape of their documents: an index
+ * of another shape (this one replaced one of separate fields, which replaced one of stream
+ * names and votes) starts afresh from the beginning of `$all`.
  */
-export const QUESTION_STREAMS_SUBSCRIPTION = 'audit-question-events';
+export const QUESTION_EVENTS_COLLECTION = 'question_events_v2';
+export const QUESTION_STREAMS_SUBSCRIPTION = 'audit-question-events-v2';
 /** Events after a live index's position read to find the last one it still has to take in. */
 const LIVE_TAIL = 64;
 /** A page's events come in one batch (the driver's default is 101 documents a round trip). */
@@ -65,19 +66,33 @@ export interface QuestionStreamDoc {
 export interface QuestionEventDoc {
   /** The event id. */
   _id: string;
+  /** The fields the index is queried by. */
   questionId: string;
+  type: string;
+  stream: string;
+  revision: number;
+  /** `$all` commit position. */
+  pos: number;
+  /** The event's time (`eventTime`), ISO 8601. */
+  at: string;
+  /**
+   * The whole event as JSON text (`IndexedEventJson`), the only field a page reads: one
+   * string per event costs the server and the driver far less to encode and decode than a
+   * document of fields, and the text is read straight out of the reply's bytes.
+   */
+  e: string;
+}
+
+/** What `QuestionEventDoc.e` holds. */
+interface IndexedEventJson {
+  id: string;
   type: string;
   stream: string;
   revision: number;
   pos: number;
   prepare: number;
-  /** The event's time (`eventTime`), ISO 8601. */
   at: string;
-  /**
-   * The event's data as JSON text: the index never queries inside it, and one string costs
-   * the server and the driver far less to encode and decode than a document of fields.
-   */
-  data: string;
+  data: unknown;
 }
 
 /** The event's index entry, or null for an event of no question page. */
@@ -85,31 +100,66 @@ export function eventEntry(event: StoredEvent): QuestionEventDoc | null {
   if (!isIndexedStream(event.stream)) return null;
   const questionId = (event.data as { questionId?: unknown } | null)?.questionId;
   if (typeof questionId !== 'string') return null;
-  return {
-    _id: event.id,
-    questionId,
+  const json: IndexedEventJson = {
+    id: event.id,
     type: event.type,
     stream: event.stream,
     revision: Number(event.revision),
     pos: Number(event.position.commit),
     prepare: Number(event.position.prepare),
     at: eventTime(event),
-    data: JSON.stringify(event.data),
+    data: event.data,
+  };
+  return {
+    _id: json.id,
+    questionId,
+    type: json.type,
+    stream: json.stream,
+    revision: json.revision,
+    pos: json.pos,
+    at: json.at,
+    e: JSON.stringify(json),
   };
 }
 
-/** The indexed event back in the shape the event store delivered it (metadata: its time). */
-export function indexedEvent(doc: Omit<QuestionEventDoc, 'questionId'>): StoredEvent {
+/** The indexed event (`QuestionEventDoc.e`) back in the shape the event store delivered it (metadata: its time). */
+export function indexedEvent(text: string): StoredEvent {
+  const e = JSON.parse(text) as IndexedEventJson;
   return {
-    id: doc._id,
-    type: doc.type,
-    stream: doc.stream,
-    revision: BigInt(doc.revision),
-    position: { commit: BigInt(doc.pos), prepare: BigInt(doc.prepare) },
-    data: JSON.parse(doc.data) as unknown,
-    metadata: { correlationId: '', causationId: '', actor: '', at: doc.at, schemaVersion: 1 },
+    id: e.id,
+    type: e.type,
+    stream: e.stream,
+    revision: BigInt(e.revision),
+    position: { commit: BigInt(e.pos), prepare: BigInt(e.prepare) },
+    data: e.data,
+    metadata: { correlationId: '', causationId: '', actor: '', at: e.at, schemaVersion: 1 },
     created: new Date(0),
   };
+}
+
+const BSON_STRING = 0x02;
+
+/**
+ * The string field `name` of a document as the driver hands it over raw (its BSON bytes):
+ * a page's few hundred events are read without building a document object per event. Only
+ * for documents projected to string fields; anything else is refused rather than guessed.
+ */
+export function rawStringField(doc: Uint8Array, name: string): string {
+  const buffer = Buffer.from(doc.buffer, doc.byteOffset, doc.byteLength);
+  const size = buffer.readInt32LE(0);
+  let at = 4;
+  while (at < size - 1) {
+    const type = buffer[at];
+    const nameEnd = buffer.indexOf(0, at + 1);
+    if (nameEnd < 0) break;
+    if (type !== BSON_STRING) break;
+    const length = buffer.readInt32LE(nameEnd + 1);
+    const start = nameEnd + 5;
+    if (buffer.toString('latin1', at + 1, nameEnd) === name)
+      return buffer.toString('utf8', start, start + length - 1);
+    at = start + length;
+  }
+  throw new Error(`the indexed event has no string field ${name}`);
 }
 
 const DUPLICATE_KEY = 11000;
@@ -184,12 +234,12 @@ export class QuestionStreamsStore {
   }
 
   private async find(filter: Parameters<Collection<QuestionEventDoc>['find']>[0]) {
-    const docs = await this.collection
-      .find(filter, { projection: { questionId: 0 } })
+    const docs = (await this.collection
+      .find(filter, { projection: { _id: 0, e: 1 }, raw: true })
       .sort({ pos: 1 })
       .batchSize(READ_BATCH)
-      .toArray();
-    return docs.map(indexedEvent);
+      .toArray()) as unknown as Uint8Array[];
+    return docs.map((doc) => indexedEvent(rawStringField(doc, 'e')));
   }
 }
 
