@@ -246,6 +246,10 @@ export class QuestionStreamsStore {
 /** Keeps the index up to date from `$all`, with its own checkpoint next to the read models'. */
 export class QuestionStreamsIndexer {
   private running: RunningSubscription | null = null;
+  /** The catch-up check under way, if any. */
+  private checking: Promise<boolean> | null = null;
+  /** The check that starts next, shared by everyone who asked since the last one started. */
+  private queued: Promise<boolean> | null = null;
 
   constructor(
     private readonly eventStore: EventStore,
@@ -289,8 +293,42 @@ export class QuestionStreamsIndexer {
    * `$all`, it reads what `$all` holds after the index's position (a live index is at most a
    * checkpoint interval behind, a few events) and waits only for the last of those the index
    * wants: none, most of the time. A longer tail falls back to waiting for the head.
+   *
+   * Callers who arrive while a check is under way share the next one, which starts after all
+   * of them arrived and so sees everything stored before each of their calls: concurrent pages
+   * cost one read of `$all` between them, not one each. A shared check that times out under a
+   * shorter timeout than the caller's is retried for the caller with the time it has left.
    */
   async catchUp(timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    if (await beforeDeadline(this.nextCheck(timeoutMs), timeoutMs)) return true;
+    const left = deadline - Date.now();
+    return left > 0 ? this.check(left) : false;
+  }
+
+  /**
+   * A check that starts after this call: the next one, which starts once the current one is
+   * done (at once when there is none, after the callers of this same turn have joined it).
+   */
+  private nextCheck(timeoutMs: number): Promise<boolean> {
+    if (this.queued) return this.queued;
+    const start = () => {
+      this.queued = null;
+      return this.begin(timeoutMs);
+    };
+    this.queued = (this.checking ?? Promise.resolve()).then(start, start);
+    return this.queued;
+  }
+
+  private begin(timeoutMs: number): Promise<boolean> {
+    const check: Promise<boolean> = this.check(timeoutMs).finally(() => {
+      if (this.checking === check) this.checking = null;
+    });
+    this.checking = check;
+    return check;
+  }
+
+  private async check(timeoutMs: number): Promise<boolean> {
     const running = this.start();
     const deadline = Date.now() + timeoutMs;
     if (!running.caughtUp) {
@@ -320,5 +358,18 @@ export class QuestionStreamsIndexer {
     const running = this.running;
     this.running = null;
     await running?.stop();
+  }
+}
+
+/** The promise's value, or false once `ms` have passed without one. */
+async function beforeDeadline(promise: Promise<boolean>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -266,4 +266,24 @@ describe('question page as of a time', () => {
     const index = new QuestionStreamsStore(h.db);
     expect((await index.streamsOf('q1')).map((d) => d._id)).toContain('answer-a4');
   });
+
+  it('answers callers who ask together with shared reads of $all, each seeing what was stored before it asked', async () => {
+    const readAll = jest.spyOn(h.store, 'readAll');
+    try {
+      const first = Array.from({ length: 6 }, () => indexer.catchUp(10_000));
+      await h.append([f.answer('a5', 'q1', userAuthor('cy', 'Cy'), 'ann')]);
+      const second = Array.from({ length: 6 }, () => indexer.catchUp(10_000));
+      expect(await Promise.all(second)).toEqual(Array(6).fill(true));
+      // asked after the answer was stored: it is in the index
+      const index = new QuestionStreamsStore(h.db);
+      expect((await index.streamsOf('q1')).map((d) => d._id)).toContain('answer-a5');
+      expect(await Promise.all(first)).toEqual(Array(6).fill(true));
+      // (the harness reads `$all` from the start to project what it appends)
+      const tailReads = readAll.mock.calls.filter(([options]) => options.from !== 'start');
+      // one check for those who asked before the answer, one for those after
+      expect(tailReads).toHaveLength(2);
+    } finally {
+      readAll.mockRestore();
+    }
+  });
 });
