@@ -9,7 +9,8 @@
  * 3. times the page of that question as of now and as of half way through its life, through
  *    the library and as a client of `GET /api/v1/questions/:id?asOf=` sees it (the API
  *    started on the same servers, requests one at a time), with the CPU each process
- *    spent per page (target: p95 under 100 ms),
+ *    spent per page (target: p95 under 100 ms); then over HTTP again with --concurrency
+ *    requests in flight (8 by default), for the CPU per page of a busy API,
  * 4. runs `verify` over the whole history (target: at least 15,000 events/s).
  */
 import { loadavg } from 'node:os';
@@ -39,6 +40,8 @@ const arg = (name: string, fallback: number) =>
   Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
 const EVENTS = arg('events', 1_000_000);
 const RUNS = arg('runs', 50);
+/** Requests in flight in the concurrent phase. */
+const CONCURRENCY = arg('concurrency', 8);
 const metadata: EventMetadata = {
   correlationId: 'bench',
   causationId: 'bench',
@@ -336,6 +339,29 @@ async function main(): Promise<void> {
           console.log(
             `time travel ${how} (${label}: ${page?.answerCount} answers, ${page ? page.votes.up + page.votes.down + page.answers.reduce((s, a) => s + a.votes.up + a.votes.down, 0) : 0} votes): ` +
               `p50 ${percentile(times, 50).toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, max ${times[times.length - 1].toFixed(1)} ms (target p95 < 100 ms) ${p95 < 100 ? 'ok' : 'MISSED'}; ` +
+              `CPU per page: this process ${perPage((cpu.user + cpu.system) / 1e6)} ms, EventStoreDB ${perPage(processCpu(pids.eventstore) - server0.es)} ms, MongoDB ${perPage(processCpu(pids.mongodb) - server0.mongo)} ms`,
+          );
+        }
+        {
+          // pages asked for several at a time, as a busy API sees them
+          const times: number[] = [];
+          const cpu0 = process.cpuUsage();
+          const server0 = { es: processCpu(pids.eventstore), mongo: processCpu(pids.mongodb) };
+          let next = 0;
+          const client = async () => {
+            while (next++ < RUNS) {
+              const t0 = process.hrtime.bigint();
+              if ((await http()) !== pages.HTTP)
+                throw new Error(`a concurrent page (${label}) differs from the others`);
+              times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+            }
+          };
+          await Promise.all(Array.from({ length: CONCURRENCY }, client));
+          const cpu = process.cpuUsage(cpu0);
+          const perPage = (s: number) => ((s * 1000) / RUNS).toFixed(1);
+          times.sort((a, b) => a - b);
+          console.log(
+            `time travel HTTP, ${CONCURRENCY} at a time (${label}): p50 ${percentile(times, 50).toFixed(1)} ms, p95 ${percentile(times, 95).toFixed(1)} ms; ` +
               `CPU per page: this process ${perPage((cpu.user + cpu.system) / 1e6)} ms, EventStoreDB ${perPage(processCpu(pids.eventstore) - server0.es)} ms, MongoDB ${perPage(processCpu(pids.mongodb) - server0.mongo)} ms`,
           );
         }
