@@ -30,13 +30,21 @@ export class ErasedSubjects implements ErasureRegister {
   /** Checks made while sending many emails at once share one query. */
   private readonly lookups: Coalescer<string, boolean>;
 
-  constructor(db: Db) {
+  constructor(private readonly db: Db) {
     this.erased = db.collection<ErasedSubject>(ERASED_SUBJECTS_COLLECTION);
     this.lookups = new Coalescer(
       async (subjects) => {
-        const found = await this.erased
-          .find({ _id: { $in: [...new Set(subjects)] } }, { projection: { _id: 1 } })
-          .toArray();
+        const unique = [...new Set(subjects)];
+        // The find command itself: one small reply, none of a driver cursor's layers.
+        const reply = await this.db.command({
+          find: ERASED_SUBJECTS_COLLECTION,
+          filter: { _id: { $in: unique } },
+          projection: { _id: 1 },
+          batchSize: unique.length + 1,
+          singleBatch: true,
+        });
+        const found = (reply as { cursor: { firstBatch: Array<{ _id: string }> } }).cursor
+          .firstBatch;
         const set = new Set(found.map((d) => d._id));
         return subjects.map((s) => set.has(s));
       },

@@ -2,7 +2,7 @@
  * The deliveries log: one document per event and recipient, answering "was this person
  * told?" without keeping their address (a keyed hash and a redacted form only).
  */
-import type { AnyBulkWriteOperation, Collection, Db } from 'mongodb';
+import type { Collection, Db } from 'mongodb';
 import { Coalescer } from '@qa/common';
 
 export type DeliveryStatus = 'sent' | 'failed' | 'skipped';
@@ -32,15 +32,23 @@ export class DeliveriesStore {
   private readonly writes: Coalescer<Delivery, void>;
   private readonly sentChecks: Coalescer<string, boolean>;
 
-  constructor(db: Db) {
+  constructor(private readonly db: Db) {
     this.deliveries = db.collection<Delivery>(DELIVERIES_COLLECTION);
     // Two batches in flight: a slow round trip does not hold up every send behind it.
     this.writes = new Coalescer((batch) => this.writeBatch(batch), 500, 5, 2);
     this.sentChecks = new Coalescer(
       async (ids) => {
-        const sent = await this.deliveries
-          .find({ _id: { $in: [...new Set(ids)] }, status: 'sent' }, { projection: { _id: 1 } })
-          .toArray();
+        const unique = [...new Set(ids)];
+        // The find command itself: one small reply, none of a driver cursor's layers.
+        const reply = await this.db.command({
+          find: DELIVERIES_COLLECTION,
+          filter: { _id: { $in: unique }, status: 'sent' },
+          projection: { _id: 1 },
+          batchSize: unique.length + 1,
+          singleBatch: true,
+        });
+        const sent = (reply as { cursor: { firstBatch: Array<{ _id: string }> } }).cursor
+          .firstBatch;
         const set = new Set(sent.map((d) => d._id));
         return ids.map((id) => set.has(id));
       },
@@ -65,33 +73,30 @@ export class DeliveriesStore {
   }
 
   private async writeBatch(batch: Delivery[]): Promise<Array<void | Error>> {
-    const ops: AnyBulkWriteOperation<Delivery>[] = batch.map((delivery) => {
+    // One update command with a statement per record, as bulkWrite would send it, without
+    // building its operation objects first.
+    const updates = batch.map((delivery) => {
       if (delivery.status === 'sent') {
-        return {
-          replaceOne: { filter: { _id: delivery._id }, replacement: delivery, upsert: true },
-        };
+        return { q: { _id: delivery._id }, u: delivery, upsert: true };
       }
       const { _id, ...fields } = delivery;
-      return {
-        updateOne: {
-          filter: { _id, status: { $ne: 'sent' } },
-          update: { $set: fields },
-          upsert: true,
-        },
-      };
+      return { q: { _id, status: { $ne: 'sent' } }, u: { $set: fields }, upsert: true };
     });
+    const reply = (await this.db.command({
+      update: DELIVERIES_COLLECTION,
+      updates,
+      ordered: false,
+    })) as {
+      writeErrors?: Array<{ index: number; code: number; errmsg?: string }>;
+      writeConcernError?: { code?: number; errmsg?: string };
+    };
     const results: Array<void | Error> = batch.map(() => undefined);
-    try {
-      await this.deliveries.bulkWrite(ops, { ordered: false });
-    } catch (e) {
-      const writeErrors = (
-        e as { writeErrors?: Array<{ index: number; code: number; errmsg?: string }> }
-      ).writeErrors;
-      if (!writeErrors) throw e;
-      for (const w of writeErrors) {
-        // A duplicate key here is the upsert meeting an existing `sent` record: the email did go out.
-        if (w.code !== 11000) results[w.index] = new Error(w.errmsg ?? `write error ${w.code}`);
-      }
+    for (const w of reply.writeErrors ?? []) {
+      // A duplicate key here is the upsert meeting an existing `sent` record: the email did go out.
+      if (w.code !== 11000) results[w.index] = new Error(w.errmsg ?? `write error ${w.code}`);
+    }
+    if (reply.writeConcernError) {
+      throw new Error(reply.writeConcernError.errmsg ?? 'write concern error');
     }
     return results;
   }

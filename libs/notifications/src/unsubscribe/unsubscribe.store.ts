@@ -14,13 +14,21 @@ export class UnsubscribeStore {
   /** Checks made while sending many emails at once share one query. */
   private readonly lookups: Coalescer<string, boolean>;
 
-  constructor(db: Db) {
+  constructor(private readonly db: Db) {
     this.unsubscribed = db.collection<Unsubscribed>(UNSUBSCRIBED_COLLECTION);
     this.lookups = new Coalescer(
       async (hashes) => {
-        const found = await this.unsubscribed
-          .find({ _id: { $in: [...new Set(hashes)] } }, { projection: { _id: 1 } })
-          .toArray();
+        const unique = [...new Set(hashes)];
+        // The find command itself: one small reply, none of a driver cursor's layers.
+        const reply = await this.db.command({
+          find: UNSUBSCRIBED_COLLECTION,
+          filter: { _id: { $in: unique } },
+          projection: { _id: 1 },
+          batchSize: unique.length + 1,
+          singleBatch: true,
+        });
+        const found = (reply as { cursor: { firstBatch: Array<{ _id: string }> } }).cursor
+          .firstBatch;
         const set = new Set(found.map((d) => d._id));
         return hashes.map((h) => set.has(h));
       },
