@@ -17,7 +17,7 @@
 import { fork } from 'node:child_process';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -44,6 +44,12 @@ interface LoadResult {
   failures: Array<{ status: number; body: string }>;
   /** CPU seconds the server side (this process) spent meanwhile. */
   serverCpu?: number;
+  /**
+   * Of that, the main thread's (the API, and the event store unless ESDB_THREAD=1) and the
+   * event store thread's, where the platform tells (Linux); the rest is GC and I/O helpers.
+   */
+  mainThreadCpu?: number | null;
+  eventStoreThreadCpu?: number | null;
   /** The server's event-loop delay and GC pauses meanwhile, as one line. */
   loop?: string;
 }
@@ -120,8 +126,23 @@ if (process.argv.includes('--client')) {
   });
 }
 
+/**
+ * CPU seconds the calling thread has used (utime + stime of /proc/thread-self/stat, in
+ * clock ticks of 10 ms), or null where there is no such file.
+ */
+function threadCpuSeconds(): number | null {
+  try {
+    const stat = readFileSync('/proc/thread-self/stat', 'utf8');
+    // Fields after the command name, which may hold spaces: state is field 3, utime 14, stime 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[14 - 3]) + Number(fields[15 - 3])) / 100;
+  } catch {
+    return null;
+  }
+}
+
 /** Runs one load in a child process and waits for its figures. */
-async function load(job: Job): Promise<LoadResult> {
+async function load(job: Job, eventStore: EventStoreHandle): Promise<LoadResult> {
   // Where a tail comes from: the server's event loop stalls and its GC pauses meanwhile.
   const delay = monitorEventLoopDelay({ resolution: 5 });
   const gcPauses: number[] = [];
@@ -131,14 +152,21 @@ async function load(job: Job): Promise<LoadResult> {
   gc.observe({ entryTypes: ['gc'] });
   delay.enable();
   const before = process.cpuUsage();
+  const mainBefore = threadCpuSeconds();
+  const storeBefore = await eventStore.threadCpu();
   const result = await loadInChild(job);
   const used = process.cpuUsage(before);
+  const mainAfter = threadCpuSeconds();
+  const storeAfter = await eventStore.threadCpu();
   delay.disable();
   gc.disconnect();
   const ms = (ns: number) => ns / 1e6;
   return {
     ...result,
     serverCpu: (used.user + used.system) / 1e6,
+    mainThreadCpu: mainBefore === null || mainAfter === null ? null : mainAfter - mainBefore,
+    eventStoreThreadCpu:
+      storeBefore === null || storeAfter === null ? null : storeAfter - storeBefore,
     loop:
       `event loop delay p50 ${ms(delay.percentile(50)).toFixed(1)} ms, p99 ${ms(delay.percentile(99)).toFixed(1)} ms, ` +
       `max ${ms(delay.max).toFixed(1)} ms; GC ${gcPauses.length} pauses, ` +
@@ -168,8 +196,18 @@ function loadInChild(job: Job): Promise<LoadResult> {
  * `npm start` runs it), or with ESDB_THREAD=1 on a worker thread of the same process, so the
  * API and the event store each get a core.
  */
-async function startEventStore(data: string): Promise<{ url: string; close(): Promise<void> }> {
-  if (process.env.ESDB_THREAD !== '1') return startEventStoreDbServer({ port: 0, data });
+interface EventStoreHandle {
+  url: string;
+  close(): Promise<void>;
+  /** CPU seconds of the event store's own thread so far; null when it has none (or no figure). */
+  threadCpu(): Promise<number | null>;
+}
+
+async function startEventStore(data: string): Promise<EventStoreHandle> {
+  if (process.env.ESDB_THREAD !== '1') {
+    const server = await startEventStoreDbServer({ port: 0, data });
+    return { url: server.url, close: () => server.close(), threadCpu: async () => null };
+  }
   const worker = new Worker(__filename, { workerData: { data } });
   const url = await new Promise<string>((resolve, reject) => {
     worker.once('message', (message: { url: string }) => resolve(message.url));
@@ -181,12 +219,20 @@ async function startEventStore(data: string): Promise<{ url: string; close(): Pr
       worker.postMessage('close');
       await new Promise((resolve) => worker.once('exit', resolve));
     },
+    threadCpu: () =>
+      new Promise((resolve) => {
+        worker.once('message', (message: { cpu: number | null }) => resolve(message.cpu));
+        worker.postMessage('cpu');
+      }),
   };
 }
 
 if (!isMainThread && workerData?.data) {
   void startEventStoreDbServer({ port: 0, data: workerData.data as string }).then((server) => {
-    parentPort!.once('message', () => void server.close().then(() => process.exit(0)));
+    parentPort!.on('message', (message: string) => {
+      if (message === 'cpu') parentPort!.postMessage({ cpu: threadCpuSeconds() });
+      else void server.close().then(() => process.exit(0));
+    });
     parentPort!.postMessage({ url: server.url });
   });
 }
@@ -221,7 +267,15 @@ function report(name: string, count: number, result: LoadResult, minRate: number
   );
   // On a shared machine the rate alone says little; the server's CPU per command does.
   const cpuMs = ((result.serverCpu ?? 0) * 1000) / count;
-  console.log(`         server cpu ${cpuMs.toFixed(2)} ms per command (API and event store)`);
+  const perCommand = (seconds: number | null | undefined) =>
+    seconds === null || seconds === undefined ? '?' : ((seconds * 1000) / count).toFixed(2);
+  const threads =
+    result.eventStoreThreadCpu === null
+      ? `main thread ${perCommand(result.mainThreadCpu)}`
+      : `API thread ${perCommand(result.mainThreadCpu)}, event store thread ${perCommand(result.eventStoreThreadCpu)}`;
+  console.log(
+    `         server cpu ${cpuMs.toFixed(2)} ms per command (API and event store; ${threads})`,
+  );
   console.log(`         ${result.loop}`);
   if (result.failures.length > 0)
     console.log(`  first failure: ${JSON.stringify(result.failures[0])}`);
@@ -309,11 +363,10 @@ async function main(): Promise<void> {
       token: voters[n % CLIENTS],
       body: JSON.stringify({ value: 1 }),
     }));
-    await load({
-      url: base,
-      clients: CLIENTS,
-      requests: [...answerRequests.slice(0, 200), ...warmUpVotes],
-    });
+    await load(
+      { url: base, clients: CLIENTS, requests: [...answerRequests.slice(0, 200), ...warmUpVotes] },
+      esdb,
+    );
 
     console.log(
       `load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores when measuring started; ` +
@@ -321,9 +374,11 @@ async function main(): Promise<void> {
     );
     // VOTES=0 or ANSWERS=0 leaves that phase out, to measure or profile the other alone.
     const votes =
-      VOTES > 0 ? await load({ url: base, clients: CLIENTS, requests: voteRequests }) : null;
+      VOTES > 0 ? await load({ url: base, clients: CLIENTS, requests: voteRequests }, esdb) : null;
     const answered =
-      ANSWERS > 0 ? await load({ url: base, clients: CLIENTS, requests: answerRequests }) : null;
+      ANSWERS > 0
+        ? await load({ url: base, clients: CLIENTS, requests: answerRequests }, esdb)
+        : null;
     const okVotes = votes ? report('votes', VOTES, votes, 1500) : true;
     const okAnswers = answered ? report('answers', ANSWERS, answered, 500) : true;
     process.exitCode = okVotes && okAnswers ? 0 : 1;
