@@ -166,6 +166,22 @@ describe('question page as of a time', () => {
     }
   });
 
+  it("reads a category's stream once: later pages show it from the event already read", async () => {
+    const fresh = new QuestionTimeTravel(h.store, new QuestionStreamsStore(h.db));
+    const store = await h.project();
+    const readStream = jest.spyOn(h.store, 'readStream');
+    try {
+      const first = await fresh.pageAt('q1', at.asked, store);
+      expect(readStream.mock.calls.map(([name]) => name)).toEqual(['category-c1']);
+      const again = await fresh.pageAt('q1', at.asked, store);
+      expect(readStream).toHaveBeenCalledTimes(1);
+      expect(again).toEqual(first);
+      expect(again!.category).toEqual({ id: 'c1', slug: 'cooking', name: 'Cooking' });
+    } finally {
+      readStream.mockRestore();
+    }
+  });
+
   it('shows authors with their current points, and can tell their points at any time from the ledger', async () => {
     const store = await h.project();
     const ann = await store.collection('users').findOne({ _id: 'ann' });

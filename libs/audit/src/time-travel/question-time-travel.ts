@@ -21,8 +21,17 @@ import {
 
 /** Category streams read at once. */
 const READ_CONCURRENCY = 8;
+/** Categories whose creation events are kept; past it the memory starts again. */
+const CATEGORY_CACHE = 10_000;
 
 export class QuestionTimeTravel {
+  /**
+   * Each category's creation event, once read. A category stream holds that one event,
+   * which never changes and holds nothing personal, so a kept copy is the event itself and
+   * a page with categories costs no read of the event store after the first.
+   */
+  private readonly categoryEvents = new Map<string, StoredEvent>();
+
   constructor(
     private readonly eventStore: EventStore,
     private readonly index: QuestionStreamsStore,
@@ -55,19 +64,28 @@ export class QuestionTimeTravel {
           categories.add(id);
     }
     if (categories.size === 0) return events;
-    const created = await readMany(
-      this.eventStore,
-      [...categories].map((id) => streams.category(id)),
-      1,
-    );
-    return [
-      ...events,
-      ...created
-        .flat()
-        .filter(
+    const unread = [...categories].filter((id) => !this.categoryEvents.has(id));
+    if (unread.length > 0) {
+      const read = await readMany(
+        this.eventStore,
+        unread.map((id) => streams.category(id)),
+        1,
+      );
+      if (this.categoryEvents.size + unread.length > CATEGORY_CACHE) this.categoryEvents.clear();
+      unread.forEach((id, i) => {
+        const [created] = read[i].filter(
           (e) => e.type === 'CategoryCreated' && (e.data as CategoryCreated['data']).categoryId,
-        ),
-    ];
+        );
+        // a category not (yet) created is read again next time
+        if (created) this.categoryEvents.set(id, created);
+      });
+    }
+    const created: StoredEvent[] = [];
+    for (const id of categories) {
+      const e = this.categoryEvents.get(id);
+      if (e) created.push(e);
+    }
+    return [...events, ...created];
   }
 }
 
