@@ -2,7 +2,6 @@
  * The Mailer port on a pooled nodemailer SMTP transport: a few long-lived connections reused
  * for many messages, which is what makes hundreds of emails a second possible.
  */
-import { Readable } from 'node:stream';
 import { createTransport } from 'nodemailer';
 import type { Transporter } from 'nodemailer';
 import type { Mailer, OutgoingEmail, SentEmail } from './mailer.port';
@@ -33,7 +32,7 @@ interface PoolMessage {
     messageId(): string;
     getHeader(name: string): string;
     /** Called again for each attempt over another connection of the pool. */
-    createReadStream(): Readable;
+    createReadStream(): Buffer;
   };
 }
 
@@ -78,13 +77,10 @@ export class SmtpMailer implements Mailer {
             getEnvelope: () => ({ from: envelope.from, to: [...envelope.to] }),
             messageId: () => messageId,
             getHeader: (name) => (name.toLowerCase() === 'message-id' ? messageId : ''),
-            createReadStream: () =>
-              new Readable({
-                read() {
-                  this.push(raw);
-                  this.push(null);
-                },
-              }),
+            // The connection takes a buffer as well as a stream (`SMTPConnection#send`):
+            // it writes it through its dot-escaping stream without a Readable and a pipe
+            // made for every message.
+            createReadStream: () => raw,
           },
         },
         (err, info) => (err ? reject(toMailerError(err)) : resolve(String(info?.response ?? ''))),
