@@ -10,20 +10,21 @@ export interface BackgroundHandle {
   stop(timeoutMs: number): Promise<void>;
 }
 
-function createWorker(runtime: Runtime): Worker {
-  const built = path.join(__dirname, 'background.thread.js');
-  if (__filename.endsWith('.js')) return new Worker(built, { workerData: { runtime } });
+/** A worker thread running `<name>.js` of this folder (or `<name>.ts` from sources). */
+export function createThread(name: string, workerData: unknown): Worker {
+  if (__filename.endsWith('.js'))
+    return new Worker(path.join(__dirname, `${name}.js`), { workerData });
   // Running from TypeScript sources (scripts/register.js): load the hook in the thread too.
   const register = path.resolve(__dirname, '../../../scripts/register.js');
-  const source = path.join(__dirname, 'background.thread.ts');
+  const source = path.join(__dirname, `${name}.ts`);
   return new Worker(`require(${JSON.stringify(register)}); require(${JSON.stringify(source)});`, {
     eval: true,
-    workerData: { runtime },
+    workerData,
   });
 }
 
 export function startBackground(runtime: Runtime): Promise<BackgroundHandle> {
-  const worker = createWorker(runtime);
+  const worker = createThread('background.thread', { runtime });
   let reportCrash: (e: Error) => void = () => undefined;
   const crashed = new Promise<Error>((resolve) => (reportCrash = resolve));
   return new Promise((resolve, reject) => {
