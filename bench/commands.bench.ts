@@ -3,8 +3,9 @@
  *   npm run bench:commands        (VOTES=10000 ANSWERS=5000 CLIENTS=50 by default)
  *   VOTES=3000 ANSWERS=0 npm run bench:commands   (votes only; add --cpu-prof to profile)
  *
- * The server side runs as `npm start` runs it by default, in this one process: the embedded
- * EventStoreDB server on a SQLite file and the real API (startApi) with the real Redis. The
+ * The server side runs as `npm start` runs it, in this one process: the embedded EventStoreDB
+ * server on a SQLite file on a worker thread of its own (ESDB_THREAD=0 puts it on the main
+ * thread beside the API instead) and the real API (startApi) with the real Redis. The
  * load comes from a child process (so measuring does not steal the server's event loop):
  * CLIENTS concurrent clients, each with its own keep-alive connection and its own loopback
  * address (127.0.0.x), so the per-IP limits apply to them as to distinct people.
@@ -31,6 +32,7 @@ const CLIENTS = env('CLIENTS', 50);
 const VOTES = env('VOTES', 10_000);
 const ANSWERS = env('ANSWERS', 5_000);
 const POSTS = 20;
+const eventStoreThread = process.env.ESDB_THREAD !== '0';
 
 interface Job {
   url: string;
@@ -45,7 +47,7 @@ interface LoadResult {
   /** CPU seconds the server side (this process) spent meanwhile. */
   serverCpu?: number;
   /**
-   * Of that, the main thread's (the API, and the event store unless ESDB_THREAD=1) and the
+   * Of that, the main thread's (the API, and the event store with ESDB_THREAD=0) and the
    * event store thread's, where the platform tells (Linux); the rest is GC and I/O helpers.
    */
   mainThreadCpu?: number | null;
@@ -192,9 +194,9 @@ function loadInChild(job: Job): Promise<LoadResult> {
 // ---- server side (this process) ----------------------------------------------------------
 
 /**
- * The embedded event store of this process: on the main thread beside the API (as
- * `npm start` runs it), or with ESDB_THREAD=1 on a worker thread of the same process, so the
- * API and the event store each get a core.
+ * The embedded event store of this process: on a worker thread of its own, as `npm start`
+ * runs it, so the API and the event store each get a core; or with ESDB_THREAD=0 on the main
+ * thread beside the API.
  */
 interface EventStoreHandle {
   url: string;
@@ -204,7 +206,7 @@ interface EventStoreHandle {
 }
 
 async function startEventStore(data: string): Promise<EventStoreHandle> {
-  if (process.env.ESDB_THREAD !== '1') {
+  if (!eventStoreThread) {
     const server = await startEventStoreDbServer({ port: 0, data });
     return { url: server.url, close: () => server.close(), threadCpu: async () => null };
   }
@@ -370,7 +372,7 @@ async function main(): Promise<void> {
 
     console.log(
       `load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores when measuring started; ` +
-        `event store on ${process.env.ESDB_THREAD === '1' ? 'a worker thread' : 'the main thread'}`,
+        `event store on ${eventStoreThread ? 'a worker thread' : 'the main thread'}`,
     );
     // VOTES=0 or ANSWERS=0 leaves that phase out, to measure or profile the other alone.
     const votes =
