@@ -1,5 +1,6 @@
 export * from './personal-data';
 export * from './coalescer';
+export * from './mongo-id-set';
 export * from './rendering/markdown.renderer';
 export * from './validation';
 export * from './nest';

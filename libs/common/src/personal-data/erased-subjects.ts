@@ -8,15 +8,10 @@
  *
  * Not a read model: nothing rebuilds it from the history, and a replay leaves it alone.
  */
-import type { Collection, Db } from 'mongodb';
-import { Coalescer } from '../coalescer';
+import type { Db } from 'mongodb';
+import { MongoIdSet } from '../mongo-id-set';
 
 export const ERASED_SUBJECTS_COLLECTION = 'erasedSubjects';
-
-interface ErasedSubject {
-  _id: string;
-  at: Date;
-}
 
 /** What an eraser writes and a key cache checks. */
 export interface ErasureRegister {
@@ -26,39 +21,17 @@ export interface ErasureRegister {
 }
 
 export class ErasedSubjects implements ErasureRegister {
-  private readonly erased: Collection<ErasedSubject>;
-  /** Checks made while sending many emails at once share one query. */
-  private readonly lookups: Coalescer<string, boolean>;
+  private readonly erased: MongoIdSet;
 
-  constructor(private readonly db: Db) {
-    this.erased = db.collection<ErasedSubject>(ERASED_SUBJECTS_COLLECTION);
-    this.lookups = new Coalescer(
-      async (subjects) => {
-        const unique = [...new Set(subjects)];
-        // The find command itself: one small reply, none of a driver cursor's layers.
-        const reply = await this.db.command({
-          find: ERASED_SUBJECTS_COLLECTION,
-          filter: { _id: { $in: unique } },
-          projection: { _id: 1 },
-          batchSize: unique.length + 1,
-          singleBatch: true,
-        });
-        const found = (reply as { cursor: { firstBatch: Array<{ _id: string }> } }).cursor
-          .firstBatch;
-        const set = new Set(found.map((d) => d._id));
-        return subjects.map((s) => set.has(s));
-      },
-      500,
-      2,
-      2,
-    );
+  constructor(db: Db) {
+    this.erased = new MongoIdSet(db, ERASED_SUBJECTS_COLLECTION);
   }
 
-  async record(subject: string, at = new Date()): Promise<void> {
-    await this.erased.updateOne({ _id: subject }, { $setOnInsert: { at } }, { upsert: true });
+  record(subject: string, at = new Date()): Promise<void> {
+    return this.erased.add(subject, at);
   }
 
   isErased(subject: string): Promise<boolean> {
-    return this.lookups.submit(subject);
+    return this.erased.has(subject);
   }
 }
