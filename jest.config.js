@@ -8,18 +8,8 @@ const moduleNameMapper = Object.fromEntries(
   ]),
 );
 
-const swc = [
-  '@swc/jest',
-  {
-    jsc: {
-      parser: { syntax: 'typescript', decorators: true },
-      transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
-      target: 'es2022',
-      keepClassNames: true,
-    },
-    module: { type: 'commonjs' },
-  },
-];
+// Compiled as the build and the require hook compile (scripts/swc-options.js).
+const swc = ['@swc/jest', require('./scripts/swc-options.js')];
 
 // Several dependencies (NestJS 12, jose, ...) ship ES modules only. Node 20 loads them with
 // require(esm), but jest's CommonJS runtime cannot, so jest compiles them like our sources.

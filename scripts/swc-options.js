@@ -1,6 +1,6 @@
 /**
- * The SWC settings shared by the build (scripts/build.mjs) and the require hook
- * (scripts/register.js), so code run either way is compiled the same.
+ * The SWC settings shared by the build (scripts/build.mjs), the require hook
+ * (scripts/register.js) and jest (jest.config.js), so code run any way is compiled the same.
  */
 'use strict';
 
