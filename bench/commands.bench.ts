@@ -22,7 +22,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
-import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
+import { constants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { loadConfig, type Runtime } from '@qa/config';
 import { startEventStoreDbServer } from '@qa/embedded';
 import { startApi } from '../apps/api/src/api.app';
@@ -148,8 +148,13 @@ async function load(job: Job, eventStore: EventStoreHandle): Promise<LoadResult>
   // Where a tail comes from: the server's event loop stalls and its GC pauses meanwhile.
   const delay = monitorEventLoopDelay({ resolution: 5 });
   const gcPauses: number[] = [];
+  let majorPauses = 0;
   const gc = new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) gcPauses.push(entry.duration);
+    for (const entry of list.getEntries()) {
+      gcPauses.push(entry.duration);
+      const kind = (entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind;
+      if (kind === constants.NODE_PERFORMANCE_GC_MAJOR) majorPauses += 1;
+    }
   });
   gc.observe({ entryTypes: ['gc'] });
   delay.enable();
@@ -171,7 +176,7 @@ async function load(job: Job, eventStore: EventStoreHandle): Promise<LoadResult>
       storeBefore === null || storeAfter === null ? null : storeAfter - storeBefore,
     loop:
       `event loop delay p50 ${ms(delay.percentile(50)).toFixed(1)} ms, p99 ${ms(delay.percentile(99)).toFixed(1)} ms, ` +
-      `max ${ms(delay.max).toFixed(1)} ms; GC ${gcPauses.length} pauses, ` +
+      `max ${ms(delay.max).toFixed(1)} ms; GC ${gcPauses.length} pauses (${majorPauses} major), ` +
       `${gcPauses.reduce((a, b) => a + b, 0).toFixed(0)} ms in all, longest ${Math.max(0, ...gcPauses).toFixed(1)} ms`,
   };
 }
@@ -277,6 +282,11 @@ function report(name: string, count: number, result: LoadResult, minRate: number
       : `API thread ${perCommand(result.mainThreadCpu)}, event store thread ${perCommand(result.eventStoreThreadCpu)}`;
   console.log(
     `         server cpu ${cpuMs.toFixed(2)} ms per command (API and event store; ${threads})`,
+  );
+  // The shape of the tail: a few long stalls or a wide spread.
+  console.log(
+    `         latency p90 ${percentile(sorted, 90).toFixed(1)} ms, p95 ${percentile(sorted, 95).toFixed(1)} ms, ` +
+      `p99.9 ${percentile(sorted, 99.9).toFixed(1)} ms, max ${sorted[sorted.length - 1].toFixed(1)} ms`,
   );
   console.log(`         ${result.loop}`);
   if (result.failures.length > 0)
