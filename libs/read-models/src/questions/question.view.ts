@@ -19,6 +19,8 @@ export interface FindSpec {
   sort?: Document;
   skip?: number;
   limit?: number;
+  /** The first batch's size (default: `limit`, else the server's default). */
+  batchSize?: number;
 }
 
 type CursorId = number | bigint | Long;
@@ -42,8 +44,9 @@ export async function findAll<C extends CollectionName>(
   const name = collectionName(collection, store.version);
   const session = store.db.client.startSession();
   try {
+    const { batchSize = spec.limit, ...find } = spec;
     const reply = await store.db.command(
-      { find: name, ...spec, ...(spec.limit ? { batchSize: spec.limit } : {}) },
+      { find: name, ...find, ...(batchSize ? { batchSize } : {}) },
       { session },
     );
     let cursor = reply.cursor as { id: CursorId; firstBatch?: Document[]; nextBatch?: Document[] };
