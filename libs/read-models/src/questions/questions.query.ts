@@ -8,7 +8,7 @@ import type { Document, Filter } from 'mongodb';
 import type { PostDoc, QuestionDoc } from '../engine/read-model.documents';
 import type { ReadModelStore } from '../engine/read-model.store';
 import { questionPageAuthorIds, renderQuestionPage, type QuestionPage } from './question-page.render';
-import { authorView, findAll, findFirst, loadAuthors } from './question.view';
+import { authorView, findAll, findByIds, findFirst, loadAuthors } from './question.view';
 
 export const QUESTION_SORTS = ['recent', 'hot', 'votes', 'answers', 'unanswered'] as const;
 export type QuestionSort = (typeof QUESTION_SORTS)[number];
@@ -67,7 +67,7 @@ export async function listQuestions(store: ReadModelStore, q: QuestionListQuery)
   const counted =
     q.category !== undefined && q.tag !== undefined
       ? questions.countDocuments(filter as Filter<QuestionDoc>)
-      : findFirst(store, 'listCounts', { _id: countKey }).then((d) => d?.count ?? 0);
+      : findByIds(store, 'listCounts', [countKey]).then((found) => found.get(countKey)?.count ?? 0);
   const [docs, total] = await Promise.all([
     findAll(store, 'questions', {
       filter,
