@@ -1,8 +1,9 @@
 /**
  * The question page and the question lists, read from `questions` and `posts`.
- * A page is one read by id plus one indexed query for its answers and comments (in
- * parallel) and one for the authors' points; a list is one indexed sorted page plus its
- * total, kept by the projection per filter (listCounts), so neither grows with the site.
+ * Pages asked for together are one read by ids plus one indexed query for their answers
+ * and comments (in parallel) and one for the authors' points; a list is one indexed sorted
+ * page plus its total, kept by the projection per filter (listCounts), so neither grows
+ * with the site. Lookups by id (totals, authors' points) asked for together share a find.
  */
 import type { Document, Filter } from 'mongodb';
 import type { PostDoc, QuestionDoc } from '../engine/read-model.documents';
