@@ -8,7 +8,7 @@
  *
  * The site is built by the real projection (users, categories, questions with answers,
  * comments, votes, selections, edits) and its documents inserted in bulk; the reputation
- * ledger and revisions, which no page read touches, are not stored.
+ * ledger and revisions, which no page read touches, are not stored; the lists' kept totals are.
  */
 import { loadavg } from 'node:os';
 import { MongoClient, type Document } from 'mongodb';
@@ -61,6 +61,8 @@ async function seed(db: ReturnType<MongoClient['db']>): Promise<void> {
   await flush();
   await store.collection('users').insertMany([...docs.collections.users.values()] as never[], { ordered: false });
   await store.collection('categories').insertMany([...docs.collections.categories.values()] as never[], { ordered: false });
+  // the lists' kept totals (by filter), which the list pages read
+  await store.collection('listCounts').insertMany([...docs.collections.listCounts.values()] as never[], { ordered: false });
   console.log(`  seeded ${await store.collection('questions').countDocuments({})} questions, ${await store.collection('posts').countDocuments({})} answers and comments, ${docs.collections.users.size} users in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 

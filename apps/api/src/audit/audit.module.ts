@@ -9,7 +9,6 @@ import {
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import {
   PersonalDataEraser,
@@ -27,7 +26,7 @@ import { EVENT_STORE } from '../commands/shared/tokens';
 import { ErasePersonalDataController } from './erase-personal-data/erase-personal-data.controller';
 import { RestoreRevisionController } from './restore-revision/restore-revision.controller';
 import { RestoreRevisionHandler } from './restore-revision/restore-revision.handler';
-import { AuditQueriesInterceptor } from './time-travel/audit-queries.interceptor';
+import { AuditQueriesHooks } from './time-travel/audit-queries.hooks';
 
 class AuditLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
   constructor(@Inject(QuestionStreamsIndexer) private readonly indexer: QuestionStreamsIndexer) {}
@@ -74,7 +73,7 @@ class AuditLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdow
       useFactory: (store: EventStore, index: QuestionStreamsStore) =>
         new QuestionTimeTravel(store, index),
     },
-    { provide: APP_INTERCEPTOR, useClass: AuditQueriesInterceptor },
+    AuditQueriesHooks,
     AuditLifecycle,
     RestoreRevisionHandler,
   ],

@@ -7,19 +7,22 @@ import { Catch, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common'
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PROBLEM_CONTENT_TYPE, toProblem } from './problem-details';
 
+/** Answers `exception` as problem details (and logs it when it is a bug, not bad input). */
+export function sendProblem(exception: unknown, request: FastifyRequest | undefined, reply: FastifyReply): void {
+  const { problem, unexpected } = toProblem(exception);
+  if (unexpected) {
+    request?.log?.error({ err: exception }, 'unhandled error');
+  }
+  if (reply.sent) return;
+  if (problem.retryAfter !== undefined) reply.header('retry-after', String(problem.retryAfter));
+  const { retryAfter: _omit, ...body } = problem;
+  reply.status(problem.status).header('content-type', PROBLEM_CONTENT_TYPE).send(body);
+}
+
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const reply = http.getResponse<FastifyReply>();
-    const request = http.getRequest<FastifyRequest>();
-    const { problem, unexpected } = toProblem(exception);
-    if (unexpected) {
-      request?.log?.error({ err: exception }, 'unhandled error');
-    }
-    if (reply.sent) return;
-    if (problem.retryAfter !== undefined) reply.header('retry-after', String(problem.retryAfter));
-    const { retryAfter: _omit, ...body } = problem;
-    reply.status(problem.status).header('content-type', PROBLEM_CONTENT_TYPE).send(body);
+    sendProblem(exception, http.getRequest<FastifyRequest>(), http.getResponse<FastifyReply>());
   }
 }

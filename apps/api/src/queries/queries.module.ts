@@ -8,14 +8,14 @@ import { ReadModelLocator } from '@qa/read-models';
 import type { Db } from 'mongodb';
 import { ProjectionProgress } from './projection-progress';
 import { ReadModelsController } from './read-models.controller';
-import { WaitForPositionInterceptor } from './wait-for-position.interceptor';
+import { WaitForPositionGuard } from './wait-for-position.guard';
 
 @Module({
   controllers: [ReadModelsController],
   providers: [
     { provide: ReadModelLocator, inject: [MONGO_DB], useFactory: (db: Db) => new ReadModelLocator(db) },
     ProjectionProgress,
-    WaitForPositionInterceptor,
+    WaitForPositionGuard,
   ],
 })
 export class QueriesModule {}

@@ -2,7 +2,7 @@
  * Every GET of API.md's "Users and sessions", "Categories" and "Questions" sections, plus
  * the revisions of a post, answered from the MongoDB read models.
  */
-import { Controller, Get, Inject, Param, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, Inject, Param, UseGuards } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { notFound } from '@qa/domain';
 import {
@@ -17,7 +17,7 @@ import {
 } from '@qa/read-models';
 import { ZodQuery } from '../http/zod-validation.pipe';
 import { questionListQuery, userListQuery, type QuestionListQueryDto, type UserListQueryDto } from './query.schemas';
-import { WaitForPositionInterceptor } from './wait-for-position.interceptor';
+import { WaitForPositionGuard } from './wait-for-position.guard';
 
 const waitHeader = ApiHeader({
   name: 'X-Wait-For-Position',
@@ -26,7 +26,7 @@ const waitHeader = ApiHeader({
 });
 
 @Controller('api/v1')
-@UseInterceptors(WaitForPositionInterceptor)
+@UseGuards(WaitForPositionGuard)
 @waitHeader
 export class ReadModelsController {
   constructor(@Inject(ReadModelLocator) private readonly locator: ReadModelLocator) {}

@@ -1,12 +1,13 @@
 /**
  * The page reads' `find` command helpers against the embedded MongoDB server: every match
  * comes back even when it takes more than one batch (`getMore` in the cursor's session),
- * sorts, skips and limits as a driver cursor would, and `findFirst` answers like `findOne`.
+ * sorts, skips and limits as a driver cursor would, `findFirst` answers like `findOne`, and
+ * lookups by id asked for together share one find.
  */
 import { startMongoDbServer } from '@qa/embedded';
 import { MongoClient, type CommandStartedEvent } from 'mongodb';
 import { ReadModelStore } from '../engine/read-model.store';
-import { findAll, findFirst, loadAuthors } from './question.view';
+import { findAll, findByIds, findFirst, loadAuthors } from './question.view';
 
 jest.setTimeout(60_000);
 
@@ -110,5 +111,32 @@ describe('find command helpers', () => {
     const users = await loadAuthors(store, [...ids, 'ghost', null, 'u3']);
     expect(users.size).toBe(150);
     expect(users.get('u149')).toEqual({ _id: 'u149', username: 'User149', points: 149 });
+  });
+
+  it('sends lookups by id asked for together as one find, each caller getting its own ids', async () => {
+    const [a, b, c, none] = await Promise.all([
+      loadAuthors(store, ['u1', 'u2']),
+      loadAuthors(store, ['u2', 'u3', 'ghost']),
+      findByIds(store, 'posts', ['other'], { questionId: 1 }),
+      loadAuthors(store, [null]),
+    ]);
+    expect([...a.keys()]).toEqual(['u1', 'u2']);
+    expect([...b.keys()]).toEqual(['u2', 'u3']);
+    expect(b.get('u3')).toEqual({ _id: 'u3', username: 'User3', points: 3 });
+    expect(c).toEqual(new Map([['other', { _id: 'other', questionId: 'q2' }]]));
+    expect(none.size).toBe(0);
+    const finds = started.filter((e) => e.commandName === 'find');
+    expect(finds.map((e) => e.command.find).sort()).toEqual(['posts_v1', 'users_v1']);
+    expect(finds.find((e) => e.command.find === 'users_v1')!.command.filter._id.$in).toEqual(['u1', 'u2', 'u3', 'ghost']);
+  });
+
+  it('never answers a lookup from a find sent before it was asked for', async () => {
+    const first = loadAuthors(store, ['u7']);
+    await new Promise((resolve) => setImmediate(resolve)); // the first find has left
+    await store.collection('users').updateOne({ _id: 'u7' }, { $set: { points: 700 } });
+    const second = loadAuthors(store, ['u7']);
+    await first;
+    expect((await second).get('u7')?.points).toBe(700);
+    expect(started.filter((e) => e.command.find === 'users_v1')).toHaveLength(2);
   });
 });

@@ -19,6 +19,8 @@ export interface FindSpec {
   sort?: Document;
   skip?: number;
   limit?: number;
+  /** The first batch's size (default: `limit`, else the server's default). */
+  batchSize?: number;
 }
 
 type CursorId = number | bigint | Long;
@@ -42,8 +44,9 @@ export async function findAll<C extends CollectionName>(
   const name = collectionName(collection, store.version);
   const session = store.db.client.startSession();
   try {
+    const { batchSize = spec.limit, ...find } = spec;
     const reply = await store.db.command(
-      { find: name, ...spec, ...(spec.limit ? { batchSize: spec.limit } : {}) },
+      { find: name, ...find, ...(batchSize ? { batchSize } : {}) },
       { session },
     );
     let cursor = reply.cursor as { id: CursorId; firstBatch?: Document[]; nextBatch?: Document[] };
@@ -82,17 +85,87 @@ export type AuthorView =
 
 export type UserPoints = Map<string, Pick<UserDoc, '_id' | 'username' | 'points'>>;
 
+/** The most ids one `findByIds` batch asks for. */
+const BY_ID_BATCH_MAX = 1000;
+
+interface ByIdBatch {
+  ids: Set<string>;
+  waiters: Array<{ resolve: (found: Map<string, Document>) => void; reject: (error: unknown) => void }>;
+}
+
+/** Per store, the `findByIds` batches not sent yet, by collection and projection. */
+const openByIdBatches = new WeakMap<ReadModelStore, Map<string, ByIdBatch>>();
+
+/**
+ * Documents by `_id`. Lookups asked for in the same turn of the event loop (for the same
+ * collection and projection) go to the server as one `$in` find, sent once the turn's I/O
+ * callbacks have run (`setImmediate`): a lookup only ever joins a find that has not been
+ * sent yet, so what it gets was read after it was asked for. Each caller gets its own ids.
+ */
+export function findByIds<C extends CollectionName>(
+  store: ReadModelStore,
+  collection: C,
+  ids: readonly string[],
+  projection?: Readonly<Document>,
+): Promise<Map<string, DocTypes[C]>> {
+  const key = projection ? `${collection} ${JSON.stringify(projection)}` : collection;
+  let open = openByIdBatches.get(store);
+  if (!open) openByIdBatches.set(store, (open = new Map()));
+  let batch = open.get(key);
+  if (!batch) {
+    const opened: ByIdBatch = { ids: new Set(), waiters: [] };
+    const byKey = open;
+    byKey.set(key, opened);
+    setImmediate(() => {
+      if (byKey.get(key) === opened) byKey.delete(key);
+      void sendByIdBatch(store, collection, projection, opened);
+    });
+    batch = opened;
+  }
+  for (const id of ids) batch.ids.add(id);
+  if (batch.ids.size >= BY_ID_BATCH_MAX) open.delete(key);
+  return new Promise<Map<string, Document>>((resolve, reject) => {
+    batch.waiters.push({ resolve, reject });
+  }).then((found) => {
+    const mine = new Map<string, DocTypes[C]>();
+    for (const id of ids) {
+      const doc = found.get(id);
+      if (doc) mine.set(id, doc as DocTypes[C]);
+    }
+    return mine;
+  });
+}
+
+async function sendByIdBatch(
+  store: ReadModelStore,
+  collection: CollectionName,
+  projection: Document | undefined,
+  batch: ByIdBatch,
+): Promise<void> {
+  try {
+    const ids = [...batch.ids];
+    const docs = await findAll(store, collection, {
+      filter: { _id: ids.length === 1 ? ids[0] : { $in: ids } },
+      ...(projection ? { projection } : {}),
+      limit: ids.length,
+    });
+    const found = new Map<string, Document>(docs.map((d) => [d._id as string, d]));
+    for (const w of batch.waiters) w.resolve(found);
+  } catch (error) {
+    for (const w of batch.waiters) w.reject(error);
+  }
+}
+
+const USER_POINTS_FIELDS = { username: 1, points: 1 } as const;
+
+/** The current points (and username) of the users among `ids`, by id. */
 export async function loadAuthors(
   store: ReadModelStore,
   ids: Iterable<string | null | undefined>,
 ): Promise<UserPoints> {
   const unique = [...new Set([...ids].filter((id): id is string => !!id))];
   if (unique.length === 0) return new Map();
-  const users = await findAll(store, 'users', {
-    filter: { _id: { $in: unique } },
-    projection: { username: 1, points: 1 },
-  });
-  return new Map(users.map((u) => [u._id, u]));
+  return (await findByIds(store, 'users', unique, USER_POINTS_FIELDS)) as UserPoints;
 }
 
 export function authorView(ref: AuthorRef, users: UserPoints): AuthorView {

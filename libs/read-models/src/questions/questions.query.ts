@@ -1,14 +1,15 @@
 /**
  * The question page and the question lists, read from `questions` and `posts`.
- * A page is one read by id plus one indexed query for its answers and comments (in
- * parallel) and one for the authors' points; a list is one indexed sorted page plus its
- * total, kept by the projection per filter (listCounts), so neither grows with the site.
+ * Pages asked for together are one read by ids plus one indexed query for their answers
+ * and comments (in parallel) and one for the authors' points; a list is one indexed sorted
+ * page plus its total, kept by the projection per filter (listCounts), so neither grows
+ * with the site. Lookups by id (totals, authors' points) asked for together share a find.
  */
 import type { Document, Filter } from 'mongodb';
-import type { QuestionDoc } from '../engine/read-model.documents';
+import type { PostDoc, QuestionDoc } from '../engine/read-model.documents';
 import type { ReadModelStore } from '../engine/read-model.store';
-import { questionPageAuthorIds, renderQuestionPage } from './question-page.render';
-import { authorView, findAll, findFirst, loadAuthors } from './question.view';
+import { questionPageAuthorIds, renderQuestionPage, type QuestionPage } from './question-page.render';
+import { authorView, findAll, findByIds, findFirst, loadAuthors } from './question.view';
 
 export const QUESTION_SORTS = ['recent', 'hot', 'votes', 'answers', 'unanswered'] as const;
 export type QuestionSort = (typeof QUESTION_SORTS)[number];
@@ -67,7 +68,7 @@ export async function listQuestions(store: ReadModelStore, q: QuestionListQuery)
   const counted =
     q.category !== undefined && q.tag !== undefined
       ? questions.countDocuments(filter as Filter<QuestionDoc>)
-      : findFirst(store, 'listCounts', { _id: countKey }).then((d) => d?.count ?? 0);
+      : findByIds(store, 'listCounts', [countKey]).then((found) => found.get(countKey)?.count ?? 0);
   const [docs, total] = await Promise.all([
     findAll(store, 'questions', {
       filter,
@@ -128,15 +129,98 @@ const PAGE_POST_FIELDS = {
   selected: 1,
   hidden: 1,
 } as const;
+/** A batch's posts also say whose page they are on. */
+const PAGE_BATCH_POST_FIELDS = { ...PAGE_POST_FIELDS, questionId: 1 } as const;
+/** Enough for a batch's posts in one reply as a rule; more come with `getMore`. */
+const POSTS_FIRST_BATCH = 1000;
 
-/** The question page, or null when there is no such visible question. */
-export async function questionPage(store: ReadModelStore, id: string) {
-  const [q, posts] = await Promise.all([
-    findFirst(store, 'questions', { _id: id }, PAGE_QUESTION_FIELDS),
+/**
+ * The most page reads one batch answers: it bounds the `$in` lists of the batch's finds
+ * (and so the size of their replies).
+ */
+const PAGE_BATCH_MAX = 64;
+
+interface PageWaiter {
+  resolve: (page: QuestionPage | null) => void;
+  reject: (error: unknown) => void;
+}
+
+/** Per store, the page reads asked for since the last batch left, by question id. */
+const openBatches = new WeakMap<ReadModelStore, Map<string, PageWaiter[]>>();
+
+/**
+ * The question page, or null when there is no such visible question.
+ *
+ * Page reads asked for in the same turn of the event loop are answered together by
+ * `questionPages` (three finds for the whole batch instead of three per page): a read joins
+ * a batch that has not been sent yet and the batch is sent once the turn's I/O callbacks
+ * have run (`setImmediate`), so every page is still read from MongoDB after it was asked
+ * for (and after its `X-Wait-For-Position` wait), never from an earlier read.
+ */
+export function questionPage(store: ReadModelStore, id: string): Promise<QuestionPage | null> {
+  return new Promise((resolve, reject) => {
+    let batch = openBatches.get(store);
+    if (!batch) {
+      const opened = new Map<string, PageWaiter[]>();
+      openBatches.set(store, opened);
+      setImmediate(() => {
+        if (openBatches.get(store) === opened) openBatches.delete(store);
+        void answerBatch(store, opened);
+      });
+      batch = opened;
+    }
+    const waiters = batch.get(id);
+    if (waiters) waiters.push({ resolve, reject });
+    else batch.set(id, [{ resolve, reject }]);
+    // a full batch takes no more reads; it still leaves at the end of the turn
+    if (batch.size >= PAGE_BATCH_MAX) openBatches.delete(store);
+  });
+}
+
+async function answerBatch(store: ReadModelStore, batch: Map<string, PageWaiter[]>): Promise<void> {
+  try {
+    const pages = await questionPages(store, [...batch.keys()]);
+    for (const [id, waiters] of batch) for (const w of waiters) w.resolve(pages.get(id) ?? null);
+  } catch (error) {
+    for (const waiters of batch.values()) for (const w of waiters) w.reject(error);
+  }
+}
+
+/**
+ * The visible question pages among `ids`, by id: one find for the questions and one for
+ * their posts (in parallel), then one for the authors' points of every page.
+ */
+export async function questionPages(store: ReadModelStore, ids: string[]): Promise<Map<string, QuestionPage>> {
+  const pages = new Map<string, QuestionPage>();
+  if (ids.length === 0) return pages;
+  const match = ids.length === 1 ? ids[0] : { $in: ids };
+  const [questions, posts] = await Promise.all([
+    findAll(store, 'questions', {
+      filter: { _id: match },
+      projection: PAGE_QUESTION_FIELDS,
+      limit: ids.length,
+    }),
     // sorted by the renderer: a page's few posts, and the server then only walks the index
-    findAll(store, 'posts', { filter: { questionId: id }, projection: PAGE_POST_FIELDS }),
+    findAll(store, 'posts', {
+      filter: { questionId: match },
+      projection: ids.length === 1 ? PAGE_POST_FIELDS : PAGE_BATCH_POST_FIELDS,
+      batchSize: POSTS_FIRST_BATCH,
+    }),
   ]);
-  if (!q || q.hidden) return null;
-  const users = await loadAuthors(store, questionPageAuthorIds(q, posts));
-  return renderQuestionPage(q, posts, users);
+  const visible = questions.filter((q) => !q.hidden);
+  if (visible.length === 0) return pages;
+  const postsOf = new Map<string, PostDoc[]>();
+  if (ids.length === 1) postsOf.set(ids[0], posts);
+  else {
+    for (const p of posts) {
+      const list = postsOf.get(p.questionId);
+      if (list) list.push(p);
+      else postsOf.set(p.questionId, [p]);
+    }
+  }
+  const authorIds: string[] = [];
+  for (const q of visible) authorIds.push(...questionPageAuthorIds(q, postsOf.get(q._id) ?? []));
+  const users = await loadAuthors(store, authorIds);
+  for (const q of visible) pages.set(q._id, renderQuestionPage(q, postsOf.get(q._id) ?? [], users)!);
+  return pages;
 }

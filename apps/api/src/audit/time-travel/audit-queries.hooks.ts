@@ -5,16 +5,15 @@
  *   never reaches the live read model;
  * - `GET /api/v1/posts/:id/revisions` gets each revision's `diff` from the one before.
  *
- * An interceptor rather than routes of its own, because one path cannot have two handlers:
+ * Fastify hooks rather than routes of its own, because one path cannot have two handlers:
  * the live page stays the queries module's, and the audit behaviour stays in this module.
+ * Hooks rather than a global Nest interceptor, because an interceptor puts an Observable
+ * chain around every handler of the API, while these hooks cost every other request one
+ * route check: `preHandler` answers `?asOf=` before the live page's handler (and its
+ * `X-Wait-For-Position` guard) runs, `preSerialization` adds the diffs to the revisions.
  */
-import {
-  type CallHandler,
-  type ExecutionContext,
-  Inject,
-  Injectable,
-  type NestInterceptor,
-} from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import {
   QuestionStreamsIndexer,
   QuestionTimeTravel,
@@ -23,7 +22,8 @@ import {
 } from '@qa/audit';
 import { DomainError, notFound, validationFailed } from '@qa/domain';
 import { ReadModelLocator } from '@qa/read-models';
-import { from, map, type Observable } from 'rxjs';
+import type { FastifyInstance } from 'fastify';
+import { sendProblem } from '../../http/problem-details.filter';
 
 export const QUESTION_ROUTE = '/api/v1/questions/:id';
 export const REVISIONS_ROUTE = '/api/v1/posts/:id/revisions';
@@ -53,30 +53,44 @@ export function parseAsOf(raw: unknown): string {
 }
 
 @Injectable()
-export class AuditQueriesInterceptor implements NestInterceptor {
+export class AuditQueriesHooks implements OnModuleInit {
   constructor(
+    @Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost,
     @Inject(QuestionTimeTravel) private readonly travel: QuestionTimeTravel,
     @Inject(QuestionStreamsIndexer) private readonly indexer: QuestionStreamsIndexer,
     @Inject(ReadModelLocator) private readonly locator: ReadModelLocator,
   ) {}
 
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    if (context.getType() !== 'http') return next.handle();
-    const request = context.switchToHttp().getRequest<RouteRequest>();
-    const route = request.routeOptions?.url;
-    if (request.method !== 'GET') return next.handle();
-    if (route === QUESTION_ROUTE && request.query.asOf !== undefined) {
-      return from(this.pageAt(request.params.id, parseAsOf(request.query.asOf)));
-    }
-    if (route === REVISIONS_ROUTE) {
-      return next
-        .handle()
-        .pipe(map((body) => (Array.isArray(body) ? withDiffs(body as RevisionContent[]) : body)));
-    }
-    return next.handle();
+  // Before the server listens: Fastify binds hooks to the routes when it gets ready.
+  onModuleInit(): void {
+    const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
+    if (!fastify) return;
+    fastify.addHook('preHandler', (request, reply, done) => {
+      const route = request as unknown as RouteRequest;
+      if (
+        route.method !== 'GET' ||
+        route.routeOptions?.url !== QUESTION_ROUTE ||
+        route.query.asOf === undefined
+      ) {
+        return done();
+      }
+      // answered here: the live page's handler never runs
+      this.pageAt(route.params.id, route.query.asOf).then(
+        (page) => void reply.send(page),
+        (error: unknown) => sendProblem(error, request, reply),
+      );
+    });
+    fastify.addHook('preSerialization', (request, _reply, payload, done) => {
+      const route = request as unknown as RouteRequest;
+      if (route.method === 'GET' && route.routeOptions?.url === REVISIONS_ROUTE && Array.isArray(payload)) {
+        return done(null, withDiffs(payload as RevisionContent[]));
+      }
+      done(null, payload);
+    });
   }
 
-  private async pageAt(id: string, asOf: string) {
+  private async pageAt(id: string, rawAsOf: unknown) {
+    const asOf = parseAsOf(rawAsOf);
     if (!/^[a-z0-9]{1,64}$/.test(id))
       throw notFound('QUESTION_NOT_FOUND', `There is no question ${id}.`);
     if (!(await this.indexer.catchUp(INDEX_WAIT_MS))) {
