@@ -227,7 +227,7 @@ async function main(): Promise<void> {
   );
   buildOnce();
   const servers = await startReadSideServers('audit');
-  const { store, mongo, db } = servers;
+  const { store, db } = servers;
   try {
     let started = Date.now();
     let lastPrint = Date.now();
@@ -377,7 +377,6 @@ async function main(): Promise<void> {
     const report = await verifyReadModels({
       db,
       eventStore: store,
-      scratchDb: mongo.db('qa_audit'),
       onProgress: (p) => {
         if (Date.now() - lastPrint < 10_000) return;
         lastPrint = Date.now();
