@@ -374,10 +374,17 @@ async function main(): Promise<void> {
     }
 
     started = Date.now();
+    const verifyCpu = process.cpuUsage();
+    const verifyServers = {
+      es: processCpu(servers.eventStorePid),
+      mongo: processCpu(servers.mongoPid),
+    };
+    let peakRss = process.memoryUsage().rss;
     const report = await verifyReadModels({
       db,
       eventStore: store,
       onProgress: (p) => {
+        peakRss = Math.max(peakRss, process.memoryUsage().rss);
         if (Date.now() - lastPrint < 10_000) return;
         lastPrint = Date.now();
         console.log(
@@ -385,9 +392,13 @@ async function main(): Promise<void> {
         );
       },
     });
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    const cpu = process.cpuUsage(verifyCpu);
+    const cpuPerEvent = (us: number) => (us / Math.max(1, report.events)).toFixed(1);
     const rate = Math.round(report.events / (report.elapsedMs / 1000));
     console.log(
-      `verify: ${report.events} events, ${report.documents} documents, ${report.differences.length} differences in ${(report.elapsedMs / 1000).toFixed(1)} s = ${rate} events/s (target >= 15000) ${rate >= 15000 ? 'ok' : 'MISSED'}`,
+      `verify: ${report.events} events, ${report.documents} documents, ${report.differences.length} differences in ${(report.elapsedMs / 1000).toFixed(1)} s = ${rate} events/s (target >= 15000) ${rate >= 15000 ? 'ok' : 'MISSED'}; ` +
+        `CPU per event: this process ${cpuPerEvent(cpu.user + cpu.system)} us, EventStoreDB ${cpuPerEvent((processCpu(servers.eventStorePid) - verifyServers.es) * 1e6)} us, MongoDB ${cpuPerEvent((processCpu(servers.mongoPid) - verifyServers.mongo) * 1e6)} us; peak RSS ${Math.round(peakRss / 1e6)} MB`,
     );
   } finally {
     await servers.close();
