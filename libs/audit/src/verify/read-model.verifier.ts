@@ -116,18 +116,22 @@ export async function verifyReadModels(options: VerifyOptions): Promise<VerifyRe
     if (target) {
       const projection = new ReadModelProjection(options.rules);
       const batchSize = options.batchSize ?? 20_000;
-      const read = (from: Position | 'start') =>
-        options.eventStore.readAll({ from, maxCount: batchSize });
+      // The first pages are small, so the fold starts early, and grow to `batchSize`.
+      let pageSize = Math.min(batchSize, FOLD_SLICE);
+      const read = (from: Position | 'start', maxCount: number) =>
+        options.eventStore.readAll({ from, maxCount });
       // The next page is read while this one is folded, and per-event documents are compared
       // meanwhile: EventStoreDB, MongoDB and the fold work at the same time (the fold gives
       // way now and then, so the page and the lookups keep arriving).
-      let next: Promise<StoredEvent[]> | null = read('start');
+      let next: Promise<StoredEvent[]> | null = read('start', pageSize);
       while (next) {
         const page: StoredEvent[] = await next;
         const upTo = page.filter((e) => e.position.commit <= target.commit);
+        const full = page.length === pageSize;
+        pageSize = Math.min(batchSize, pageSize * 2);
         next =
-          page.length === batchSize && upTo.length === page.length
-            ? read(page[page.length - 1].position)
+          full && upTo.length === page.length
+            ? read(page[page.length - 1].position, pageSize)
             : null;
         for (let i = 0; i < upTo.length; i += FOLD_SLICE) {
           if (i > 0) await yieldToEventLoop();
@@ -258,7 +262,7 @@ class PerEventDocuments {
   add(doc: AnyDoc): void {
     if (this.ids.has(doc._id)) return;
     this.ids.add(doc._id);
-    this.pending.set(doc._id, BSON.serialize(doc));
+    this.pending.set(doc._id, toBson(doc));
     if (this.pending.size >= this.comparison.lookupBatch) this.flush();
   }
 
@@ -320,15 +324,18 @@ class PerEventDocuments {
   private async lookup(batch: Map<string, Uint8Array>): Promise<void> {
     const cursor = this.live
       .collection(this.collection)
-      .find({ _id: { $in: [...batch.keys()] } } as Document, { raw: true, batchSize: LIVE_BATCH });
+      .find({ _id: { $in: [...batch.keys()] } } as Document, {
+        raw: true,
+        batchSize: LIVE_BATCH,
+      });
     for await (const raw of cursor as unknown as AsyncIterable<Uint8Array>) {
-      const id = idOf(raw);
-      const bytes = batch.get(id as string);
-      if (!bytes) continue;
-      batch.delete(id as string);
+      const id = idOf(raw) as string;
+      const bytes = batch.get(id);
+      if (bytes === undefined) continue;
+      batch.delete(id);
       this.found += 1;
       this.counted();
-      if (Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).equals(bytes)) {
+      if (asBuffer(raw).equals(bytes)) {
         this.foundUpTo += 1;
         continue;
       }
@@ -384,8 +391,8 @@ async function compareMutable(
         continue;
       }
       expected.delete(id);
-      const bytes = BSON.serialize(doc);
-      if (Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).equals(bytes)) continue;
+      const bytes = toBson(doc);
+      if (asBuffer(raw).equals(bytes)) continue;
       const l = decode(raw);
       if (l.pos > cutoff) continue;
       // as MongoDB would hold it (an undefined field is stored as null)
@@ -403,7 +410,7 @@ async function compareMutable(
       collection,
       id: String(doc._id),
       kind: 'missing',
-      replayed: decode(BSON.serialize(doc)),
+      replayed: decode(toBson(doc)),
     });
   }
   expected.clear();
@@ -411,6 +418,16 @@ async function compareMutable(
 }
 
 const decode = (bytes: Uint8Array): Document => BSON.deserialize(bytes);
+
+/**
+ * A document as the projector's MongoDB client sends it: the driver's default keeps an
+ * undefined field, as null (BSON.serialize's own default would leave it out).
+ */
+const BSON_OPTIONS = { ignoreUndefined: false };
+const toBson = (doc: Document): Uint8Array => BSON.serialize(doc, BSON_OPTIONS);
+
+const asBuffer = (bytes: Uint8Array): Buffer =>
+  Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
 /**
  * A document's `_id` read straight from its BSON when it is the first field and a string (as
