@@ -35,6 +35,7 @@ import { replayReadModels } from '../apps/projector/src/read-model.replay';
 import { startApi } from '../apps/api/src/api.app';
 import { loadConfig } from '@qa/config';
 import { processCpu } from './support/server-process';
+import { MongoClient } from 'mongodb';
 
 const arg = (name: string, fallback: number) =>
   Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
@@ -227,7 +228,12 @@ async function main(): Promise<void> {
   );
   buildOnce();
   const servers = await startReadSideServers('audit');
-  const { store, mongo, db } = servers;
+  const { store } = servers;
+  // A client of its own that waits for a busy server: at a million events the embedded
+  // MongoDB left the driver's monitor unanswered for longer than its 30 s timeout during the
+  // replay, which failed it.
+  const mongo = await new MongoClient(servers.mongoUrl, { connectTimeoutMS: 0 }).connect();
+  const db = mongo.db('qa');
   try {
     let started = Date.now();
     let lastPrint = Date.now();
@@ -374,11 +380,17 @@ async function main(): Promise<void> {
     }
 
     started = Date.now();
+    const verifyCpu = process.cpuUsage();
+    const verifyServers = {
+      es: processCpu(servers.eventStorePid),
+      mongo: processCpu(servers.mongoPid),
+    };
+    let peakRss = process.memoryUsage().rss;
     const report = await verifyReadModels({
       db,
       eventStore: store,
-      scratchDb: mongo.db('qa_audit'),
       onProgress: (p) => {
+        peakRss = Math.max(peakRss, process.memoryUsage().rss);
         if (Date.now() - lastPrint < 10_000) return;
         lastPrint = Date.now();
         console.log(
@@ -386,11 +398,16 @@ async function main(): Promise<void> {
         );
       },
     });
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    const cpu = process.cpuUsage(verifyCpu);
+    const cpuPerEvent = (us: number) => (us / Math.max(1, report.events)).toFixed(1);
     const rate = Math.round(report.events / (report.elapsedMs / 1000));
     console.log(
-      `verify: ${report.events} events, ${report.documents} documents, ${report.differences.length} differences in ${(report.elapsedMs / 1000).toFixed(1)} s = ${rate} events/s (target >= 15000) ${rate >= 15000 ? 'ok' : 'MISSED'}`,
+      `verify: ${report.events} events, ${report.documents} documents, ${report.differences.length} differences in ${(report.elapsedMs / 1000).toFixed(1)} s = ${rate} events/s (target >= 15000) ${rate >= 15000 ? 'ok' : 'MISSED'}; ` +
+        `CPU per event: this process ${cpuPerEvent(cpu.user + cpu.system)} us, EventStoreDB ${cpuPerEvent((processCpu(servers.eventStorePid) - verifyServers.es) * 1e6)} us, MongoDB ${cpuPerEvent((processCpu(servers.mongoPid) - verifyServers.mongo) * 1e6)} us; peak RSS ${Math.round(peakRss / 1e6)} MB`,
     );
   } finally {
+    await mongo.close();
     await servers.close();
   }
 }

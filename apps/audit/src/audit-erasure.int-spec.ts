@@ -32,7 +32,6 @@ describe('erasure through every surface', () => {
   const cli = auditCliRunner(() => ({
     eventStore: h.store,
     db: h.db,
-    scratchDb: h.db.client.db('qa_audit'),
     hashKey: async () => h.runtime.secrets.hashKey,
   }));
   const mailTo = (address: string) => h.smtp.received.filter((m) => m.to === address);

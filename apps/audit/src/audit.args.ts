@@ -11,7 +11,7 @@ export type AuditCommand =
 
 export const USAGE = `Usage: npm run audit -- <command>
 
-  verify                          replay the whole history into scratch collections and compare
+  verify                          replay the whole history into memory and compare
                                   every read model document with the live one (exit 1 on any difference)
   user <username> [--as-of T]     the user's points explained event by event
   question <id> [--as-of T]       the question page as it stood at T (default: now)

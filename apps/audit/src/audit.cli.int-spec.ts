@@ -28,7 +28,6 @@ describe('audit command line', () => {
   const cli = auditCliRunner(() => ({
     eventStore: h.store,
     db: h.db,
-    scratchDb: h.scratchDb,
     hashKey: async () => 'test-hash-key',
   }));
 

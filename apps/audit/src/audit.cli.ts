@@ -26,8 +26,6 @@ import { parseArgs, USAGE, UsageError, type AuditCommand } from './audit.args';
 export interface AuditDeps {
   eventStore: EventStore;
   db: Db;
-  /** Scratch database for `verify` (its collections are dropped before and after). */
-  scratchDb: Db;
   /** Keys the email and IP hashes (`runtime.secrets.hashKey`); needed by `erase` only. */
   hashKey: () => Promise<string>;
 }
@@ -79,7 +77,6 @@ async function run(
       const report = await verifyReadModels({
         db: deps.db,
         eventStore: deps.eventStore,
-        scratchDb: deps.scratchDb,
         onProgress: (p) =>
           io.err(
             p.phase === 'replay'

@@ -24,7 +24,6 @@ async function main(): Promise<number> {
     return {
       eventStore,
       db: mongo.db(name),
-      scratchDb: mongo.db(`${name}_audit`),
       hashKey: async () => (await loadSecrets(config)).hashKey,
     };
   };

@@ -28,8 +28,9 @@ describe('verify', () => {
     verifyReadModels({
       db: h.db,
       eventStore: h.store,
-      scratchDb: h.scratchDb,
       batchSize: 300,
+      // several lookups of ledger entries and revisions in flight while the fold goes on
+      lookupBatch: 40,
       onProgress,
     });
 
@@ -41,7 +42,7 @@ describe('verify', () => {
       await Promise.all(WRITE_ORDER.map((c) => live.collection(c).countDocuments({})))
     ).reduce((a, b) => a + b, 0);
     expect(report.documents).toBe(total);
-    // the scratch collections are gone afterwards
+    // nothing is written anywhere
     expect(await h.scratchDb.listCollections().toArray()).toEqual([]);
   });
 
@@ -50,10 +51,16 @@ describe('verify', () => {
       await live.collection('users').find({}).sort({ points: -1 }).limit(1).toArray()
     )[0];
     const post = (await live.collection('posts').find({}).limit(1).toArray())[0];
+    const entry = (await live.collection('ledger').find({}).skip(100).limit(1).toArray())[0];
+    const revision = (await live.collection('revisions').find({}).skip(50).limit(1).toArray())[0];
     await live
       .collection('users')
       .updateOne({ _id: user._id }, { $set: { points: user.points + 1000 } });
     await live.collection('posts').deleteOne({ _id: post._id });
+    await live
+      .collection('ledger')
+      .updateOne({ _id: entry._id }, { $set: { delta: entry.delta + 1 } });
+    await live.collection('revisions').deleteOne({ _id: revision._id });
     await live.collection('ledger').insertOne({
       _id: 'forged',
       userId: user._id,
@@ -66,7 +73,13 @@ describe('verify', () => {
 
     const report = await verify();
     expect(report.differences.map((d) => [d.collection, d.id, d.kind, d.fields])).toEqual([
-      ['ledger', 'forged', 'unexpected', undefined],
+      ['revisions', revision._id, 'missing', undefined],
+      ...(
+        [
+          ['ledger', 'forged', 'unexpected', undefined],
+          ['ledger', entry._id, 'different', ['delta']],
+        ] as const
+      ).toSorted((p, q) => (p[1] < q[1] ? -1 : 1)),
       ['users', user._id, 'different', ['points']],
       ['posts', post._id, 'missing', undefined],
     ]);
@@ -74,6 +87,8 @@ describe('verify', () => {
     await live.collection('users').updateOne({ _id: user._id }, { $set: { points: user.points } });
     await live.collection('posts').insertOne(post);
     await live.collection('ledger').deleteOne({ _id: 'forged' });
+    await live.collection('ledger').replaceOne({ _id: entry._id }, entry);
+    await live.collection('revisions').insertOne(revision);
     expect((await verify()).differences).toEqual([]);
   });
 
@@ -82,7 +97,17 @@ describe('verify', () => {
     await live
       .collection('questions')
       .updateOne({ _id: q._id }, { $set: { title: 'changed later', pos: q.pos + 1e12 } });
+    await live.collection('ledger').insertOne({
+      _id: 'later',
+      userId: q.author.id ?? 'nobody',
+      at: '2030-01-01T00:00:00.000Z',
+      delta: 10,
+      reason: 'answer_selected',
+      eventId: 'later',
+      pos: q.pos + 1e12,
+    });
     expect((await verify()).differences).toEqual([]);
     await live.collection('questions').replaceOne({ _id: q._id }, q);
+    await live.collection('ledger').deleteOne({ _id: 'later' });
   });
 });

@@ -1,8 +1,17 @@
 /**
  * `audit verify`: proves that the served read models are what the history says. It replays
- * `$all` with the projector's own writer into scratch collections (another database, so the
- * served ones are never touched) up to the position the live read models have reached, then
- * compares every document of every collection, both ways.
+ * `$all` up to the position the live read models have reached with the projector's own
+ * projection, in memory, and compares every document of every collection, both ways; nothing
+ * is written anywhere.
+ *
+ * - Documents written once per event (ledger entries, revisions) are final the moment the
+ *   fold makes them: they are looked up in the live collection by `_id` in batches while the
+ *   fold goes on, compared as BSON and forgotten (only their ids are kept). A live one the
+ *   history does not have is found by counting: when the live collection holds more of them
+ *   (up to the compared position) than matched, its ids are read to name the extra ones.
+ * - Mutable documents (users, questions, ...) are held until the fold is done, then each live
+ *   document is compared with the replayed one of the same `_id`; those no live document
+ *   matched are missing.
  *
  * The live projector keeps running meanwhile: a live document it changed after that position
  * (its `pos` is beyond it) is left out of the comparison rather than reported.
@@ -11,12 +20,15 @@ import type { EventStore, Position, StoredEvent } from '@qa/event-store';
 import {
   activeVersion,
   checkpointName,
+  INSERT_ONCE,
   MongoCheckpointStore,
   ReadModelProjection,
   ReadModelStore,
-  ReadModelWriter,
+  toProjected,
   WRITE_ORDER,
   type CollectionName,
+  type DocSet,
+  type DocTypes,
 } from '@qa/read-models';
 import type { PointsRules } from '@qa/domain';
 import { BSON, type Db, type Document } from 'mongodb';
@@ -52,8 +64,6 @@ export interface VerifyReport {
 export interface VerifyOptions {
   db: Db;
   eventStore: EventStore;
-  /** Where the scratch collections go; dropped before and after. */
-  scratchDb: Db;
   rules?: PointsRules;
   /** Events read from `$all` per page (default 20,000). */
   batchSize?: number;
@@ -61,17 +71,24 @@ export interface VerifyOptions {
   onProgress?: (progress: VerifyProgress) => void;
   /** Stop collecting after this many differences (default 1,000); the run still fails. */
   maxDifferences?: number;
+  /** Per-event documents (ledger, revisions) looked up in the live collection per query (default 2,000). */
+  lookupBatch?: number;
 }
+
+/** Events folded between two turns of the event loop, so the next page keeps arriving meanwhile. */
+const FOLD_SLICE = 2_000;
+/** Live documents per MongoDB batch. */
+const LIVE_BATCH = 20_000;
+/** Lookups of per-event documents in flight per collection. */
+const LOOKUPS_IN_FLIGHT = 4;
 
 export async function verifyReadModels(options: VerifyOptions): Promise<VerifyReport> {
   const started = Date.now();
   const version = await activeVersion(options.db);
   const target = await new MongoCheckpointStore(options.db).load(checkpointName(version));
   const live = new ReadModelStore(options.db, version);
-  const scratch = new ReadModelStore(options.scratchDb, version);
-  // No secondary indexes on the scratch side: the writer only looks documents up by `_id`,
-  // and every index would cost each of its writes.
-  await scratch.drop();
+  const limit = options.maxDifferences ?? 1000;
+  const cutoff = target ? Number(target.commit) : -1;
   let events = 0;
   let documents = 0;
   let lastReport = Date.now();
@@ -85,131 +102,332 @@ export async function verifyReadModels(options: VerifyOptions): Promise<VerifyRe
       eventsPerSecond: Math.round(events / ((Date.now() - started) / 1000)),
     });
   };
+  const counted = (n = 1) => {
+    documents += n;
+  };
+  const replayed = new ReplayedModels({
+    live,
+    cutoff,
+    limit,
+    counted,
+    lookupBatch: options.lookupBatch ?? 2_000,
+  });
   try {
     if (target) {
-      const writer = new ReadModelWriter(scratch, new ReadModelProjection(options.rules), {
-        cacheSize: 200_000,
-      });
-      // The scratch collections were just dropped and nothing else writes them: the writer
-      // never has to look up a document it did not write.
-      writer.assumeEmpty();
+      const projection = new ReadModelProjection(options.rules);
       const batchSize = options.batchSize ?? 20_000;
-      const read = (from: Position | 'start') =>
-        options.eventStore.readAll({ from, maxCount: batchSize });
-      // The next page is read while this one is folded, and folded while MongoDB writes the
-      // one before (the writer queues its writes): EventStoreDB, MongoDB and the fold work
-      // at the same time.
-      let next: Promise<StoredEvent[]> | null = read('start');
+      // The first pages are small, so the fold starts early, and grow to `batchSize`.
+      let pageSize = Math.min(batchSize, FOLD_SLICE);
+      const read = (from: Position | 'start', maxCount: number) =>
+        options.eventStore.readAll({ from, maxCount });
+      // The next page is read while this one is folded, and per-event documents are compared
+      // meanwhile: EventStoreDB, MongoDB and the fold work at the same time (the fold gives
+      // way now and then, so the page and the lookups keep arriving).
+      let next: Promise<StoredEvent[]> | null = read('start', pageSize);
       while (next) {
         const page: StoredEvent[] = await next;
         const upTo = page.filter((e) => e.position.commit <= target.commit);
+        const full = page.length === pageSize;
+        pageSize = Math.min(batchSize, pageSize * 2);
         next =
-          page.length === batchSize && upTo.length === page.length
-            ? read(page[page.length - 1].position)
+          full && upTo.length === page.length
+            ? read(page[page.length - 1].position, pageSize)
             : null;
-        if (upTo.length > 0) {
-          await writer.stage(upTo);
-          // at most this page is left to write while the next one is read and folded
-          await writer.settledBeforeLast();
+        for (let i = 0; i < upTo.length; i += FOLD_SLICE) {
+          if (i > 0) await yieldToEventLoop();
+          const end = Math.min(i + FOLD_SLICE, upTo.length);
+          for (let k = i; k < end; k++) {
+            const event = toProjected(upTo[k]);
+            if (event) projection.apply(replayed, event);
+          }
+          events += end - i;
+          await replayed.keepUp();
+          report('replay');
         }
-        events += upTo.length;
-        report('replay');
       }
-      await writer.settled();
     }
-    const limit = options.maxDifferences ?? 1000;
-    const cutoff = target ? Number(target.commit) : -1;
-    // Collections are compared side by side; differences are listed in WRITE_ORDER.
-    const found = await Promise.all(
-      WRITE_ORDER.map(async (collection) => {
-        const diffs: Difference[] = [];
-        for await (const diff of compareCollection(collection, live, scratch, cutoff, () => {
-          documents += 1;
-          report('compare');
-        })) {
-          diffs.push(diff);
-          if (diffs.length >= limit) break;
-        }
-        return diffs;
-      }),
-    );
-    const differences = found.flat().slice(0, limit);
-    return {
-      version,
-      position: target ? target.commit.toString() : null,
-      events,
-      documents,
-      differences,
-      elapsedMs: Date.now() - started,
-    };
+    const progress = setInterval(() => report('compare'), 1000);
+    try {
+      // Collections are compared side by side; differences are listed in WRITE_ORDER, each
+      // collection's in `_id` order.
+      const found = await Promise.all(WRITE_ORDER.map((c) => replayed.finish(c)));
+      const differences = found.flat().slice(0, limit);
+      return {
+        version,
+        position: target ? target.commit.toString() : null,
+        events,
+        documents,
+        differences,
+        elapsedMs: Date.now() - started,
+      };
+    } finally {
+      clearInterval(progress);
+    }
   } finally {
-    await scratch.drop();
+    await replayed.settle();
+  }
+}
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+type AnyDoc = DocTypes[CollectionName];
+
+interface Comparison {
+  live: ReadModelStore;
+  /** The compared position: a live document beyond it is left out. */
+  cutoff: number;
+  /** Differences kept per collection. */
+  limit: number;
+  /** Counts compared documents. */
+  counted: (n?: number) => void;
+  lookupBatch: number;
+}
+
+/**
+ * The replayed read models as the projection folds them (a DocSet): mutable documents in
+ * memory; per-event documents compared with the live ones as they come.
+ */
+class ReplayedModels implements DocSet {
+  private readonly mutable = new Map<CollectionName, Map<string, AnyDoc>>();
+  private readonly once = new Map<CollectionName, PerEventDocuments>();
+
+  constructor(private readonly comparison: Comparison) {
+    for (const c of WRITE_ORDER) {
+      if (INSERT_ONCE.has(c)) this.once.set(c, new PerEventDocuments(c, comparison));
+      else this.mutable.set(c, new Map());
+    }
+  }
+
+  get<C extends CollectionName>(collection: C, id: string): DocTypes[C] | null {
+    // A per-event document is never read back, as the projector's writer never reads one
+    // (a second insert of the same `_id` is dropped: the first one stays, see `put`).
+    if (INSERT_ONCE.has(collection)) return null;
+    return (this.mutable.get(collection)!.get(id) as DocTypes[C] | undefined) ?? null;
+  }
+
+  put<C extends CollectionName>(collection: C, doc: DocTypes[C]): void {
+    const once = this.once.get(collection);
+    if (once) once.add(doc);
+    else this.mutable.get(collection)!.set(doc._id, doc);
+  }
+
+  /** Waits while too many lookups are in flight (and fails if one did). */
+  async keepUp(): Promise<void> {
+    for (const once of this.once.values()) await once.keepUp();
+  }
+
+  async finish(collection: CollectionName): Promise<Difference[]> {
+    const once = this.once.get(collection);
+    const diffs = once
+      ? await once.finish()
+      : await compareMutable(collection, this.mutable.get(collection)!, this.comparison);
+    return diffs.sort((p, q) => (p.id < q.id ? -1 : p.id > q.id ? 1 : 0));
+  }
+
+  /** Waits for every lookup still in flight, whatever its outcome. */
+  async settle(): Promise<void> {
+    await Promise.all([...this.once.values()].map((once) => once.settle()));
+  }
+}
+
+/** A collection of per-event documents: compared with the live ones in batches, by `_id`. */
+class PerEventDocuments {
+  /** Every replayed id (to tell the live documents the history does not have). */
+  private readonly ids = new Set<string>();
+  private pending = new Map<string, Uint8Array>();
+  private readonly inFlight: Promise<void>[] = [];
+  private failure: unknown = null;
+  private readonly diffs: Difference[] = [];
+  /** Live documents found (any `pos`), and those of them at or before the compared position. */
+  private found = 0;
+  private foundUpTo = 0;
+
+  private readonly live: ReadModelStore;
+  private readonly cutoff: number;
+  private readonly limit: number;
+  private readonly counted: (n?: number) => void;
+
+  constructor(
+    private readonly collection: CollectionName,
+    private readonly comparison: Comparison,
+  ) {
+    ({
+      live: this.live,
+      cutoff: this.cutoff,
+      limit: this.limit,
+      counted: this.counted,
+    } = comparison);
+  }
+
+  add(doc: AnyDoc): void {
+    if (this.ids.has(doc._id)) return;
+    this.ids.add(doc._id);
+    this.pending.set(doc._id, toBson(doc));
+    if (this.pending.size >= this.comparison.lookupBatch) this.flush();
+  }
+
+  async keepUp(): Promise<void> {
+    while (this.inFlight.length >= LOOKUPS_IN_FLIGHT) await this.inFlight[0];
+    if (this.failure) throw this.failure;
+  }
+
+  async finish(): Promise<Difference[]> {
+    this.flush();
+    while (this.inFlight.length > 0) await this.inFlight[0];
+    if (this.failure) throw this.failure;
+    const collection = this.live.collection(this.collection);
+    // Every live document the replay has was found by its id: any other one up to the
+    // compared position is one the history does not have.
+    const [total, upTo] = await Promise.all([
+      collection.countDocuments({}),
+      collection.countDocuments({ pos: { $lte: this.cutoff } }),
+    ]);
+    this.counted(total - this.found);
+    if (upTo > this.foundUpTo) {
+      const cursor = collection
+        .find({ pos: { $lte: this.cutoff } }, { projection: { _id: 1 }, batchSize: LIVE_BATCH })
+        .map((d) => d._id);
+      for await (const id of cursor) {
+        if (this.ids.has(id)) continue;
+        const l = await collection.findOne({ _id: id });
+        if (l && l.pos <= this.cutoff)
+          this.report({ collection: this.collection, id: String(id), kind: 'unexpected', live: l });
+        if (this.diffs.length >= this.limit) break;
+      }
+      await cursor.close();
+    }
+    return this.diffs;
+  }
+
+  async settle(): Promise<void> {
+    await Promise.all(this.inFlight);
+  }
+
+  private report(diff: Difference): void {
+    if (this.diffs.length < this.limit) this.diffs.push(diff);
+  }
+
+  private flush(): void {
+    if (this.pending.size === 0) return;
+    const batch = this.pending;
+    this.pending = new Map();
+    const lookup = this.lookup(batch).then(
+      () => undefined,
+      (error: unknown) => {
+        this.failure ??= error;
+      },
+    );
+    this.inFlight.push(lookup);
+    void lookup.then(() => this.inFlight.splice(this.inFlight.indexOf(lookup), 1));
+  }
+
+  private async lookup(batch: Map<string, Uint8Array>): Promise<void> {
+    const cursor = this.live
+      .collection(this.collection)
+      .find({ _id: { $in: [...batch.keys()] } } as Document, {
+        raw: true,
+        batchSize: LIVE_BATCH,
+      });
+    for await (const raw of cursor as unknown as AsyncIterable<Uint8Array>) {
+      const id = idOf(raw) as string;
+      const bytes = batch.get(id);
+      if (bytes === undefined) continue;
+      batch.delete(id);
+      this.found += 1;
+      this.counted();
+      if (asBuffer(raw).equals(bytes)) {
+        this.foundUpTo += 1;
+        continue;
+      }
+      const l = decode(raw);
+      if (l.pos > this.cutoff) continue;
+      this.foundUpTo += 1;
+      const r = decode(bytes);
+      const fields = differingFields(l, r);
+      if (fields.length > 0)
+        this.report({
+          collection: this.collection,
+          id: String(l._id),
+          kind: 'different',
+          fields,
+          live: l,
+          replayed: r,
+        });
+    }
+    for (const bytes of batch.values()) {
+      this.counted();
+      const r = decode(bytes);
+      this.report({ collection: this.collection, id: String(r._id), kind: 'missing', replayed: r });
+    }
   }
 }
 
 /**
- * Walks both collections in `_id` order side by side, on the raw BSON of each document: two
- * documents with the same bytes are equal (both sides are written by the same projection
- * code, so that is almost every pair) and are never decoded; any other pair is decoded and
- * compared field by field, whatever its key order.
+ * Streams the live collection (raw BSON, in whatever order MongoDB keeps it) and looks each
+ * document up among the replayed ones by `_id`: a pair whose replayed document serialises to
+ * the same bytes is equal, and neither is decoded (both sides come from the same projection
+ * code, so that is almost every pair); any other pair is decoded and compared field by field,
+ * whatever its key order. A replayed document is forgotten once compared: those left at the
+ * end are the missing ones.
  */
-async function* compareCollection(
+async function compareMutable(
   collection: CollectionName,
-  live: ReadModelStore,
-  replayed: ReadModelStore,
-  cutoff: number,
-  counted: () => void,
-): AsyncGenerator<Difference> {
-  const rawCursor = (store: ReadModelStore) =>
-    store.collection(collection).find({}, { raw: true }).sort({ _id: 1 }).batchSize(10_000);
-  const liveCursor = rawCursor(live);
-  const replayedCursor = rawCursor(replayed);
-  const a = liveCursor[Symbol.asyncIterator]() as unknown as AsyncIterator<Uint8Array>;
-  const b = replayedCursor[Symbol.asyncIterator]() as unknown as AsyncIterator<Uint8Array>;
+  expected: Map<unknown, AnyDoc>,
+  { live, cutoff, limit, counted }: Comparison,
+): Promise<Difference[]> {
+  const diffs: Difference[] = [];
+  const report = (diff: Difference) => {
+    if (diffs.length < limit) diffs.push(diff);
+  };
+  const cursor = live.collection(collection).find({}, { raw: true, batchSize: LIVE_BATCH });
   try {
-    let x = await a.next();
-    let y = await b.next();
-    while (!x.done || !y.done) {
-      const lb = x.done ? null : x.value;
-      const rb = y.done ? null : y.value;
-      const lid = lb && idOf(lb);
-      const rid = rb && idOf(rb);
+    for await (const raw of cursor as unknown as AsyncIterable<Uint8Array>) {
       counted();
-      if (lb && (!rb || (lid as string) < (rid as string))) {
-        const l = decode(lb);
-        if (l.pos <= cutoff) yield { collection, id: String(l._id), kind: 'unexpected', live: l };
-        x = await a.next();
-      } else if (rb && (!lb || (rid as string) < (lid as string))) {
-        const r = decode(rb);
-        yield { collection, id: String(r._id), kind: 'missing', replayed: r };
-        y = await b.next();
-      } else if (lb && rb) {
-        if (!Buffer.from(lb.buffer, lb.byteOffset, lb.byteLength).equals(rb)) {
-          const l = decode(lb);
-          const r = decode(rb);
-          if (l.pos <= cutoff) {
-            const fields = differingFields(l, r);
-            if (fields.length > 0)
-              yield {
-                collection,
-                id: String(l._id),
-                kind: 'different',
-                fields,
-                live: l,
-                replayed: r,
-              };
-          }
-        }
-        x = await a.next();
-        y = await b.next();
+      const id = idOf(raw);
+      const doc = expected.get(id);
+      if (doc === undefined) {
+        const l = decode(raw);
+        if (l.pos <= cutoff) report({ collection, id: String(l._id), kind: 'unexpected', live: l });
+        continue;
       }
+      expected.delete(id);
+      const bytes = toBson(doc);
+      if (asBuffer(raw).equals(bytes)) continue;
+      const l = decode(raw);
+      if (l.pos > cutoff) continue;
+      // as MongoDB would hold it (an undefined field is stored as null)
+      const r = decode(bytes);
+      const fields = differingFields(l, r);
+      if (fields.length > 0)
+        report({ collection, id: String(l._id), kind: 'different', fields, live: l, replayed: r });
     }
   } finally {
-    await Promise.all([liveCursor.close(), replayedCursor.close()]);
+    await cursor.close();
   }
+  for (const doc of expected.values()) {
+    counted();
+    report({
+      collection,
+      id: String(doc._id),
+      kind: 'missing',
+      replayed: decode(toBson(doc)),
+    });
+  }
+  expected.clear();
+  return diffs;
 }
 
 const decode = (bytes: Uint8Array): Document => BSON.deserialize(bytes);
+
+/**
+ * A document as the projector's MongoDB client sends it: the driver's default keeps an
+ * undefined field, as null (BSON.serialize's own default would leave it out).
+ */
+const BSON_OPTIONS = { ignoreUndefined: false };
+const toBson = (doc: Document): Uint8Array => BSON.serialize(doc, BSON_OPTIONS);
+
+const asBuffer = (bytes: Uint8Array): Buffer =>
+  Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
 /**
  * A document's `_id` read straight from its BSON when it is the first field and a string (as
