@@ -3,14 +3,17 @@
  * process, EventStoreDB on a SQLite file as `npm start` runs it):
  *   npm run bench:replay                       (--events=1000000 by default)
  *   npm run bench:replay -- --events=200000 --lag-seconds=20 --write-rate=300 --batch-size=1000
+ *   npm run bench:replay -- --events=100000 --lag-seconds=0 --cpu-prof=/tmp/replay.cpuprofile
+ *     (--cpu-prof: a CPU profile of this process during the replay phase only, via node:inspector)
  * 1. appends a seeded random history (users, questions, answers, comments, votes, edits...),
  * 2. replays it into fresh read models as `npm run replay` does: events/s (target 20,000),
  * 3. runs the projector live while writers append at a steady rate and measures the lag from
  *    each append's acknowledgement to the checkpoint reaching it: p99 (target 200 ms).
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { randomUUID } from 'node:crypto';
+import { Session } from 'node:inspector/promises';
 import { EventStoreDbAdapter, type EventMetadata, type Position } from '@qa/event-store';
 import { CHECKPOINTS_COLLECTION, activeVersion, checkpointName } from '@qa/read-models';
 import { historyStream, type GeneratedEvent } from '../libs/read-models/src/testing/history.generator';
@@ -25,6 +28,7 @@ const LAG_SECONDS = arg('lag-seconds', 20);
 const WRITE_RATE = arg('write-rate', 200);
 /** Events per replay batch; `undefined` keeps `npm run replay`'s own default. */
 const BATCH_SIZE = process.argv.some((a) => a.startsWith('--batch-size=')) ? arg('batch-size', 0) : undefined;
+const CPU_PROFILE = process.argv.find((a) => a.startsWith('--cpu-prof='))?.split('=')[1];
 const metadata: EventMetadata = { correlationId: 'bench', causationId: 'bench', actor: 'bench', at: new Date().toISOString(), schemaVersion: 1 };
 
 /**
@@ -100,8 +104,20 @@ async function main(): Promise<void> {
       }
     });
 
+    const profiler = CPU_PROFILE ? new Session() : null;
+    if (profiler) {
+      profiler.connect();
+      await profiler.post('Profiler.enable');
+      await profiler.post('Profiler.start');
+    }
     const cpuBefore = cpuSnapshot();
     const result = await replayReadModels({ db, eventStore: store, batchSize: BATCH_SIZE, graceMs: 0, onProgress: (p) => console.log(`  ${formatProgress(p)}`) });
+    if (profiler && CPU_PROFILE) {
+      const { profile } = await profiler.post('Profiler.stop');
+      writeFileSync(CPU_PROFILE, JSON.stringify(profile));
+      profiler.disconnect();
+      console.log(`  replay CPU profile written to ${CPU_PROFILE}`);
+    }
     console.log(`replay: ${result.events} events in ${result.seconds.toFixed(1)} s = ${result.eventsPerSecond} events/s (target >= 20000) ${result.eventsPerSecond >= 20000 ? 'ok' : 'MISSED'}`);
     console.log(`replay CPU: ${cpuReport(cpuBefore, cpuSnapshot(), result.events)}; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 

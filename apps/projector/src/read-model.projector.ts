@@ -48,6 +48,11 @@ export interface ReadModelProjectorOptions {
    * reads yet (a replay).
    */
   pipeline?: boolean;
+  /**
+   * While catching up, how long the stream must stay quiet before a partial batch is handled
+   * (default 10 ms). A replay waits longer: fuller batches write each document fewer times.
+   */
+  idleFlushMs?: number;
   /** How often the active version is checked (default 1 s). */
   followIntervalMs?: number;
   logger?: SubscriptionLogger;
@@ -98,6 +103,7 @@ class Session {
       checkpoints: guarded,
       handler: (events) => this.handle(events),
       batchSize: options.batchSize ?? 500,
+      idleFlushMs: options.idleFlushMs,
       logger: options.logger ?? silent,
       maxRetryDelayMs: 2000,
     });

@@ -76,6 +76,7 @@ export async function replayReadModels(options: ReplayOptions): Promise<ReplayRe
     version,
     rules: options.rules,
     batchSize: options.batchSize ?? 20_000,
+    idleFlushMs: 250,
     // A rebuild starts from empty collections: keeping what it wrote spares it most reads.
     cacheSize: 200_000,
     deferIndexes: true,

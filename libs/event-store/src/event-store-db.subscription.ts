@@ -132,11 +132,7 @@ export class EsdbAllSubscription implements Subscription {
     });
     stream.on('error', (error: Error) => this.fail(translateEventStoreError(error)));
     stream.on('end', () => this.fail(new Error('The event store ended the subscription.')));
-    this.idleTimer = setTimeout(() => {
-      if (this.buffer.length === 0) return;
-      this.idleDue = true;
-      this.wake();
-    }, this.idleFlushMs);
+    this.idleTimer = setTimeout(() => this.onIdle(), this.idleFlushMs);
     this.idleTimer.unref();
   }
 
@@ -174,6 +170,27 @@ export class EsdbAllSubscription implements Subscription {
       this.stream?.pause();
     }
     this.wake();
+  }
+
+  /**
+   * The idle timer fired. It also fires when the event loop was busy (folding a batch) for
+   * longer than the idle gap while events kept arriving: those wait unread in the socket,
+   * since timers run before I/O. So let I/O have one turn first, and flush a partial batch
+   * only if nothing came in meanwhile; if something did, wait for another quiet gap.
+   */
+  private onIdle(): void {
+    if (this.buffer.length === 0 || this.ended) return;
+    const seen = this.received;
+    setImmediate(() => {
+      if (this.ended || this.buffer.length === 0) return;
+      if (this.received !== seen) {
+        // (events filtered out locally arrive without re-arming it themselves)
+        this.idleTimer?.refresh();
+        return;
+      }
+      this.idleDue = true;
+      this.wake();
+    });
   }
 
   private wake(): void {

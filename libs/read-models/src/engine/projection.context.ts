@@ -25,8 +25,12 @@ export interface DocSet {
 type Body<C extends CollectionName> = Omit<DocTypes[C], 'pos'>;
 
 export class ProjectionContext<E extends DomainEvent = DomainEvent> {
-  /** Documents this event already changed: one event may change a document more than once. */
-  private readonly touched = new Set<string>();
+  /**
+   * Documents this event already changed (one event may change a document more than once):
+   * a handful at most, so two parallel lists beat building a key per check.
+   */
+  private readonly touchedCollections: CollectionName[] = [];
+  private readonly touchedIds: string[] = [];
 
   constructor(
     readonly docs: DocSet,
@@ -41,8 +45,19 @@ export class ProjectionContext<E extends DomainEvent = DomainEvent> {
   /** Whether this event still has to be applied to that document. */
   pending(collection: CollectionName, id: string | null | undefined): boolean {
     if (!id) return false;
-    const doc = this.docs.get(collection, id);
-    return !doc || doc.pos < this.event.pos || this.touched.has(`${collection}/${id}`);
+    return this.pendingFor(collection, id, this.docs.get(collection, id));
+  }
+
+  private pendingFor(collection: CollectionName, id: string, doc: { pos: number } | null): boolean {
+    return !doc || doc.pos < this.event.pos || this.touched(collection, id);
+  }
+
+  private touched(collection: CollectionName, id: string): boolean {
+    const ids = this.touchedIds;
+    for (let i = 0; i < ids.length; i += 1) {
+      if (ids[i] === id && this.touchedCollections[i] === collection) return true;
+    }
+    return false;
   }
 
   /**
@@ -54,11 +69,16 @@ export class ProjectionContext<E extends DomainEvent = DomainEvent> {
     id: string | null | undefined,
     change: (doc: DocTypes[C] | null) => Body<C> | null,
   ): void {
-    if (!id || !this.pending(collection, id)) return;
-    const next = change(this.docs.get(collection, id));
+    if (!id) return;
+    const current = this.docs.get(collection, id);
+    if (!this.pendingFor(collection, id, current)) return;
+    const next = change(current);
     if (!next) return;
-    this.touched.add(`${collection}/${id}`);
-    this.docs.put(collection, { ...next, pos: this.event.pos } as DocTypes[C]);
+    if (!this.touched(collection, id)) {
+      this.touchedCollections.push(collection);
+      this.touchedIds.push(id);
+    }
+    this.docs.put(collection, withPos(next, current, this.event.pos) as DocTypes[C]);
   }
 
   /** Same as `update`, for documents that only change once they exist. */
@@ -73,8 +93,20 @@ export class ProjectionContext<E extends DomainEvent = DomainEvent> {
   /** A document written once for this event (ledger entry, revision). */
   insertOnce<C extends CollectionName>(collection: C, doc: Body<C>): void {
     if (this.docs.get(collection, doc._id)) return;
-    this.docs.put(collection, { ...doc, pos: this.event.pos } as DocTypes[C]);
+    this.docs.put(collection, withPos(doc, null, this.event.pos) as DocTypes[C]);
   }
+}
+
+/**
+ * The new document with its `pos`: what `change` returned is a fresh object the projection
+ * built for this call, so it takes the field itself (same key order as a spread: an existing
+ * `pos` keeps its place, a missing one comes last). A stored document is never changed in
+ * place, so one returned unchanged is copied.
+ */
+function withPos<T extends object>(next: T, current: object | null, pos: number): T & { pos: number } {
+  const doc = (next === current ? { ...next } : next) as T & { pos: number };
+  doc.pos = pos;
+  return doc;
 }
 
 /** A projection of one or more collections: applies an event through the context. */

@@ -29,16 +29,31 @@ class NotLoaded extends Error {
   }
 }
 
+/** A changed document that was not in the cache before the batch. */
+const NOT_CACHED = Symbol('not cached');
+
+/**
+ * The documents a fold changed: for a mutable collection, each one's cache entry before the
+ * batch (the new one is in the cache); for an insert-once collection, the new document.
+ */
+type Dirty = Record<CollectionName, Map<string, AnyDoc | null | typeof NOT_CACHED>>;
+
+const emptyMaps = <V>(): Record<CollectionName, Map<string, V>> =>
+  Object.fromEntries(WRITE_ORDER.map((c) => [c, new Map<string, V>()])) as Record<CollectionName, Map<string, V>>;
+const emptyDirty = (): Dirty => emptyMaps();
+const emptySets = (): Record<CollectionName, Set<string>> =>
+  Object.fromEntries(WRITE_ORDER.map((c) => [c, new Set<string>()])) as Record<CollectionName, Set<string>>;
+
 export interface WriterOptions {
   /** Documents kept per collection between batches (default 50,000). */
   cacheSize?: number;
 }
 
 export class ReadModelWriter {
-  private readonly cache = new Map<CollectionName, Map<string, AnyDoc | null>>();
+  private readonly cache: Record<CollectionName, Map<string, AnyDoc | null>> = emptyMaps();
   private readonly cacheSize: number;
   /** Ids written since the collections were empty; null when what MongoDB holds is unknown. */
-  private written: Map<CollectionName, Set<string>> | null = null;
+  private written: Record<CollectionName, Set<string>> | null = null;
   /** The writes of every staged batch, in order; and those of all but the last one. */
   private queue: Promise<void> = Promise.resolve();
   private previous: Promise<void> = Promise.resolve();
@@ -49,7 +64,6 @@ export class ReadModelWriter {
     options: WriterOptions = {},
   ) {
     this.cacheSize = options.cacheSize ?? 50_000;
-    for (const c of WRITE_ORDER) this.cache.set(c, new Map());
   }
 
   /** Handles events in `$all` order; resolves once every change they make is durable. */
@@ -85,14 +99,18 @@ export class ReadModelWriter {
       for (const c of WRITE_ORDER) {
         const isNew = new Set<string>();
         const prior = new Map<string, AnyDoc>();
-        for (const id of dirty.get(c)!.keys()) {
-          const doc = this.known(c, id);
-          if (doc === null) isNew.add(id);
-          else if (doc) prior.set(id, doc);
+        const docs: AnyDoc[] = [];
+        const cache = this.cache[c];
+        const insertOnly = INSERT_ONCE.has(c);
+        for (const [id, entry] of dirty[c]) {
+          const stored = this.storedBefore(c, id, entry);
+          if (stored === null) isNew.add(id);
+          else if (stored) prior.set(id, stored);
+          docs.push(insertOnly ? (entry as AnyDoc) : (cache.get(id) as AnyDoc));
         }
         created[c] = isNew;
         before[c] = prior;
-        changes[c] = [...dirty.get(c)!.values()];
+        changes[c] = docs;
       }
       const queued = this.queue;
       this.previous = queued;
@@ -105,17 +123,13 @@ export class ReadModelWriter {
       );
       // Seen by `settled`; this stops the runtime calling the rejection unhandled meanwhile.
       this.queue.catch(() => undefined);
+      // The cache already holds the batch's documents (the fold put them there).
       for (const c of WRITE_ORDER) {
         if (INSERT_ONCE.has(c)) continue;
-        const cache = this.cache.get(c)!;
-        const written = this.written?.get(c);
-        for (const [id, doc] of dirty.get(c)!) {
-          cache.delete(id);
-          cache.set(id, doc);
-          written?.add(id);
-        }
+        const written = this.written?.[c];
+        if (written) for (const id of dirty[c].keys()) written.add(id);
         // An evicted document whose write is still queued is loaded only after it (loadInto).
-        this.evict(cache);
+        this.evict(this.cache[c]);
       }
     } catch (error) {
       this.clearCache();
@@ -148,36 +162,72 @@ export class ReadModelWriter {
     this.clearCache();
   }
 
-  /** Applies the events to the cached documents; the changed ones, or the first document missing. */
-  private fold(events: ProjectedEvent[]): Map<CollectionName, Map<string, AnyDoc>> | NotLoaded {
-    const dirty = new Map<CollectionName, Map<string, AnyDoc>>(WRITE_ORDER.map((c) => [c, new Map()]));
+  /**
+   * Applies the events to the cached documents, in place: the cache then holds the batch's
+   * result (one lookup per read), and `dirty` what each changed document was before the
+   * batch, to write it and to undo the fold. Returns `dirty`, or the first document missing
+   * (with the cache as it was before the fold).
+   */
+  private fold(events: ProjectedEvent[]): Dirty | NotLoaded {
+    const dirty = emptyDirty();
     const docs: DocSet = {
       get: <C extends CollectionName>(c: C, id: string) => {
-        const changed = dirty.get(c)!.get(id);
-        if (changed) return changed as DocTypes[C];
-        if (INSERT_ONCE.has(c)) return null;
-        const cached = this.known(c, id);
-        if (cached === undefined) throw new NotLoaded(c, id);
-        return cached as DocTypes[C] | null;
+        if (INSERT_ONCE.has(c)) return (dirty[c].get(id) as DocTypes[C] | undefined) ?? null;
+        const cached = this.cache[c].get(id);
+        if (cached !== undefined) return cached as DocTypes[C] | null;
+        if (this.written && !this.written[c].has(id)) return null;
+        throw new NotLoaded(c, id);
       },
       put: (c, doc) => {
-        dirty.get(c)!.set(doc._id, doc);
+        const changed = dirty[c];
+        if (INSERT_ONCE.has(c)) {
+          changed.set(doc._id, doc);
+          return;
+        }
+        const cache = this.cache[c];
+        if (!changed.has(doc._id)) {
+          const prior = cache.get(doc._id);
+          changed.set(doc._id, prior === undefined ? NOT_CACHED : prior);
+          // last in the eviction order, as a document just written
+          cache.delete(doc._id);
+        }
+        cache.set(doc._id, doc);
       },
     };
     try {
       for (const event of events) this.projection.apply(docs, event);
     } catch (error) {
+      this.undo(dirty);
       if (error instanceof NotLoaded) return error;
       throw error;
     }
     return dirty;
   }
 
+  /** Puts back in the cache what a fold changed. */
+  private undo(dirty: Dirty): void {
+    for (const c of WRITE_ORDER) {
+      if (INSERT_ONCE.has(c)) continue;
+      const cache = this.cache[c];
+      for (const [id, prior] of dirty[c]) {
+        if (prior === NOT_CACHED) cache.delete(id);
+        else cache.set(id, prior as AnyDoc | null);
+      }
+    }
+  }
+
+  /** What MongoDB holds of a document the batch changed (null: absent; undefined: unknown). */
+  private storedBefore(c: CollectionName, id: string, entry: AnyDoc | null | typeof NOT_CACHED): AnyDoc | null | undefined {
+    if (INSERT_ONCE.has(c)) return this.known(c, id);
+    if (entry !== NOT_CACHED) return entry;
+    return this.written && !this.written[c].has(id) ? null : undefined;
+  }
+
   private async loadInto(collection: CollectionName, ids: string[]): Promise<void> {
     // What MongoDB holds once the queued writes are done (the cache may have evicted them).
     await this.queue;
     const found = await this.store.load(collection, ids);
-    const cache = this.cache.get(collection)!;
+    const cache = this.cache[collection];
     for (const id of ids) cache.set(id, null);
     for (const doc of found) cache.set(doc._id, doc);
   }
@@ -187,7 +237,7 @@ export class ReadModelWriter {
    * queued later still wait for those in flight, but no longer fail with them.
    */
   clearCache(): void {
-    for (const c of WRITE_ORDER) this.cache.get(c)!.clear();
+    for (const c of WRITE_ORDER) this.cache[c].clear();
     this.written = null;
     this.queue = this.queue.catch(() => undefined);
     this.previous = this.queue;
@@ -199,14 +249,14 @@ export class ReadModelWriter {
    */
   assumeEmpty(): void {
     this.clearCache();
-    this.written = new Map(WRITE_ORDER.map((c) => [c, new Set<string>()]));
+    this.written = emptySets();
   }
 
   /** The document as MongoDB holds it (null: absent), or undefined when it must be loaded. */
   private known(c: CollectionName, id: string): AnyDoc | null | undefined {
-    const cached = this.cache.get(c)!.get(id);
+    const cached = this.cache[c].get(id);
     if (cached !== undefined) return cached;
-    if (this.written && !this.written.get(c)!.has(id)) return null;
+    if (this.written && !this.written[c].has(id)) return null;
     return undefined;
   }
 

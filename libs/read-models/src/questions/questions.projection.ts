@@ -15,10 +15,15 @@ type Body = Omit<QuestionDoc, 'pos'>;
 
 const later = (a: string, b: string) => (a > b ? a : b);
 
-/** Recomputes the fields derived from others, so they never drift. */
+/**
+ * Recomputes the fields derived from others, so they never drift. Every caller hands it a
+ * document it has just built, so it sets them in place (both fields exist already: the key
+ * order, and with it the stored bytes, is what copying would give).
+ */
 function derive(q: Body): Body {
-  const next = { ...q, netVotes: q.votes.net };
-  return { ...next, hotScore: hotScore(next) };
+  q.netVotes = q.votes.net;
+  q.hotScore = hotScore(q);
+  return q;
 }
 
 export function projectQuestions(ctx: ProjectionContext): void {
