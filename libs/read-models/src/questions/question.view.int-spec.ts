@@ -4,26 +4,20 @@
  * sorts, skips and limits as a driver cursor would, `findFirst` answers like `findOne`, and
  * lookups by id asked for together share one find.
  */
-import { startMongoDbServer } from '@qa/embedded';
-import { MongoClient, type CommandStartedEvent } from 'mongodb';
-import { ReadModelStore } from '../engine/read-model.store';
+import type { ReadModelStore } from '../engine/read-model.store';
+import { startWatchedStore, type WatchedStore } from '../testing/watched-store';
 import { findAll, findByIds, findFirst, loadAuthors } from './question.view';
 
 jest.setTimeout(60_000);
 
 describe('find command helpers', () => {
-  let server: Awaited<ReturnType<typeof startMongoDbServer>>;
-  let client: MongoClient;
+  let watched: WatchedStore;
   let store: ReadModelStore;
-  const started: CommandStartedEvent[] = [];
+  let started: WatchedStore['started'];
 
   beforeAll(async () => {
-    server = await startMongoDbServer({ port: 0 });
-    client = await new MongoClient(`${server.url.replace(/\/?$/, '')}/qa`, {
-      monitorCommands: true,
-    }).connect();
-    client.on('commandStarted', (e) => started.push(e));
-    store = new ReadModelStore(client.db('qa'), 1);
+    watched = await startWatchedStore();
+    ({ store, started } = watched);
     // more posts than a first batch holds (101), in an order their ids do not follow
     const posts = Array.from({ length: 250 }, (_, i) => ({
       _id: `p${String((i * 37) % 250).padStart(3, '0')}`,
@@ -50,8 +44,7 @@ describe('find command helpers', () => {
   });
 
   afterAll(async () => {
-    await client?.close();
-    await server?.close();
+    await watched?.close();
   });
 
   beforeEach(() => {

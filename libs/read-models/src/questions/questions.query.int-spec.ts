@@ -4,30 +4,25 @@
  * unknown questions, a posts reply larger than one batch, the same page asked twice, and a
  * batch that starts after a write sees that write.
  */
-import { startMongoDbServer } from '@qa/embedded';
-import { MongoClient, type CommandStartedEvent, type Document } from 'mongodb';
+import type { Document } from 'mongodb';
 import type { ProjectedEvent } from '../engine/projection.context';
 import { MemoryDocSet, ReadModelProjection } from '../engine/read-model.projection';
-import { ReadModelStore } from '../engine/read-model.store';
+import type { ReadModelStore } from '../engine/read-model.store';
+import { startWatchedStore, type WatchedStore } from '../testing/watched-store';
 import { siteStream } from '../testing/site.generator';
 import { questionPage, questionPages } from './questions.query';
 
 jest.setTimeout(60_000);
 
 describe('question page reads in batches', () => {
-  let server: Awaited<ReturnType<typeof startMongoDbServer>>;
-  let client: MongoClient;
+  let watched: WatchedStore;
   let store: ReadModelStore;
-  const started: CommandStartedEvent[] = [];
+  let started: WatchedStore['started'];
   const ids: string[] = [];
 
   beforeAll(async () => {
-    server = await startMongoDbServer({ port: 0 });
-    client = await new MongoClient(`${server.url.replace(/\/?$/, '')}/qa`, {
-      monitorCommands: true,
-    }).connect();
-    client.on('commandStarted', (e) => started.push(e));
-    store = new ReadModelStore(client.db('qa'), 1);
+    watched = await startWatchedStore();
+    ({ store, started } = watched);
     await store.ensureIndexes();
     const docs = new MemoryDocSet();
     const projection = new ReadModelProjection();
@@ -59,8 +54,7 @@ describe('question page reads in batches', () => {
   });
 
   afterAll(async () => {
-    await client?.close();
-    await server?.close();
+    await watched?.close();
   });
 
   beforeEach(() => {
