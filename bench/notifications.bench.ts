@@ -1,6 +1,6 @@
 /**
  * Notification throughput and latency, end to end:
- *   npm run bench:notifications   (--rate=N events/s, --seconds=N, --askers=N to change)
+ *   npm run bench:notifications   (--rate=N events/s, --seconds=N, --askers=N, --warmup-seconds=N to change)
  * The embedded EventStoreDB and MongoDB servers, the embedded SMTP sink and the worker
  * (reactor + processor) each run in a process of their own, as `npm run embedded` and the
  * production entry run them; this process only generates the load. The worker uses the
@@ -33,6 +33,14 @@ const RATE = arg('rate', 550);
 const SECONDS = arg('seconds', 20);
 const ASKERS = arg('askers', 300);
 const WORKERS = arg('workers', 1);
+/**
+ * Seconds of the same load before the measured run, to askers of their own (so the measured
+ * run still reads each of its recipients' keys once): the figures are the steady state of a
+ * running worker, not its first seconds of JIT compilation and connection set-up. The
+ * warm-up's own latency is printed too; --warmup-seconds=0 measures from a cold start.
+ */
+const WARMUP_SECONDS = arg('warmup-seconds', 3);
+const WARMUP_ASKERS = 100;
 const TARGET_RATE = 500;
 const TARGET_P99_MS = 2_000;
 
@@ -154,10 +162,12 @@ async function main(): Promise<void> {
     author: Awaited<ReturnType<QaFixture['askQuestion']>>['author'];
   }> = [];
   let head = null as null | { commit: bigint };
-  for (let i = 0; i < ASKERS; i++) {
-    const asker = await fixture.registerUser(`asker${i}`, `asker${i}@example.com`);
+  const warmQuestions: typeof questions = [];
+  for (let i = 0; i < ASKERS + (WARMUP_SECONDS > 0 ? WARMUP_ASKERS : 0); i++) {
+    const name = i < ASKERS ? `asker${i}` : `warm${i - ASKERS}`;
+    const asker = await fixture.registerUser(name, `${name}@example.com`);
     const q = await fixture.askQuestion({ user: asker }, `Benchmark question number ${i}`);
-    questions.push({ id: q.id, author: q.author });
+    (i < ASKERS ? questions : warmQuestions).push({ id: q.id, author: q.author });
     head = q.result.position;
   }
 
@@ -218,41 +228,72 @@ async function main(): Promise<void> {
     smtp: sink.pid,
     'load generator': process.pid,
   };
+  const mailDir = path.join(dir, 'mail');
+  /** Waits until `count` emails are stored (or two minutes have passed); their file names. */
+  const mailsStored = async (count: number) => {
+    const deadline = Date.now() + 120_000;
+    let files: string[] = [];
+    while (Date.now() < deadline) {
+      files = (await fs.readdir(mailDir).catch(() => [])).filter((f) => f.endsWith('.eml'));
+      if (files.length >= count) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    return files;
+  };
+  const appendedAt = new Map<string, number>();
+  let started = Date.now();
+  /** Posts `count` answers at RATE per second to `to`, round robin; each answer, one email. */
+  const appendAnswers = async (to: typeof questions, count: number, at: Map<string, number>) => {
+    started = Date.now();
+    let sent = 0;
+    const pending: Array<Promise<unknown>> = [];
+    const tickMs = 20;
+    while (sent < count) {
+      const due = Math.min(count, Math.floor(((Date.now() - started) / 1000) * RATE));
+      for (; sent < due; sent++) {
+        const q = to[sent % to.length];
+        const t0 = Date.now();
+        pending.push(
+          fixture
+            .postAnswer(q, { user: answerer }, `Answer ${sent}: water less, give more light.`)
+            .then((a) => {
+              at.set(a.eventId, t0);
+            }),
+        );
+      }
+      await new Promise((r) => setTimeout(r, tickMs));
+    }
+    await Promise.all(pending);
+  };
+
+  const warmTotal = RATE * WARMUP_SECONDS;
+  if (warmTotal > 0) {
+    console.log(`warming up: ${warmTotal} answers at ${RATE}/s to ${WARMUP_ASKERS} other askers...`);
+    const warmAt = new Map<string, number>();
+    await appendAnswers(warmQuestions, warmTotal, warmAt);
+    const files = await mailsStored(warmTotal);
+    const warm: number[] = [];
+    for (const f of files) {
+      const file = path.join(mailDir, f);
+      const [text, stat] = await Promise.all([fs.readFile(file, 'utf8'), fs.stat(file)]);
+      const eventId = /^X-Notification-Event: (\S+)/m.exec(text)?.[1];
+      if (eventId && warmAt.has(eventId)) warm.push(stat.mtimeMs - warmAt.get(eventId)!);
+    }
+    warm.sort((a, b) => a - b);
+    console.log(
+      `warm-up (a cold worker, not counted below): ${warm.length}/${warmTotal} emails, ` +
+        `latency p50 ${Math.round(percentile(warm, 50))} ms, p99 ${Math.round(percentile(warm, 99))} ms`,
+    );
+  }
+
   const cpuBefore = Object.fromEntries(
     Object.entries(processes).map(([k, pid]) => [k, cpuSeconds(pid)]),
   );
-  const started = Date.now();
   console.log(`appending ${total} answers at ${RATE}/s for ${SECONDS} s (one email each)...`);
-  const appendedAt = new Map<string, number>();
-  let sent = 0;
-  const pending: Array<Promise<unknown>> = [];
-  const tickMs = 20;
-  while (sent < total) {
-    const due = Math.min(total, Math.floor(((Date.now() - started) / 1000) * RATE));
-    for (; sent < due; sent++) {
-      const q = questions[sent % questions.length];
-      const t0 = Date.now();
-      pending.push(
-        fixture
-          .postAnswer(q, { user: answerer }, `Answer ${sent}: water less, give more light.`)
-          .then((a) => {
-            appendedAt.set(a.eventId, t0);
-          }),
-      );
-    }
-    await new Promise((r) => setTimeout(r, tickMs));
-  }
-  await Promise.all(pending);
+  await appendAnswers(questions, total, appendedAt);
   const appendSeconds = (Date.now() - started) / 1000;
 
-  const mailDir = path.join(dir, 'mail');
-  const deadline = Date.now() + 120_000;
-  let files: string[] = [];
-  while (Date.now() < deadline) {
-    files = (await fs.readdir(mailDir)).filter((f) => f.endsWith('.eml'));
-    if (files.length >= total) break;
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  const files = await mailsStored(warmTotal + total);
 
   const cpu = Object.entries(processes).map(
     ([k, pid]) => `${k} ${(((cpuSeconds(pid) - cpuBefore[k]) * 1000) / total).toFixed(2)}`,
