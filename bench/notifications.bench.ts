@@ -268,7 +268,9 @@ async function main(): Promise<void> {
 
   const warmTotal = RATE * WARMUP_SECONDS;
   if (warmTotal > 0) {
-    console.log(`warming up: ${warmTotal} answers at ${RATE}/s to ${WARMUP_ASKERS} other askers...`);
+    console.log(
+      `warming up: ${warmTotal} answers at ${RATE}/s to ${WARMUP_ASKERS} other askers...`,
+    );
     const warmAt = new Map<string, number>();
     await appendAnswers(warmQuestions, warmTotal, warmAt);
     const files = await mailsStored(warmTotal);
