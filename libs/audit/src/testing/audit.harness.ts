@@ -22,7 +22,6 @@ export interface AuditHarness {
   store: EventStoreDbAdapter;
   client: MongoClient;
   db: Db;
-  scratchDb: Db;
   /** Appends events in order (one append each), metadata time = the event's `at`. */
   append(events: ProjectedEvent[]): Promise<StoredEvent[]>;
   /** Brings the live read models (version 1) up to the head of `$all`. */
@@ -77,7 +76,6 @@ export async function startAuditHarness(dbName = 'qa'): Promise<AuditHarness> {
     store,
     client,
     db,
-    scratchDb: client.db(`${dbName}_audit`),
     async append(events) {
       for (const e of events) {
         const at =
