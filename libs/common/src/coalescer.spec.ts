@@ -25,11 +25,14 @@ describe('Coalescer', () => {
 
   it('caps the batch size', async () => {
     const sizes: number[] = [];
-    const c = new Coalescer<number, number>(async (items) => {
-      sizes.push(items.length);
-      await tick();
-      return items;
-    }, 2);
+    const c = new Coalescer<number, number>(
+      async (items) => {
+        sizes.push(items.length);
+        await tick();
+        return items;
+      },
+      { maxBatch: 2 },
+    );
     await Promise.all([1, 2, 3, 4, 5].map((i) => c.submit(i)));
     expect(sizes).toEqual([1, 2, 2]);
   });
@@ -55,8 +58,7 @@ describe('Coalescer with a linger time', () => {
         batches.push(items);
         return items;
       },
-      100,
-      20,
+      { maxBatch: 100, linger: 20 },
     );
     const all = [c.submit(1)];
     await new Promise((r) => setTimeout(r, 5));
@@ -73,12 +75,52 @@ describe('Coalescer with a linger time', () => {
         batches.push(items);
         return items;
       },
-      2,
-      10_000,
+      { maxBatch: 2, linger: 10_000 },
     );
     const started = Date.now();
     await Promise.all([c.submit(1), c.submit(2)]);
     expect(Date.now() - started).toBeLessThan(1_000);
     expect(batches).toEqual([[1, 2]]);
+  });
+});
+
+describe('Coalescer lingering for the turn', () => {
+  it('sends what was asked for in one turn together, and a later request in a batch of its own', async () => {
+    const batches: number[][] = [];
+    const c = new Coalescer<number, number>(
+      async (items) => {
+        batches.push(items);
+        await tick();
+        return items.map((i) => i + 1);
+      },
+      { maxBatch: 100, linger: 'turn', maxInFlight: Infinity },
+    );
+    const first = [c.submit(1), c.submit(2)];
+    expect(batches).toEqual([]);
+    await tick();
+    expect(batches).toEqual([[1, 2]]);
+    // the first batch is still in flight: a new request does not wait for it
+    const later = c.submit(3);
+    await tick();
+    expect(batches).toEqual([[1, 2], [3]]);
+    expect(await Promise.all([...first, later])).toEqual([2, 3, 4]);
+  });
+});
+
+describe('Coalescer with keys', () => {
+  it('asks for equal items waiting in one batch once and gives each caller the result', async () => {
+    const batches: string[][] = [];
+    const c = new Coalescer<string, string>(
+      async (items) => {
+        batches.push(items);
+        return items.map((i) => i.toUpperCase());
+      },
+      { linger: 'turn', maxInFlight: Infinity, keyOf: (i) => i },
+    );
+    const first = await Promise.all([c.submit('a'), c.submit('b'), c.submit('a')]);
+    expect(first).toEqual(['A', 'B', 'A']);
+    // once sent, a key is free again: the next turn asks for it anew
+    expect(await c.submit('a')).toBe('A');
+    expect(batches).toEqual([['a', 'b'], ['a']]);
   });
 });

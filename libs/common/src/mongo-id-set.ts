@@ -20,7 +20,7 @@ export class MongoIdSet {
     readonly collectionName: string,
   ) {
     this.members = db.collection<Member>(collectionName);
-    this.lookups = new Coalescer((ids) => this.findMembers(ids), 500, 2, 2);
+    this.lookups = new Coalescer((ids) => this.findMembers(ids), { linger: 2, maxInFlight: 2 });
   }
 
   /** Idempotent: adding an id again keeps the first time. */

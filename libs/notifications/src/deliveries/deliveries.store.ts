@@ -35,7 +35,7 @@ export class DeliveriesStore {
   constructor(private readonly db: Db) {
     this.deliveries = db.collection<Delivery>(DELIVERIES_COLLECTION);
     // Two batches in flight: a slow round trip does not hold up every send behind it.
-    this.writes = new Coalescer((batch) => this.writeBatch(batch), 500, 5, 2);
+    this.writes = new Coalescer((batch) => this.writeBatch(batch), { linger: 5, maxInFlight: 2 });
     this.sentChecks = new Coalescer(
       async (ids) => {
         const unique = [...new Set(ids)];
@@ -52,9 +52,7 @@ export class DeliveriesStore {
         const set = new Set(sent.map((d) => d._id));
         return ids.map((id) => set.has(id));
       },
-      500,
-      2,
-      2,
+      { linger: 2, maxInFlight: 2 },
     );
   }
 

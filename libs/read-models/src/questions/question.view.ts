@@ -3,6 +3,7 @@
  * by id in one `$in` query per response, since points change all the time), ids as strings,
  * times as ISO strings, no email ever.
  */
+import { Coalescer } from '@qa/common';
 import { Long, type Db, type Document } from 'mongodb';
 import type {
   AuthorRef,
@@ -85,75 +86,54 @@ export type AuthorView =
 
 export type UserPoints = Map<string, Pick<UserDoc, '_id' | 'username' | 'points'>>;
 
-/** The most ids one `findByIds` batch asks for. */
-const BY_ID_BATCH_MAX = 1000;
+/** The most lookups one `findByIds` find answers. */
+const BY_ID_BATCH_MAX = 64;
 
-interface ByIdBatch {
-  ids: Set<string>;
-  waiters: Array<{ resolve: (found: Map<string, Document>) => void; reject: (error: unknown) => void }>;
-}
+type ByIdLookups = Coalescer<readonly string[], Map<string, Document>>;
 
-/** Per store, the `findByIds` batches not sent yet, by collection and projection. */
-const openByIdBatches = new WeakMap<ReadModelStore, Map<string, ByIdBatch>>();
+/** Per store, the lookups of this turn of the event loop, by collection and projection. */
+const byIdLookups = new WeakMap<ReadModelStore, Map<string, ByIdLookups>>();
 
 /**
  * Documents by `_id`. Lookups asked for in the same turn of the event loop (for the same
- * collection and projection) go to the server as one `$in` find, sent once the turn's I/O
- * callbacks have run (`setImmediate`): a lookup only ever joins a find that has not been
- * sent yet, so what it gets was read after it was asked for. Each caller gets its own ids.
+ * collection and projection) go to the server as one `$in` find, sent at the end of that
+ * turn: a lookup only ever joins a find that has not been sent yet, so what it gets was
+ * read after it was asked for. Each caller gets its own ids.
  */
-export function findByIds<C extends CollectionName>(
+export async function findByIds<C extends CollectionName>(
   store: ReadModelStore,
   collection: C,
   ids: readonly string[],
   projection?: Readonly<Document>,
 ): Promise<Map<string, DocTypes[C]>> {
   const key = projection ? `${collection} ${JSON.stringify(projection)}` : collection;
-  let open = openByIdBatches.get(store);
-  if (!open) openByIdBatches.set(store, (open = new Map()));
-  let batch = open.get(key);
-  if (!batch) {
-    const opened: ByIdBatch = { ids: new Set(), waiters: [] };
-    const byKey = open;
-    byKey.set(key, opened);
-    setImmediate(() => {
-      if (byKey.get(key) === opened) byKey.delete(key);
-      void sendByIdBatch(store, collection, projection, opened);
-    });
-    batch = opened;
+  let byKey = byIdLookups.get(store);
+  if (!byKey) byIdLookups.set(store, (byKey = new Map()));
+  let lookups = byKey.get(key);
+  if (!lookups) {
+    lookups = new Coalescer(
+      async (asked: Array<readonly string[]>) => {
+        const all = [...new Set(asked.flat())];
+        const docs = await findAll(store, collection, {
+          filter: { _id: all.length === 1 ? all[0] : { $in: all } },
+          ...(projection ? { projection } : {}),
+          limit: all.length,
+        });
+        const found = new Map<string, Document>(docs.map((d) => [d._id as string, d]));
+        return asked.map((mine) => {
+          const theirs = new Map<string, Document>();
+          for (const id of mine) {
+            const doc = found.get(id);
+            if (doc) theirs.set(id, doc);
+          }
+          return theirs;
+        });
+      },
+      { maxBatch: BY_ID_BATCH_MAX, linger: 'turn', maxInFlight: Infinity },
+    );
+    byKey.set(key, lookups);
   }
-  for (const id of ids) batch.ids.add(id);
-  if (batch.ids.size >= BY_ID_BATCH_MAX) open.delete(key);
-  return new Promise<Map<string, Document>>((resolve, reject) => {
-    batch.waiters.push({ resolve, reject });
-  }).then((found) => {
-    const mine = new Map<string, DocTypes[C]>();
-    for (const id of ids) {
-      const doc = found.get(id);
-      if (doc) mine.set(id, doc as DocTypes[C]);
-    }
-    return mine;
-  });
-}
-
-async function sendByIdBatch(
-  store: ReadModelStore,
-  collection: CollectionName,
-  projection: Document | undefined,
-  batch: ByIdBatch,
-): Promise<void> {
-  try {
-    const ids = [...batch.ids];
-    const docs = await findAll(store, collection, {
-      filter: { _id: ids.length === 1 ? ids[0] : { $in: ids } },
-      ...(projection ? { projection } : {}),
-      limit: ids.length,
-    });
-    const found = new Map<string, Document>(docs.map((d) => [d._id as string, d]));
-    for (const w of batch.waiters) w.resolve(found);
-  } catch (error) {
-    for (const w of batch.waiters) w.reject(error);
-  }
+  return (await lookups.submit(ids)) as Map<string, DocTypes[C]>;
 }
 
 const USER_POINTS_FIELDS = { username: 1, points: 1 } as const;

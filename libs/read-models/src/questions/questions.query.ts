@@ -5,10 +5,15 @@
  * page plus its total, kept by the projection per filter (listCounts), so neither grows
  * with the site. Lookups by id (totals, authors' points) asked for together share a find.
  */
+import { Coalescer } from '@qa/common';
 import type { Document, Filter } from 'mongodb';
 import type { PostDoc, QuestionDoc } from '../engine/read-model.documents';
 import type { ReadModelStore } from '../engine/read-model.store';
-import { questionPageAuthorIds, renderQuestionPage, type QuestionPage } from './question-page.render';
+import {
+  questionPageAuthorIds,
+  renderQuestionPage,
+  type QuestionPage,
+} from './question-page.render';
 import { authorView, findAll, findByIds, findFirst, loadAuthors } from './question.view';
 
 export const QUESTION_SORTS = ['recent', 'hot', 'votes', 'answers', 'unanswered'] as const;
@@ -140,57 +145,41 @@ const POSTS_FIRST_BATCH = 1000;
  */
 const PAGE_BATCH_MAX = 64;
 
-interface PageWaiter {
-  resolve: (page: QuestionPage | null) => void;
-  reject: (error: unknown) => void;
-}
-
-/** Per store, the page reads asked for since the last batch left, by question id. */
-const openBatches = new WeakMap<ReadModelStore, Map<string, PageWaiter[]>>();
+/** Per store, the page reads of this turn of the event loop, answered together. */
+const pageReads = new WeakMap<ReadModelStore, Coalescer<string, QuestionPage | null>>();
 
 /**
  * The question page, or null when there is no such visible question.
  *
  * Page reads asked for in the same turn of the event loop are answered together by
- * `questionPages` (three finds for the whole batch instead of three per page): a read joins
- * a batch that has not been sent yet and the batch is sent once the turn's I/O callbacks
- * have run (`setImmediate`), so every page is still read from MongoDB after it was asked
- * for (and after its `X-Wait-For-Position` wait), never from an earlier read.
+ * `questionPages` (three finds for the whole batch instead of three per page). A batch
+ * leaves at the end of the turn it was opened in, so every page is still read from MongoDB
+ * after it was asked for (and after its `X-Wait-For-Position` wait), never from an earlier read.
  */
 export function questionPage(store: ReadModelStore, id: string): Promise<QuestionPage | null> {
-  return new Promise((resolve, reject) => {
-    let batch = openBatches.get(store);
-    if (!batch) {
-      const opened = new Map<string, PageWaiter[]>();
-      openBatches.set(store, opened);
-      setImmediate(() => {
-        if (openBatches.get(store) === opened) openBatches.delete(store);
-        void answerBatch(store, opened);
-      });
-      batch = opened;
-    }
-    const waiters = batch.get(id);
-    if (waiters) waiters.push({ resolve, reject });
-    else batch.set(id, [{ resolve, reject }]);
-    // a full batch takes no more reads; it still leaves at the end of the turn
-    if (batch.size >= PAGE_BATCH_MAX) openBatches.delete(store);
-  });
-}
-
-async function answerBatch(store: ReadModelStore, batch: Map<string, PageWaiter[]>): Promise<void> {
-  try {
-    const pages = await questionPages(store, [...batch.keys()]);
-    for (const [id, waiters] of batch) for (const w of waiters) w.resolve(pages.get(id) ?? null);
-  } catch (error) {
-    for (const waiters of batch.values()) for (const w of waiters) w.reject(error);
+  let reads = pageReads.get(store);
+  if (!reads) {
+    reads = new Coalescer(
+      async (ids) => {
+        const pages = await questionPages(store, ids);
+        return ids.map((id) => pages.get(id) ?? null);
+      },
+      // the same page asked for twice in one turn is read once
+      { maxBatch: PAGE_BATCH_MAX, linger: 'turn', maxInFlight: Infinity, keyOf: (id) => id },
+    );
+    pageReads.set(store, reads);
   }
+  return reads.submit(id);
 }
 
 /**
  * The visible question pages among `ids`, by id: one find for the questions and one for
  * their posts (in parallel), then one for the authors' points of every page.
  */
-export async function questionPages(store: ReadModelStore, ids: string[]): Promise<Map<string, QuestionPage>> {
+export async function questionPages(
+  store: ReadModelStore,
+  ids: string[],
+): Promise<Map<string, QuestionPage>> {
   const pages = new Map<string, QuestionPage>();
   if (ids.length === 0) return pages;
   const match = ids.length === 1 ? ids[0] : { $in: ids };
@@ -221,6 +210,7 @@ export async function questionPages(store: ReadModelStore, ids: string[]): Promi
   const authorIds: string[] = [];
   for (const q of visible) authorIds.push(...questionPageAuthorIds(q, postsOf.get(q._id) ?? []));
   const users = await loadAuthors(store, authorIds);
-  for (const q of visible) pages.set(q._id, renderQuestionPage(q, postsOf.get(q._id) ?? [], users)!);
+  for (const q of visible)
+    pages.set(q._id, renderQuestionPage(q, postsOf.get(q._id) ?? [], users)!);
   return pages;
 }
