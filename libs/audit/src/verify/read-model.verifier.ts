@@ -242,22 +242,10 @@ class PerEventDocuments {
   private found = 0;
   private foundUpTo = 0;
 
-  private readonly live: ReadModelStore;
-  private readonly cutoff: number;
-  private readonly limit: number;
-  private readonly counted: (n?: number) => void;
-
   constructor(
     private readonly collection: CollectionName,
     private readonly comparison: Comparison,
-  ) {
-    ({
-      live: this.live,
-      cutoff: this.cutoff,
-      limit: this.limit,
-      counted: this.counted,
-    } = comparison);
-  }
+  ) {}
 
   add(doc: AnyDoc): void {
     if (this.ids.has(doc._id)) return;
@@ -275,24 +263,27 @@ class PerEventDocuments {
     this.flush();
     while (this.inFlight.length > 0) await this.inFlight[0];
     if (this.failure) throw this.failure;
-    const collection = this.live.collection(this.collection);
+    const collection = this.comparison.live.collection(this.collection);
     // Every live document the replay has was found by its id: any other one up to the
     // compared position is one the history does not have.
     const [total, upTo] = await Promise.all([
       collection.countDocuments({}),
-      collection.countDocuments({ pos: { $lte: this.cutoff } }),
+      collection.countDocuments({ pos: { $lte: this.comparison.cutoff } }),
     ]);
-    this.counted(total - this.found);
+    this.comparison.counted(total - this.found);
     if (upTo > this.foundUpTo) {
       const cursor = collection
-        .find({ pos: { $lte: this.cutoff } }, { projection: { _id: 1 }, batchSize: LIVE_BATCH })
+        .find(
+          { pos: { $lte: this.comparison.cutoff } },
+          { projection: { _id: 1 }, batchSize: LIVE_BATCH },
+        )
         .map((d) => d._id);
       for await (const id of cursor) {
         if (this.ids.has(id)) continue;
         const l = await collection.findOne({ _id: id });
-        if (l && l.pos <= this.cutoff)
+        if (l && l.pos <= this.comparison.cutoff)
           this.report({ collection: this.collection, id: String(id), kind: 'unexpected', live: l });
-        if (this.diffs.length >= this.limit) break;
+        if (this.diffs.length >= this.comparison.limit) break;
       }
       await cursor.close();
     }
@@ -304,7 +295,7 @@ class PerEventDocuments {
   }
 
   private report(diff: Difference): void {
-    if (this.diffs.length < this.limit) this.diffs.push(diff);
+    if (this.diffs.length < this.comparison.limit) this.diffs.push(diff);
   }
 
   private flush(): void {
@@ -322,7 +313,7 @@ class PerEventDocuments {
   }
 
   private async lookup(batch: Map<string, Uint8Array>): Promise<void> {
-    const cursor = this.live
+    const cursor = this.comparison.live
       .collection(this.collection)
       .find({ _id: { $in: [...batch.keys()] } } as Document, {
         raw: true,
@@ -334,30 +325,19 @@ class PerEventDocuments {
       if (bytes === undefined) continue;
       batch.delete(id);
       this.found += 1;
-      this.counted();
-      if (asBuffer(raw).equals(bytes)) {
-        this.foundUpTo += 1;
-        continue;
-      }
-      const l = decode(raw);
-      if (l.pos > this.cutoff) continue;
-      this.foundUpTo += 1;
-      const r = decode(bytes);
-      const fields = differingFields(l, r);
-      if (fields.length > 0)
-        this.report({
-          collection: this.collection,
-          id: String(l._id),
-          kind: 'different',
-          fields,
-          live: l,
-          replayed: r,
-        });
+      this.comparison.counted();
+      const { after, difference } = comparePair(
+        this.collection,
+        raw,
+        bytes,
+        this.comparison.cutoff,
+      );
+      if (!after) this.foundUpTo += 1;
+      if (difference) this.report(difference);
     }
     for (const bytes of batch.values()) {
-      this.counted();
-      const r = decode(bytes);
-      this.report({ collection: this.collection, id: String(r._id), kind: 'missing', replayed: r });
+      this.comparison.counted();
+      this.report(missing(this.collection, bytes));
     }
   }
 }
@@ -391,33 +371,52 @@ async function compareMutable(
         continue;
       }
       expected.delete(id);
-      const bytes = toBson(doc);
-      if (asBuffer(raw).equals(bytes)) continue;
-      const l = decode(raw);
-      if (l.pos > cutoff) continue;
-      // as MongoDB would hold it (an undefined field is stored as null)
-      const r = decode(bytes);
-      const fields = differingFields(l, r);
-      if (fields.length > 0)
-        report({ collection, id: String(l._id), kind: 'different', fields, live: l, replayed: r });
+      const { difference } = comparePair(collection, raw, toBson(doc), cutoff);
+      if (difference) report(difference);
     }
   } finally {
     await cursor.close();
   }
   for (const doc of expected.values()) {
     counted();
-    report({
-      collection,
-      id: String(doc._id),
-      kind: 'missing',
-      replayed: decode(toBson(doc)),
-    });
+    report(missing(collection, toBson(doc)));
   }
   expected.clear();
   return diffs;
 }
 
 const decode = (bytes: Uint8Array): Document => BSON.deserialize(bytes);
+
+/**
+ * A live document (raw) against the bytes of its replayed one. Equal bytes are equal (and
+ * neither side is decoded: both come from the same projection code, so that is almost every
+ * pair); otherwise a live document changed after the compared position is left out
+ * (`after`), and any other pair is compared field by field, whatever its key order.
+ */
+function comparePair(
+  collection: CollectionName,
+  raw: Uint8Array,
+  replayedBytes: Uint8Array,
+  cutoff: number,
+): { after: boolean; difference: Difference | null } {
+  if (asBuffer(raw).equals(replayedBytes)) return { after: false, difference: null };
+  const live = decode(raw);
+  if (live.pos > cutoff) return { after: true, difference: null };
+  // as MongoDB would hold it (an undefined field is stored as null)
+  const replayed = decode(replayedBytes);
+  const fields = differingFields(live, replayed);
+  if (fields.length === 0) return { after: false, difference: null };
+  return {
+    after: false,
+    difference: { collection, id: String(live._id), kind: 'different', fields, live, replayed },
+  };
+}
+
+/** A replayed document the live collection does not have. */
+function missing(collection: CollectionName, replayedBytes: Uint8Array): Difference {
+  const replayed = decode(replayedBytes);
+  return { collection, id: String(replayed._id), kind: 'missing', replayed };
+}
 
 /**
  * A document as the projector's MongoDB client sends it: the driver's default keeps an
