@@ -38,11 +38,9 @@ const NOT_CACHED = Symbol('not cached');
  */
 type Dirty = Record<CollectionName, Map<string, AnyDoc | null | typeof NOT_CACHED>>;
 
-const emptyMaps = <V>(): Record<CollectionName, Map<string, V>> =>
-  Object.fromEntries(WRITE_ORDER.map((c) => [c, new Map<string, V>()])) as Record<CollectionName, Map<string, V>>;
-const emptyDirty = (): Dirty => emptyMaps();
-const emptySets = (): Record<CollectionName, Set<string>> =>
-  Object.fromEntries(WRITE_ORDER.map((c) => [c, new Set<string>()])) as Record<CollectionName, Set<string>>;
+/** One fresh value (a map, a set) per collection. */
+const perCollection = <V>(fresh: () => V): Record<CollectionName, V> =>
+  Object.fromEntries(WRITE_ORDER.map((c) => [c, fresh()])) as Record<CollectionName, V>;
 
 export interface WriterOptions {
   /** Documents kept per collection between batches (default 50,000). */
@@ -50,7 +48,7 @@ export interface WriterOptions {
 }
 
 export class ReadModelWriter {
-  private readonly cache: Record<CollectionName, Map<string, AnyDoc | null>> = emptyMaps();
+  private readonly cache = perCollection(() => new Map<string, AnyDoc | null>());
   private readonly cacheSize: number;
   /** Ids written since the collections were empty; null when what MongoDB holds is unknown. */
   private written: Record<CollectionName, Set<string>> | null = null;
@@ -169,14 +167,13 @@ export class ReadModelWriter {
    * (with the cache as it was before the fold).
    */
   private fold(events: ProjectedEvent[]): Dirty | NotLoaded {
-    const dirty = emptyDirty();
+    const dirty: Dirty = perCollection(() => new Map());
     const docs: DocSet = {
       get: <C extends CollectionName>(c: C, id: string) => {
         if (INSERT_ONCE.has(c)) return (dirty[c].get(id) as DocTypes[C] | undefined) ?? null;
-        const cached = this.cache[c].get(id);
-        if (cached !== undefined) return cached as DocTypes[C] | null;
-        if (this.written && !this.written[c].has(id)) return null;
-        throw new NotLoaded(c, id);
+        const known = this.known(c, id);
+        if (known === undefined) throw new NotLoaded(c, id);
+        return known as DocTypes[C] | null;
       },
       put: (c, doc) => {
         const changed = dirty[c];
@@ -220,7 +217,7 @@ export class ReadModelWriter {
   private storedBefore(c: CollectionName, id: string, entry: AnyDoc | null | typeof NOT_CACHED): AnyDoc | null | undefined {
     if (INSERT_ONCE.has(c)) return this.known(c, id);
     if (entry !== NOT_CACHED) return entry;
-    return this.written && !this.written[c].has(id) ? null : undefined;
+    return this.neverWritten(c, id);
   }
 
   private async loadInto(collection: CollectionName, ids: string[]): Promise<void> {
@@ -249,15 +246,18 @@ export class ReadModelWriter {
    */
   assumeEmpty(): void {
     this.clearCache();
-    this.written = emptySets();
+    this.written = perCollection(() => new Set<string>());
   }
 
   /** The document as MongoDB holds it (null: absent), or undefined when it must be loaded. */
   private known(c: CollectionName, id: string): AnyDoc | null | undefined {
     const cached = this.cache[c].get(id);
-    if (cached !== undefined) return cached;
-    if (this.written && !this.written[c].has(id)) return null;
-    return undefined;
+    return cached !== undefined ? cached : this.neverWritten(c, id);
+  }
+
+  /** null when the collections started empty and the document was never written; else unknown. */
+  private neverWritten(c: CollectionName, id: string): null | undefined {
+    return this.written && !this.written[c].has(id) ? null : undefined;
   }
 
   private evict(cache: Map<string, AnyDoc | null>): void {
