@@ -18,14 +18,20 @@
 import { fork } from 'node:child_process';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
-import { constants, monitorEventLoopDelay, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
+import {
+  constants,
+  monitorEventLoopDelay,
+  PerformanceObserver,
+  type PerformanceEntry,
+} from 'node:perf_hooks';
 import { loadConfig, type Runtime } from '@qa/config';
 import { startEventStoreDbServer } from '@qa/embedded';
 import { startApi } from '../apps/api/src/api.app';
+import { statCpu } from './support/server-process';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const CLIENTS = env('CLIENTS', 50);
@@ -134,10 +140,7 @@ if (process.argv.includes('--client')) {
  */
 function threadCpuSeconds(): number | null {
   try {
-    const stat = readFileSync('/proc/thread-self/stat', 'utf8');
-    // Fields after the command name, which may hold spaces: state is field 3, utime 14, stime 15.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[14 - 3]) + Number(fields[15 - 3])) / 100;
+    return statCpu('/proc/thread-self/stat');
   } catch {
     return null;
   }

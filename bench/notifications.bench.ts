@@ -11,7 +11,7 @@
  * --workers=N runs N worker processes (default 1): the first with the reactor, all sending.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, promises as fs, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, promises as fs, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
@@ -25,6 +25,7 @@ import { createInterface } from 'node:readline';
 import { testRuntime } from '../test/support/test-runtime';
 import { QaFixture } from '../apps/worker/src/testing/qa.fixture';
 import { spawnWorker, track } from '../apps/worker/src/testing/processes';
+import { processCpu } from './support/server-process';
 
 const arg = (name: string, fallback: number) =>
   Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
@@ -53,8 +54,7 @@ const root = path.resolve(__dirname, '..');
 function cpuSeconds(pid: number | undefined): number {
   if (!pid) return 0;
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
+    return processCpu(pid);
   } catch {
     return 0;
   }
@@ -240,6 +240,17 @@ async function main(): Promise<void> {
     }
     return files;
   };
+  /** The stored emails (file names) of the events in `appended`: which event, and when stored. */
+  const mailsFor = async (files: string[], appended: Map<string, number>) => {
+    const mails: Array<{ eventId: string; at: number }> = [];
+    for (const f of files) {
+      const file = path.join(mailDir, f);
+      const [text, stat] = await Promise.all([fs.readFile(file, 'utf8'), fs.stat(file)]);
+      const eventId = /^X-Notification-Event: (\S+)/m.exec(text)?.[1];
+      if (eventId && appended.has(eventId)) mails.push({ eventId, at: stat.mtimeMs });
+    }
+    return mails;
+  };
   const appendedAt = new Map<string, number>();
   let started = Date.now();
   /** Posts `count` answers at RATE per second to `to`, round robin; each answer, one email. */
@@ -274,13 +285,7 @@ async function main(): Promise<void> {
     const warmAt = new Map<string, number>();
     await appendAnswers(warmQuestions, warmTotal, warmAt);
     const files = await mailsStored(warmTotal);
-    const warm: number[] = [];
-    for (const f of files) {
-      const file = path.join(mailDir, f);
-      const [text, stat] = await Promise.all([fs.readFile(file, 'utf8'), fs.stat(file)]);
-      const eventId = /^X-Notification-Event: (\S+)/m.exec(text)?.[1];
-      if (eventId && warmAt.has(eventId)) warm.push(stat.mtimeMs - warmAt.get(eventId)!);
-    }
+    const warm = (await mailsFor(files, warmAt)).map((m) => m.at - warmAt.get(m.eventId)!);
     warm.sort((a, b) => a - b);
     console.log(
       `warm-up (a cold worker, not counted below): ${warm.length}/${warmTotal} emails, ` +
@@ -305,19 +310,15 @@ async function main(): Promise<void> {
   const seen = new Set<string>();
   const acceptedAt = new Map<string, number>();
   let duplicates = 0;
-  for (const f of files) {
-    const file = path.join(mailDir, f);
-    const [head, stat] = await Promise.all([fs.readFile(file, 'utf8'), fs.stat(file)]);
-    const eventId = /^X-Notification-Event: (\S+)/m.exec(head)?.[1];
-    if (!eventId || !appendedAt.has(eventId)) continue;
+  for (const { eventId, at } of await mailsFor(files, appendedAt)) {
     if (seen.has(eventId)) {
       duplicates++;
       continue;
     }
     seen.add(eventId);
-    acceptedAt.set(eventId, stat.mtimeMs);
-    latencies.push(stat.mtimeMs - appendedAt.get(eventId)!);
-    deliveredAt.push(stat.mtimeMs);
+    acceptedAt.set(eventId, at);
+    latencies.push(at - appendedAt.get(eventId)!);
+    deliveredAt.push(at);
   }
   latencies.sort((a, b) => a - b);
   deliveredAt.sort((a, b) => a - b);

@@ -41,10 +41,20 @@ export async function spawnServer(args: string[], cwd: string): Promise<ServerPr
   };
 }
 
+/**
+ * CPU seconds (user + system) used so far by the process or thread whose `stat` file this is
+ * (utime and stime, fields 14 and 15, in clock ticks of 10 ms).
+ */
+export function statCpu(statFile: string): number {
+  const stat = readFileSync(statFile, 'utf8');
+  // Fields after the command name, which may hold spaces: state is field 3.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[14 - 3]) + Number(fields[15 - 3])) / 100;
+}
+
 /** CPU seconds (user + system) the process has used so far, from /proc. */
 export function processCpu(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+  return statCpu(`/proc/${pid}/stat`);
 }
 
 /** Resident memory of the process, in MB, from /proc. */
