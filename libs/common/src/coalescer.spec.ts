@@ -1,6 +1,17 @@
-import { Coalescer } from './coalescer';
+import { Coalescer, type CoalescerOptions } from './coalescer';
 
 const tick = () => new Promise((r) => setImmediate(r));
+
+/** A coalescer answering each item with `answer(item)` (after a turn), and the batches it ran. */
+function recording<T, R>(answer: (item: T) => R, options: CoalescerOptions<T>) {
+  const batches: T[][] = [];
+  const c = new Coalescer<T, R>(async (items) => {
+    batches.push(items);
+    await tick();
+    return items.map(answer);
+  }, options);
+  return { c, batches };
+}
 
 describe('Coalescer', () => {
   it('runs the first request at once and batches those that arrive meanwhile', async () => {
@@ -52,14 +63,7 @@ describe('Coalescer', () => {
 
 describe('Coalescer with a linger time', () => {
   it('waits for more requests before the first batch, then sends them together', async () => {
-    const batches: number[][] = [];
-    const c = new Coalescer<number, number>(
-      async (items) => {
-        batches.push(items);
-        return items;
-      },
-      { maxBatch: 100, linger: 20 },
-    );
+    const { c, batches } = recording((i: number) => i, { maxBatch: 100, linger: 20 });
     const all = [c.submit(1)];
     await new Promise((r) => setTimeout(r, 5));
     all.push(c.submit(2), c.submit(3));
@@ -69,14 +73,7 @@ describe('Coalescer with a linger time', () => {
   });
 
   it('sends a full batch without waiting', async () => {
-    const batches: number[][] = [];
-    const c = new Coalescer<number, number>(
-      async (items) => {
-        batches.push(items);
-        return items;
-      },
-      { maxBatch: 2, linger: 10_000 },
-    );
+    const { c, batches } = recording((i: number) => i, { maxBatch: 2, linger: 10_000 });
     const started = Date.now();
     await Promise.all([c.submit(1), c.submit(2)]);
     expect(Date.now() - started).toBeLessThan(1_000);
@@ -86,15 +83,11 @@ describe('Coalescer with a linger time', () => {
 
 describe('Coalescer lingering for the turn', () => {
   it('sends what was asked for in one turn together, and a later request in a batch of its own', async () => {
-    const batches: number[][] = [];
-    const c = new Coalescer<number, number>(
-      async (items) => {
-        batches.push(items);
-        await tick();
-        return items.map((i) => i + 1);
-      },
-      { maxBatch: 100, linger: 'turn', maxInFlight: Infinity },
-    );
+    const { c, batches } = recording((i: number) => i + 1, {
+      maxBatch: 100,
+      linger: 'turn',
+      maxInFlight: Infinity,
+    });
     const first = [c.submit(1), c.submit(2)];
     expect(batches).toEqual([]);
     await tick();
@@ -109,14 +102,11 @@ describe('Coalescer lingering for the turn', () => {
 
 describe('Coalescer with keys', () => {
   it('asks for equal items waiting in one batch once and gives each caller the result', async () => {
-    const batches: string[][] = [];
-    const c = new Coalescer<string, string>(
-      async (items) => {
-        batches.push(items);
-        return items.map((i) => i.toUpperCase());
-      },
-      { linger: 'turn', maxInFlight: Infinity, keyOf: (i) => i },
-    );
+    const { c, batches } = recording((i: string) => i.toUpperCase(), {
+      linger: 'turn',
+      maxInFlight: Infinity,
+      keyOf: (i) => i,
+    });
     const first = await Promise.all([c.submit('a'), c.submit('b'), c.submit('a')]);
     expect(first).toEqual(['A', 'B', 'A']);
     // once sent, a key is free again: the next turn asks for it anew
