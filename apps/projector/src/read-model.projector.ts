@@ -203,7 +203,14 @@ class Session {
     await this.subscription.stop();
     // A write that fails now leaves the checkpoint where its writes are durable: whoever
     // resumes this version (the follower, once a replay switched to it) redoes the rest.
-    if (this.options.pipeline) await this.flush().catch(() => undefined);
+    if (this.options.pipeline) {
+      await this.flush().catch((error: unknown) =>
+        (this.options.logger ?? silent).warn('read model writes left for the next run of this version', {
+          version: this.version,
+          error: String(error),
+        }),
+      );
+    }
   }
 }
 
