@@ -6,7 +6,8 @@
  * The server side runs as `npm start` runs it, in this one process: the embedded EventStoreDB
  * server on a SQLite file on a worker thread of its own (ESDB_THREAD=0 puts it on the main
  * thread beside the API instead) and the real API (startApi) with the real Redis. The
- * load comes from a child process (so measuring does not steal the server's event loop):
+ * load comes from a child process (so measuring does not steal the server's event loop), lean
+ * raw HTTP/1.1 connections (support/raw-http) so it takes as little of the 2 cores as it can:
  * CLIENTS concurrent clients, each with its own keep-alive connection and its own loopback
  * address (127.0.0.x), so the per-IP limits apply to them as to distinct people.
  *
@@ -29,7 +30,6 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import http from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import {
@@ -41,6 +41,7 @@ import {
 import { loadConfig, type Runtime } from '@qa/config';
 import { startEventStoreDbServer } from '@qa/embedded';
 import { startApi } from '../apps/api/src/api.app';
+import { RawHttpConnection, rawRequest } from './support/raw-http';
 import { statCpu } from './support/server-process';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -69,6 +70,8 @@ interface LoadResult {
   seconds: number;
   latenciesMs: number[];
   failures: Array<{ status: number; body: string }>;
+  /** CPU seconds the load generator spent on the run. */
+  clientCpu: number;
   /** CPU seconds the server side (this process) spent meanwhile. */
   serverCpu?: number;
   /**
@@ -83,77 +86,53 @@ interface LoadResult {
 
 // ---- client side (child process) ---------------------------------------------------------
 
-function send(
-  agent: http.Agent,
-  url: URL,
-  request: Job['requests'][number],
-): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      {
-        agent,
-        host: url.hostname,
-        port: url.port,
-        method: request.method,
-        path: request.path,
-        headers: {
-          ...(request.token ? { authorization: `Bearer ${request.token}` } : {}),
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(request.body),
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(request.body);
-  });
-}
-
 async function runLoad(job: Job): Promise<LoadResult> {
   const url = new URL(job.url);
   const latenciesMs: number[] = [];
   const failures: LoadResult['failures'] = [];
-  // One keep-alive connection per client, from its own loopback address, opened (by a
-  // GET /health) before the clock starts: clients that come and go are not what is measured.
-  const agents = Array.from(
-    { length: job.clients },
-    (_, i) =>
-      new http.Agent({
-        keepAlive: true,
-        maxSockets: 1,
-        localAddress: `127.0.0.${job.firstAddress + i}`,
-      }),
-  );
-  await Promise.all(
-    agents.map((agent) =>
-      send(agent, url, { method: 'GET', path: '/health', token: '', body: '' }),
+  // Every request's bytes are built before the clock starts, and each client's keep-alive
+  // connection, from its own loopback address, is opened (by a GET /health) before it too:
+  // clients that come and go are not what is measured.
+  const requests = job.requests.map((r) =>
+    rawRequest(
+      r.method,
+      r.path,
+      { authorization: `Bearer ${r.token}`, 'content-type': 'application/json' },
+      r.body,
     ),
   );
+  const connections = await Promise.all(
+    Array.from({ length: job.clients }, (_, i) =>
+      RawHttpConnection.connect(url.hostname, Number(url.port), `127.0.0.${job.firstAddress + i}`),
+    ),
+  );
+  await Promise.all(connections.map((c) => c.send(rawRequest('GET', '/health', {}))));
   let next = 0;
+  const cpuBefore = process.cpuUsage();
   const started = process.hrtime.bigint();
   const dueAt = (n: number) =>
     job.rate === undefined ? null : started + BigInt(Math.round((n * 1e9) / job.rate));
   await Promise.all(
-    agents.map(async (agent) => {
+    connections.map(async (connection) => {
       for (let n = next++; n < job.requests.length; n = next++) {
         const due = dueAt(n);
         const early = due === null ? 0 : Number(due - process.hrtime.bigint()) / 1e6;
         if (early > 0) await new Promise((resolve) => setTimeout(resolve, early));
         const t0 = due ?? process.hrtime.bigint();
-        const response = await send(agent, url, job.requests[n]);
+        const response = await connection.send(requests[n]);
         latenciesMs.push(Number(process.hrtime.bigint() - t0) / 1e6);
         if (response.status >= 300) failures.push(response);
       }
-      agent.destroy();
+      connection.close();
     }),
   );
-  return { seconds: Number(process.hrtime.bigint() - started) / 1e9, latenciesMs, failures };
+  const cpu = process.cpuUsage(cpuBefore);
+  return {
+    seconds: Number(process.hrtime.bigint() - started) / 1e9,
+    latenciesMs,
+    failures,
+    clientCpu: (cpu.user + cpu.system) / 1e6,
+  };
 }
 
 if (process.argv.includes('--client')) {
@@ -198,11 +177,11 @@ async function load(job: Job, eventStore: EventStoreHandle): Promise<LoadResult>
   delay.enable();
   const before = process.cpuUsage();
   const mainBefore = threadCpuSeconds();
-  const storeBefore = await eventStore.threadCpu();
+  const storeBefore = (await eventStore.threadStats()).cpu;
   const result = await loadInChild(job);
   const used = process.cpuUsage(before);
   const mainAfter = threadCpuSeconds();
-  const storeAfter = await eventStore.threadCpu();
+  const storeAfter = await eventStore.threadStats();
   delay.disable();
   gc.disconnect();
   const ms = (ns: number) => ns / 1e6;
@@ -211,11 +190,14 @@ async function load(job: Job, eventStore: EventStoreHandle): Promise<LoadResult>
     serverCpu: (used.user + used.system) / 1e6,
     mainThreadCpu: mainBefore === null || mainAfter === null ? null : mainAfter - mainBefore,
     eventStoreThreadCpu:
-      storeBefore === null || storeAfter === null ? null : storeAfter - storeBefore,
+      storeBefore === null || storeAfter.cpu === null ? null : storeAfter.cpu - storeBefore,
     loop:
       `event loop delay p50 ${ms(delay.percentile(50)).toFixed(1)} ms, p99 ${ms(delay.percentile(99)).toFixed(1)} ms, ` +
       `max ${ms(delay.max).toFixed(1)} ms; GC ${gcPauses.length} pauses (${majorPauses} major), ` +
-      `${gcPauses.reduce((a, b) => a + b, 0).toFixed(0)} ms in all, longest ${Math.max(0, ...gcPauses).toFixed(1)} ms`,
+      `${gcPauses.reduce((a, b) => a + b, 0).toFixed(0)} ms in all, longest ${Math.max(0, ...gcPauses).toFixed(1)} ms` +
+      (storeAfter.loopMaxMs === null
+        ? ''
+        : `; event store thread's loop delay max ${storeAfter.loopMaxMs.toFixed(1)} ms`),
   };
 }
 
@@ -245,17 +227,29 @@ function loadInChild(job: Job): Promise<LoadResult> {
  * runs it, so the API and the event store each get a core; or with ESDB_THREAD=0 on the main
  * thread beside the API.
  */
+interface ThreadStats {
+  cpu: number | null;
+  loopMaxMs: number | null;
+}
+
 interface EventStoreHandle {
   url: string;
   close(): Promise<void>;
-  /** CPU seconds of the event store's own thread so far; null when it has none (or no figure). */
-  threadCpu(): Promise<number | null>;
+  /**
+   * CPU seconds of the event store's own thread so far (null when it has none, or no figure)
+   * and its event loop's longest delay since the last call.
+   */
+  threadStats(): Promise<ThreadStats>;
 }
 
 async function startEventStore(data: string): Promise<EventStoreHandle> {
   if (!eventStoreThread) {
     const server = await startEventStoreDbServer({ port: 0, data });
-    return { url: server.url, close: () => server.close(), threadCpu: async () => null };
+    return {
+      url: server.url,
+      close: () => server.close(),
+      threadStats: async () => ({ cpu: null, loopMaxMs: null }),
+    };
   }
   const worker = new Worker(__filename, { workerData: { data } });
   const url = await new Promise<string>((resolve, reject) => {
@@ -268,19 +262,24 @@ async function startEventStore(data: string): Promise<EventStoreHandle> {
       worker.postMessage('close');
       await new Promise((resolve) => worker.once('exit', resolve));
     },
-    threadCpu: () =>
+    threadStats: () =>
       new Promise((resolve) => {
-        worker.once('message', (message: { cpu: number | null }) => resolve(message.cpu));
-        worker.postMessage('cpu');
+        worker.once('message', (message: ThreadStats) => resolve(message));
+        worker.postMessage('stats');
       }),
   };
 }
 
 if (!isMainThread && workerData?.data) {
+  const delay = monitorEventLoopDelay({ resolution: 5 });
+  delay.enable();
   void startEventStoreDbServer({ port: 0, data: workerData.data as string }).then((server) => {
     parentPort!.on('message', (message: string) => {
-      if (message === 'cpu') parentPort!.postMessage({ cpu: threadCpuSeconds() });
-      else void server.close().then(() => process.exit(0));
+      if (message === 'stats') {
+        const stats: ThreadStats = { cpu: threadCpuSeconds(), loopMaxMs: delay.max / 1e6 };
+        delay.reset();
+        parentPort!.postMessage(stats);
+      } else void server.close().then(() => process.exit(0));
     });
     parentPort!.postMessage({ url: server.url });
   });
@@ -351,7 +350,8 @@ function report(
       ? `main thread ${perCommand(result.mainThreadCpu)}`
       : `API thread ${perCommand(result.mainThreadCpu)}, event store thread ${perCommand(result.eventStoreThreadCpu)}`;
   console.log(
-    `         server cpu ${cpuMs.toFixed(2)} ms per command (API and event store; ${threads})`,
+    `         server cpu ${cpuMs.toFixed(2)} ms per command (API and event store; ${threads}); ` +
+      `load generator ${((result.clientCpu * 1000) / count).toFixed(2)} ms`,
   );
   // The shape of the tail: a few long stalls or a wide spread.
   console.log(
