@@ -35,17 +35,9 @@ describe('Coalescer', () => {
   });
 
   it('caps the batch size', async () => {
-    const sizes: number[] = [];
-    const c = new Coalescer<number, number>(
-      async (items) => {
-        sizes.push(items.length);
-        await tick();
-        return items;
-      },
-      { maxBatch: 2 },
-    );
+    const { c, batches } = recording((i: number) => i, { maxBatch: 2 });
     await Promise.all([1, 2, 3, 4, 5].map((i) => c.submit(i)));
-    expect(sizes).toEqual([1, 2, 2]);
+    expect(batches.map((b) => b.length)).toEqual([1, 2, 2]);
   });
 
   it('rejects only the items whose result is an error, and a whole batch when it fails', async () => {

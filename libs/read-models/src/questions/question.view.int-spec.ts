@@ -5,19 +5,18 @@
  * lookups by id asked for together share one find.
  */
 import type { ReadModelStore } from '../engine/read-model.store';
-import { startWatchedStore, type WatchedStore } from '../testing/watched-store';
+import { watchedStore } from '../testing/watched-store';
 import { findAll, findByIds, findFirst, loadAuthors } from './question.view';
 
 jest.setTimeout(60_000);
 
 describe('find command helpers', () => {
-  let watched: WatchedStore;
+  const watched = watchedStore();
+  const { started } = watched;
   let store: ReadModelStore;
-  let started: WatchedStore['started'];
 
   beforeAll(async () => {
-    watched = await startWatchedStore();
-    ({ store, started } = watched);
+    store = watched.store;
     // more posts than a first batch holds (101), in an order their ids do not follow
     const posts = Array.from({ length: 250 }, (_, i) => ({
       _id: `p${String((i * 37) % 250).padStart(3, '0')}`,
@@ -41,14 +40,6 @@ describe('find command helpers', () => {
           usernameLower: `user${i}`,
         })) as never[],
       );
-  });
-
-  afterAll(async () => {
-    await watched?.close();
-  });
-
-  beforeEach(() => {
-    started.length = 0;
   });
 
   it('returns every match, asking for more batches while the cursor is open, in one session', async () => {

@@ -86,6 +86,10 @@ export type AuthorView =
 
 export type UserPoints = Map<string, Pick<UserDoc, '_id' | 'username' | 'points'>>;
 
+/** A filter value matching any of `values`: the value itself when there is only one. */
+export const oneOrIn = <T>(values: readonly T[]): T | { $in: readonly T[] } =>
+  values.length === 1 ? values[0] : { $in: values };
+
 /** The most lookups one `findByIds` find answers. */
 const BY_ID_BATCH_MAX = 64;
 
@@ -115,7 +119,7 @@ export async function findByIds<C extends CollectionName>(
       async (asked: Array<readonly string[]>) => {
         const all = [...new Set(asked.flat())];
         const docs = await findAll(store, collection, {
-          filter: { _id: all.length === 1 ? all[0] : { $in: all } },
+          filter: { _id: oneOrIn(all) },
           ...(projection ? { projection } : {}),
           limit: all.length,
         });

@@ -8,21 +8,20 @@ import type { Document } from 'mongodb';
 import type { ProjectedEvent } from '../engine/projection.context';
 import { MemoryDocSet, ReadModelProjection } from '../engine/read-model.projection';
 import type { ReadModelStore } from '../engine/read-model.store';
-import { startWatchedStore, type WatchedStore } from '../testing/watched-store';
+import { watchedStore } from '../testing/watched-store';
 import { siteStream } from '../testing/site.generator';
 import { questionPage, questionPages } from './questions.query';
 
 jest.setTimeout(60_000);
 
 describe('question page reads in batches', () => {
-  let watched: WatchedStore;
+  const watched = watchedStore();
+  const { started } = watched;
   let store: ReadModelStore;
-  let started: WatchedStore['started'];
   const ids: string[] = [];
 
   beforeAll(async () => {
-    watched = await startWatchedStore();
-    ({ store, started } = watched);
+    store = watched.store;
     await store.ensureIndexes();
     const docs = new MemoryDocSet();
     const projection = new ReadModelProjection();
@@ -51,14 +50,6 @@ describe('question page reads in batches', () => {
         hidden: false,
       })) as never[],
     );
-  });
-
-  afterAll(async () => {
-    await watched?.close();
-  });
-
-  beforeEach(() => {
-    started.length = 0;
   });
 
   it('answers reads asked for together with one batch and the pages each gets alone', async () => {

@@ -14,7 +14,7 @@ import {
   renderQuestionPage,
   type QuestionPage,
 } from './question-page.render';
-import { authorView, findAll, findByIds, findFirst, loadAuthors } from './question.view';
+import { authorView, findAll, findByIds, findFirst, loadAuthors, oneOrIn } from './question.view';
 
 export const QUESTION_SORTS = ['recent', 'hot', 'votes', 'answers', 'unanswered'] as const;
 export type QuestionSort = (typeof QUESTION_SORTS)[number];
@@ -133,9 +133,9 @@ const PAGE_POST_FIELDS = {
   edited: 1,
   selected: 1,
   hidden: 1,
+  // whose page each post is on, to share them out in a batch
+  questionId: 1,
 } as const;
-/** A batch's posts also say whose page they are on. */
-const PAGE_BATCH_POST_FIELDS = { ...PAGE_POST_FIELDS, questionId: 1 } as const;
 /** Enough for a batch's posts in one reply as a rule; more come with `getMore`. */
 const POSTS_FIRST_BATCH = 1000;
 
@@ -182,30 +182,26 @@ export async function questionPages(
 ): Promise<Map<string, QuestionPage>> {
   const pages = new Map<string, QuestionPage>();
   if (ids.length === 0) return pages;
-  const match = ids.length === 1 ? ids[0] : { $in: ids };
   const [questions, posts] = await Promise.all([
     findAll(store, 'questions', {
-      filter: { _id: match },
+      filter: { _id: oneOrIn(ids) },
       projection: PAGE_QUESTION_FIELDS,
       limit: ids.length,
     }),
     // sorted by the renderer: a page's few posts, and the server then only walks the index
     findAll(store, 'posts', {
-      filter: { questionId: match },
-      projection: ids.length === 1 ? PAGE_POST_FIELDS : PAGE_BATCH_POST_FIELDS,
+      filter: { questionId: oneOrIn(ids) },
+      projection: PAGE_POST_FIELDS,
       batchSize: POSTS_FIRST_BATCH,
     }),
   ]);
   const visible = questions.filter((q) => !q.hidden);
   if (visible.length === 0) return pages;
   const postsOf = new Map<string, PostDoc[]>();
-  if (ids.length === 1) postsOf.set(ids[0], posts);
-  else {
-    for (const p of posts) {
-      const list = postsOf.get(p.questionId);
-      if (list) list.push(p);
-      else postsOf.set(p.questionId, [p]);
-    }
+  for (const p of posts) {
+    const list = postsOf.get(p.questionId);
+    if (list) list.push(p);
+    else postsOf.set(p.questionId, [p]);
   }
   const authorIds: string[] = [];
   for (const q of visible) authorIds.push(...questionPageAuthorIds(q, postsOf.get(q._id) ?? []));
