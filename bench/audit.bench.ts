@@ -30,12 +30,10 @@ import {
   type GeneratedEvent,
 } from '../libs/read-models/src/testing/history.generator';
 import { buildOnce, percentile } from '../libs/read-models/src/testing/embedded-processes';
-import { startReadSideServers } from './support/read-side';
+import { cpuMeter, startReadSideServers } from './support/read-side';
 import { replayReadModels } from '../apps/projector/src/read-model.replay';
 import { startApi } from '../apps/api/src/api.app';
 import { loadConfig } from '@qa/config';
-import { processCpu } from './support/server-process';
-import { MongoClient } from 'mongodb';
 
 const arg = (name: string, fallback: number) =>
   Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
@@ -227,13 +225,11 @@ async function main(): Promise<void> {
       .join(' ')}`,
   );
   buildOnce();
-  const servers = await startReadSideServers('audit');
-  const { store } = servers;
-  // A client of its own that waits for a busy server: at a million events the embedded
-  // MongoDB left the driver's monitor unanswered for longer than its 30 s timeout during the
-  // replay, which failed it.
-  const mongo = await new MongoClient(servers.mongoUrl, { connectTimeoutMS: 0 }).connect();
-  const db = mongo.db('qa');
+  // A client that waits for a busy server: at a million events the embedded MongoDB left the
+  // driver's monitor unanswered for longer than its 30 s timeout during the replay, which
+  // failed it.
+  const servers = await startReadSideServers('audit', { connectTimeoutMS: 0 });
+  const { store, db } = servers;
   try {
     let started = Date.now();
     let lastPrint = Date.now();
@@ -305,7 +301,6 @@ async function main(): Promise<void> {
       },
       { prettyLogs: false },
     );
-    const pids = { eventstore: servers.eventStorePid, mongodb: servers.mongoPid };
     try {
       for (const [label, asOf] of [
         ['now', new Date().toISOString()],
@@ -330,29 +325,25 @@ async function main(): Promise<void> {
         ] as const) {
           await fetchPage(); // a first page warms the connections (and the API's index wait)
           const times: number[] = [];
-          const cpu0 = process.cpuUsage();
-          const server0 = { es: processCpu(pids.eventstore), mongo: processCpu(pids.mongodb) };
+          const cpu = cpuMeter(servers);
           for (let i = 0; i < RUNS; i++) {
             const t0 = process.hrtime.bigint();
             pages[how] = await fetchPage();
             times.push(Number(process.hrtime.bigint() - t0) / 1e6);
           }
-          const cpu = process.cpuUsage(cpu0);
-          const perPage = (s: number) => ((s * 1000) / RUNS).toFixed(1);
           times.sort((a, b) => a - b);
           const p95 = percentile(times, 95);
           const page = pages[how] ? (JSON.parse(pages[how]) as PageSummary) : null;
           console.log(
             `time travel ${how} (${label}: ${page?.answerCount} answers, ${page ? page.votes.up + page.votes.down + page.answers.reduce((s, a) => s + a.votes.up + a.votes.down, 0) : 0} votes): ` +
               `p50 ${percentile(times, 50).toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, max ${times[times.length - 1].toFixed(1)} ms (target p95 < 100 ms) ${p95 < 100 ? 'ok' : 'MISSED'}; ` +
-              `CPU per page: this process ${perPage((cpu.user + cpu.system) / 1e6)} ms, EventStoreDB ${perPage(processCpu(pids.eventstore) - server0.es)} ms, MongoDB ${perPage(processCpu(pids.mongodb) - server0.mongo)} ms`,
+              `CPU per page: ${cpu(RUNS, 'ms')}`,
           );
         }
         {
           // pages asked for several at a time, as a busy API sees them
           const times: number[] = [];
-          const cpu0 = process.cpuUsage();
-          const server0 = { es: processCpu(pids.eventstore), mongo: processCpu(pids.mongodb) };
+          const cpu = cpuMeter(servers);
           let next = 0;
           const client = async () => {
             while (next++ < RUNS) {
@@ -363,12 +354,10 @@ async function main(): Promise<void> {
             }
           };
           await Promise.all(Array.from({ length: CONCURRENCY }, client));
-          const cpu = process.cpuUsage(cpu0);
-          const perPage = (s: number) => ((s * 1000) / RUNS).toFixed(1);
           times.sort((a, b) => a - b);
           console.log(
             `time travel HTTP, ${CONCURRENCY} at a time (${label}): p50 ${percentile(times, 50).toFixed(1)} ms, p95 ${percentile(times, 95).toFixed(1)} ms; ` +
-              `CPU per page: this process ${perPage((cpu.user + cpu.system) / 1e6)} ms, EventStoreDB ${perPage(processCpu(pids.eventstore) - server0.es)} ms, MongoDB ${perPage(processCpu(pids.mongodb) - server0.mongo)} ms`,
+              `CPU per page: ${cpu(RUNS, 'ms')}`,
           );
         }
         const parse = (text: string | null) => (text ? (JSON.parse(text) as unknown) : null);
@@ -380,11 +369,7 @@ async function main(): Promise<void> {
     }
 
     started = Date.now();
-    const verifyCpu = process.cpuUsage();
-    const verifyServers = {
-      es: processCpu(servers.eventStorePid),
-      mongo: processCpu(servers.mongoPid),
-    };
+    const verifyCpu = cpuMeter(servers);
     let peakRss = process.memoryUsage().rss;
     const report = await verifyReadModels({
       db,
@@ -399,15 +384,12 @@ async function main(): Promise<void> {
       },
     });
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
-    const cpu = process.cpuUsage(verifyCpu);
-    const cpuPerEvent = (us: number) => (us / Math.max(1, report.events)).toFixed(1);
     const rate = Math.round(report.events / (report.elapsedMs / 1000));
     console.log(
       `verify: ${report.events} events, ${report.documents} documents, ${report.differences.length} differences in ${(report.elapsedMs / 1000).toFixed(1)} s = ${rate} events/s (target >= 15000) ${rate >= 15000 ? 'ok' : 'MISSED'}; ` +
-        `CPU per event: this process ${cpuPerEvent(cpu.user + cpu.system)} us, EventStoreDB ${cpuPerEvent((processCpu(servers.eventStorePid) - verifyServers.es) * 1e6)} us, MongoDB ${cpuPerEvent((processCpu(servers.mongoPid) - verifyServers.mongo) * 1e6)} us; peak RSS ${Math.round(peakRss / 1e6)} MB`,
+        `CPU per event: ${verifyCpu(report.events, 'us')}; peak RSS ${Math.round(peakRss / 1e6)} MB`,
     );
   } finally {
-    await mongo.close();
     await servers.close();
   }
 }

@@ -10,7 +10,7 @@
  * 3. runs the projector live while writers append at a steady rate and measures the lag from
  *    each append's acknowledgement to the checkpoint reaching it: p99 (target 200 ms).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { Session } from 'node:inspector/promises';
@@ -20,7 +20,7 @@ import { historyStream, type GeneratedEvent } from '../libs/read-models/src/test
 import { buildOnce, percentile } from '../libs/read-models/src/testing/embedded-processes';
 import { formatProgress, replayReadModels } from '../apps/projector/src/read-model.replay';
 import { ReadModelProjector } from '../apps/projector/src/read-model.projector';
-import { startReadSideServers } from './support/read-side';
+import { cpuMeter, startReadSideServers } from './support/read-side';
 
 const arg = (name: string, fallback: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
 const EVENTS = arg('events', 1_000_000);
@@ -57,37 +57,6 @@ async function appendHistory(store: EventStoreDbAdapter, events: Iterator<Genera
   }
 }
 
-/**
- * CPU seconds used so far by this process and by each server process it started (from
- * /proc, Linux only), so a replay can be judged by CPU per event on a busy machine.
- */
-function cpuSnapshot(): Map<string, number> {
-  const usage = process.cpuUsage();
-  const out = new Map<string, number>([['bench (replay client)', (usage.user + usage.system) / 1e6]]);
-  try {
-    const tick = 100; // USER_HZ on Linux
-    const children = readFileSync(`/proc/${process.pid}/task/${process.pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
-    for (const pid of children) {
-      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-      const server = cmd.find((a) => a === 'mongodb' || a === 'eventstoredb') ?? `pid ${pid}`;
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-      out.set(server, (Number(fields[11]) + Number(fields[12])) / tick);
-    }
-  } catch {
-    // not Linux: only this process
-  }
-  return out;
-}
-
-function cpuReport(before: Map<string, number>, after: Map<string, number>, events: number): string {
-  return [...after]
-    .map(([name, seconds]) => {
-      const used = seconds - (before.get(name) ?? 0);
-      return `${name} ${used.toFixed(1)} s CPU = ${((used * 1e6) / Math.max(1, events)).toFixed(0)} us/event`;
-    })
-    .join('; ');
-}
-
 async function main(): Promise<void> {
   console.log(`bench:replay: ${EVENTS} events; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   buildOnce();
@@ -110,7 +79,7 @@ async function main(): Promise<void> {
       await profiler.post('Profiler.enable');
       await profiler.post('Profiler.start');
     }
-    const cpuBefore = cpuSnapshot();
+    const cpu = cpuMeter(servers);
     const result = await replayReadModels({ db, eventStore: store, batchSize: BATCH_SIZE, graceMs: 0, onProgress: (p) => console.log(`  ${formatProgress(p)}`) });
     if (profiler && CPU_PROFILE) {
       const { profile } = await profiler.post('Profiler.stop');
@@ -119,7 +88,7 @@ async function main(): Promise<void> {
       console.log(`  replay CPU profile written to ${CPU_PROFILE}`);
     }
     console.log(`replay: ${result.events} events in ${result.seconds.toFixed(1)} s = ${result.eventsPerSecond} events/s (target >= 20000) ${result.eventsPerSecond >= 20000 ? 'ok' : 'MISSED'}`);
-    console.log(`replay CPU: ${cpuReport(cpuBefore, cpuSnapshot(), result.events)}; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+    console.log(`replay CPU per event: ${cpu(result.events, 'us')}; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 
     // Live: the projector follows the replayed version while writers append at a steady pace.
     const projector = new ReadModelProjector({ db, eventStore: store, batchSize: 500 });

@@ -1,6 +1,6 @@
 /**
  * A lean HTTP GET load generator for the read benchmarks: CLIENTS concurrent clients, each
- * with its own keep-alive connection (node:http, one socket per client), asking for random
+ * with its own keep-alive connection (support/raw-http, one socket per client), asking for random
  * pages from a path template for a warm-up and then a measured time. It runs in a child
  * process (`loadInChild`), so it neither shares the server's event loop nor hides its own
  * CPU: the figures include the CPU it spent per request.
@@ -9,8 +9,8 @@
  * `{p}` (a random page 1..50).
  */
 import { fork } from 'node:child_process';
-import http from 'node:http';
 import path from 'node:path';
+import { RawHttpConnection, rawRequest } from './raw-http';
 
 export interface LoadJob {
   url: string;
@@ -40,26 +40,6 @@ export interface LoadResult {
 /** What a child sends its parent: when the measured time starts, then the result. */
 type LoadMessage = { kind: 'measuring' } | { kind: 'result'; result: LoadResult };
 
-/** Sends one GET on the client's own connection; resolves with its status and body length. */
-function get(
-  agent: http.Agent,
-  url: URL,
-  target: string,
-): Promise<{ status: number; bytes: number }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ agent, host: url.hostname, port: url.port, path: target }, (res) => {
-      let bytes = 0;
-      res.on('data', (chunk: Buffer) => {
-        bytes += chunk.length;
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, bytes }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
 function targetFor(template: string, questions: number, x: number): string {
   return template
     .replace('{q}', `q${(x % questions).toString(36)}`)
@@ -72,22 +52,28 @@ export async function runLoad(
   onMeasuring: () => void = () => {},
 ): Promise<LoadResult> {
   const url = new URL(job.url);
-  const agents = Array.from(
-    { length: job.clients },
-    () => new http.Agent({ keepAlive: true, maxSockets: 1 }),
+  const connections = await Promise.all(
+    Array.from({ length: job.clients }, () =>
+      RawHttpConnection.connect(url.hostname, Number(url.port)),
+    ),
   );
   const latencies: number[] = [];
   let errors = 0;
   let bytes = 0;
 
-  const run = async (agent: http.Agent, until: number, record: boolean, seed: number) => {
+  const run = async (
+    connection: RawHttpConnection,
+    until: number,
+    record: boolean,
+    seed: number,
+  ) => {
     let x = seed;
     while (Date.now() < until) {
       x = (Math.imul(x, 1103515245) + 12345) >>> 0;
       const target = targetFor(job.path, job.questions, x);
       const t = performance.now();
       try {
-        const response = await get(agent, url, target);
+        const response = await connection.send(rawRequest('GET', target, {}));
         if (response.status !== 200) errors++;
         if (record) {
           latencies.push(performance.now() - t);
@@ -100,16 +86,16 @@ export async function runLoad(
   };
 
   const warmupEnd = Date.now() + job.warmupSeconds * 1000;
-  await Promise.all(agents.map((agent, i) => run(agent, warmupEnd, false, i + 1)));
+  await Promise.all(connections.map((c, i) => run(c, warmupEnd, false, i + 1)));
   errors = 0;
   onMeasuring();
   const cpuBefore = process.cpuUsage();
   const start = performance.now();
   const end = Date.now() + job.seconds * 1000;
-  await Promise.all(agents.map((agent, i) => run(agent, end, true, i * 7919 + 17)));
+  await Promise.all(connections.map((c, i) => run(c, end, true, i * 7919 + 17)));
   const elapsed = (performance.now() - start) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
-  for (const agent of agents) agent.destroy();
+  for (const connection of connections) connection.close();
 
   latencies.sort((a, b) => a - b);
   const p = (q: number) =>

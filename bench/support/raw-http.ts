@@ -1,5 +1,6 @@
 /**
- * A lean HTTP/1.1 keep-alive connection for load generators: each request is written as
+ * A lean HTTP/1.1 keep-alive connection for the load generators (bench:commands, and
+ * support/http-load for the reads): each request is written as
  * bytes built once, and the response is cut out of the stream by its Content-Length (or its
  * chunks), with no header objects, no parser per request and no agent. On a 2-core machine
  * the load generator shares the cores with the server it measures, so the less CPU it takes
@@ -10,6 +11,8 @@ import net from 'node:net';
 export interface RawResponse {
   status: number;
   body: string;
+  /** The body's length in bytes. */
+  bytes: number;
 }
 
 /** The bytes of one request, built once and sent as often as needed. */
@@ -31,6 +34,8 @@ const HEAD_END = Buffer.from('\r\n\r\n');
 export class RawHttpConnection {
   private buffered: Buffer = Buffer.alloc(0);
   private waiting: { resolve: (r: RawResponse) => void; reject: (e: Error) => void } | null = null;
+  /** Why the connection ended, once it has: every later request fails with it at once. */
+  private ended: Error | null = null;
 
   private constructor(private readonly socket: net.Socket) {
     socket.setNoDelay(true);
@@ -39,6 +44,7 @@ export class RawHttpConnection {
       this.deliver();
     });
     const fail = (error: Error) => {
+      this.ended ??= error;
       const waiting = this.waiting;
       this.waiting = null;
       waiting?.reject(error);
@@ -59,6 +65,7 @@ export class RawHttpConnection {
 
   /** Sends one request and resolves with its response; one at a time per connection. */
   send(request: Buffer): Promise<RawResponse> {
+    if (this.ended) return Promise.reject(this.ended);
     if (this.waiting) return Promise.reject(new Error('a request is already in flight'));
     return new Promise((resolve, reject) => {
       this.waiting = { resolve, reject };
@@ -95,7 +102,7 @@ export class RawHttpConnection {
     }
     this.buffered = this.buffered.subarray(end);
     this.waiting = null;
-    waiting.resolve({ status, body });
+    waiting.resolve({ status, body, bytes: Buffer.byteLength(body) });
   }
 
   /** A chunked body from `start`, or null until its last chunk has arrived. */

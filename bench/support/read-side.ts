@@ -7,8 +7,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { EventStoreDbAdapter } from '@qa/event-store';
-import { MongoClient, type Db } from 'mongodb';
+import { MongoClient, type Db, type MongoClientOptions } from 'mongodb';
 import { startEmbedded } from '../../libs/read-models/src/testing/embedded-processes';
+import { processCpu } from './server-process';
 
 export interface ReadSideServers {
   store: EventStoreDbAdapter;
@@ -24,12 +25,16 @@ export interface ReadSideServers {
   close(): Promise<void>;
 }
 
-export async function startReadSideServers(name: string): Promise<ReadSideServers> {
+/** `clientOptions`: for the MongoDB client (the servers' own settings stay as they are). */
+export async function startReadSideServers(
+  name: string,
+  clientOptions: MongoClientOptions = {},
+): Promise<ReadSideServers> {
   const dir = mkdtempSync(path.join(tmpdir(), `bench-${name}-`));
   const esdb = await startEmbedded('eventstoredb', ['--data', path.join(dir, 'eventstore.sqlite')]);
   const mongoServer = await startEmbedded('mongodb');
   const store = new EventStoreDbAdapter(esdb.url);
-  const mongo = await new MongoClient(`${mongoServer.url}/qa`).connect();
+  const mongo = await new MongoClient(`${mongoServer.url}/qa`, clientOptions).connect();
   return {
     store,
     mongo,
@@ -45,5 +50,31 @@ export async function startReadSideServers(name: string): Promise<ReadSideServer
       await esdb.stop();
       rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * Starts counting the CPU this process and the two servers use (from /proc, Linux only); the
+ * function it returns tells what each used since, per unit of work (`units` of it done), in
+ * ms or us: the figure that still means something on a busy machine.
+ */
+export function cpuMeter(
+  servers: Pick<ReadSideServers, 'eventStorePid' | 'mongoPid'>,
+): (units: number, unit: 'ms' | 'us') => string {
+  const seconds = () => {
+    const own = process.cpuUsage();
+    return [
+      (own.user + own.system) / 1e6,
+      processCpu(servers.eventStorePid),
+      processCpu(servers.mongoPid),
+    ];
+  };
+  const before = seconds();
+  return (units, unit) => {
+    const scale = unit === 'ms' ? 1e3 : 1e6;
+    const [own, eventStore, mongo] = seconds().map((s, i) =>
+      (((s - before[i]) * scale) / Math.max(1, units)).toFixed(1),
+    );
+    return `this process ${own} ${unit}, EventStoreDB ${eventStore} ${unit}, MongoDB ${mongo} ${unit}`;
   };
 }
