@@ -1,4 +1,5 @@
 import { isSafeUrl, renderMarkdown } from './markdown.renderer';
+import { generatedSources, sanitizedReference } from './testing/sanitizer.reference';
 
 const ALLOWED_TAGS = new Set(['p', 'br', 'hr', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre', 'code', 'em', 'strong', 's', 'del', 'ul', 'ol', 'li', 'a', 'img', 'table', 'thead', 'tbody', 'tr', 'th', 'td']);
 
@@ -22,6 +23,35 @@ function executableParts(html: string): string[] {
   return found;
 }
 
+const payloads = [
+  '<script>alert(1)</script>',
+  '<img src=x onerror=alert(1)>',
+  '<a href="javascript:alert(1)">x</a>',
+  '[x](javascript:alert(1))',
+  '[x](JaVaScRiPt:alert(1))',
+  '[x](java\tscript:alert(1))',
+  '[x](&#106;avascript:alert(1))',
+  '[x](&#x6A;avascript&#x3A;alert(1))',
+  '[x](%6Aavascript:alert(1))',
+  '[x](vbscript:msgbox(1))',
+  '[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)',
+  '![x](data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+)',
+  '![x](javascript:alert(1))',
+  '[x](  javascript:alert(1))',
+  '[x](<javascript:alert(1)>)',
+  '<svg onload=alert(1)>',
+  '<iframe src="https://evil.example"></iframe>',
+  '<div style="background:url(javascript:alert(1))">x</div>',
+  '[x][r]\n\n[r]: javascript:alert(1)',
+  '<<script>script>alert(1)<</script>/script>',
+  '`<img src=x onerror=alert(1)>`',
+  '<details open ontoggle=alert(1)>',
+  '[x](\u0000javascript:alert(1))',
+  '[a](https://ok.example "title\\" onmouseover=\\"alert(1))',
+  'javascript:alert(1)',
+  '<math><mi xlink:href="javascript:alert(1)">x</mi></math>',
+];
+
 describe('renderMarkdown', () => {
   it('renders ordinary Markdown', () => {
     const html = renderMarkdown('# Title\n\nSome *emphasis*, `code` and **bold**.\n\n- a\n- b');
@@ -44,34 +74,6 @@ describe('renderMarkdown', () => {
     expect(executableParts(html)).toEqual([]);
   });
 
-  const payloads = [
-    '<script>alert(1)</script>',
-    '<img src=x onerror=alert(1)>',
-    '<a href="javascript:alert(1)">x</a>',
-    '[x](javascript:alert(1))',
-    '[x](JaVaScRiPt:alert(1))',
-    '[x](java\tscript:alert(1))',
-    '[x](&#106;avascript:alert(1))',
-    '[x](&#x6A;avascript&#x3A;alert(1))',
-    '[x](%6Aavascript:alert(1))',
-    '[x](vbscript:msgbox(1))',
-    '[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)',
-    '![x](data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+)',
-    '![x](javascript:alert(1))',
-    '[x](  javascript:alert(1))',
-    '[x](<javascript:alert(1)>)',
-    '<svg onload=alert(1)>',
-    '<iframe src="https://evil.example"></iframe>',
-    '<div style="background:url(javascript:alert(1))">x</div>',
-    '[x][r]\n\n[r]: javascript:alert(1)',
-    '<<script>script>alert(1)<</script>/script>',
-    '`<img src=x onerror=alert(1)>`',
-    '<details open ontoggle=alert(1)>',
-    '[x](\u0000javascript:alert(1))',
-    '[a](https://ok.example "title\\" onmouseover=\\"alert(1))',
-    'javascript:alert(1)',
-    '<math><mi xlink:href="javascript:alert(1)">x</mi></math>',
-  ];
 
   it.each(payloads)('never lets %j run', (payload) => {
     const html = renderMarkdown(payload);
@@ -81,6 +83,18 @@ describe('renderMarkdown', () => {
 
   it('shows typed HTML as text rather than dropping it', () => {
     expect(renderMarkdown('<b>hi</b>')).toBe('<p>&lt;b&gt;hi&lt;/b&gt;</p>\n');
+  });
+});
+
+describe('renderMarkdown against the sanitiser it replaces', () => {
+  it.each([...payloads, '<b>hi</b>', '```JS\nx\n```', '![x](mailto:a@b.example)', '| a | b |\n|:-|-:|\n| 1 | 2 |', 'say "hi" & <bye>'])(
+    'gives the same HTML for %j',
+    (source) => expect(renderMarkdown(source)).toBe(sanitizedReference(source)),
+  );
+
+  it('gives the same HTML for 5,000 generated sources', () => {
+    const differing = generatedSources(20261126, 5000).filter((source) => renderMarkdown(source) !== sanitizedReference(source));
+    expect(differing.slice(0, 3).map((source) => ({ source, html: renderMarkdown(source), reference: sanitizedReference(source) }))).toEqual([]);
   });
 });
 
