@@ -3,6 +3,7 @@
  * file, as `npm start` runs it):
  *   npm run bench:audit                        (--events=1000000 by default)
  *   npm run bench:audit -- --events=200000 --runs=50
+ *   npm run bench:audit -- --events=50000 --cpu-prof=/tmp/verify.cpuprofile   (this process, verify only)
  * 1. appends a seeded random history (about one question in seven events) with, half way
  *    through, one question that gets 50 answers, 500 votes and some comments and edits,
  * 2. builds the read models (`npm run replay`) and the question stream index,
@@ -31,6 +32,7 @@ import {
 } from '../libs/read-models/src/testing/history.generator';
 import { buildOnce, percentile } from '../libs/read-models/src/testing/embedded-processes';
 import { cpuMeter, startReadSideServers } from './support/read-side';
+import { profiled } from './support/cpu-profile';
 import { replayReadModels } from '../apps/projector/src/read-model.replay';
 import { startApi } from '../apps/api/src/api.app';
 import { loadConfig } from '@qa/config';
@@ -371,18 +373,20 @@ async function main(): Promise<void> {
     started = Date.now();
     const verifyCpu = cpuMeter(servers);
     let peakRss = process.memoryUsage().rss;
-    const report = await verifyReadModels({
-      db,
-      eventStore: store,
-      onProgress: (p) => {
-        peakRss = Math.max(peakRss, process.memoryUsage().rss);
-        if (Date.now() - lastPrint < 10_000) return;
-        lastPrint = Date.now();
-        console.log(
-          `  verify ${p.phase}: ${p.events} events, ${p.documents} documents (${p.eventsPerSecond} events/s)`,
-        );
-      },
-    });
+    const report = await profiled(() =>
+      verifyReadModels({
+        db,
+        eventStore: store,
+        onProgress: (p) => {
+          peakRss = Math.max(peakRss, process.memoryUsage().rss);
+          if (Date.now() - lastPrint < 10_000) return;
+          lastPrint = Date.now();
+          console.log(
+            `  verify ${p.phase}: ${p.events} events, ${p.documents} documents (${p.eventsPerSecond} events/s)`,
+          );
+        },
+      }),
+    );
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
     const rate = Math.round(report.events / (report.elapsedMs / 1000));
     console.log(

@@ -10,10 +10,8 @@
  * 3. runs the projector live while writers append at a steady rate and measures the lag from
  *    each append's acknowledgement to the checkpoint reaching it: p99 (target 200 ms).
  */
-import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import { Session } from 'node:inspector/promises';
 import { EventStoreDbAdapter, type EventMetadata, type Position } from '@qa/event-store';
 import { CHECKPOINTS_COLLECTION, activeVersion, checkpointName } from '@qa/read-models';
 import { historyStream, type GeneratedEvent } from '../libs/read-models/src/testing/history.generator';
@@ -21,6 +19,7 @@ import { buildOnce, percentile } from '../libs/read-models/src/testing/embedded-
 import { formatProgress, replayReadModels } from '../apps/projector/src/read-model.replay';
 import { ReadModelProjector } from '../apps/projector/src/read-model.projector';
 import { cpuMeter, startReadSideServers } from './support/read-side';
+import { profiled } from './support/cpu-profile';
 
 const arg = (name: string, fallback: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
 const EVENTS = arg('events', 1_000_000);
@@ -28,7 +27,6 @@ const LAG_SECONDS = arg('lag-seconds', 20);
 const WRITE_RATE = arg('write-rate', 200);
 /** Events per replay batch; `undefined` keeps `npm run replay`'s own default. */
 const BATCH_SIZE = process.argv.some((a) => a.startsWith('--batch-size=')) ? arg('batch-size', 0) : undefined;
-const CPU_PROFILE = process.argv.find((a) => a.startsWith('--cpu-prof='))?.split('=')[1];
 const metadata: EventMetadata = { correlationId: 'bench', causationId: 'bench', actor: 'bench', at: new Date().toISOString(), schemaVersion: 1 };
 
 /**
@@ -73,20 +71,10 @@ async function main(): Promise<void> {
       }
     });
 
-    const profiler = CPU_PROFILE ? new Session() : null;
-    if (profiler) {
-      profiler.connect();
-      await profiler.post('Profiler.enable');
-      await profiler.post('Profiler.start');
-    }
     const cpu = cpuMeter(servers);
-    const result = await replayReadModels({ db, eventStore: store, batchSize: BATCH_SIZE, graceMs: 0, onProgress: (p) => console.log(`  ${formatProgress(p)}`) });
-    if (profiler && CPU_PROFILE) {
-      const { profile } = await profiler.post('Profiler.stop');
-      writeFileSync(CPU_PROFILE, JSON.stringify(profile));
-      profiler.disconnect();
-      console.log(`  replay CPU profile written to ${CPU_PROFILE}`);
-    }
+    const result = await profiled(() =>
+      replayReadModels({ db, eventStore: store, batchSize: BATCH_SIZE, graceMs: 0, onProgress: (p) => console.log(`  ${formatProgress(p)}`) }),
+    );
     console.log(`replay: ${result.events} events in ${result.seconds.toFixed(1)} s = ${result.eventsPerSecond} events/s (target >= 20000) ${result.eventsPerSecond >= 20000 ? 'ok' : 'MISSED'}`);
     console.log(`replay CPU per event: ${cpu(result.events, 'us')}; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 
