@@ -95,6 +95,14 @@ export class Collection {
   readonly records = new Map<string, DocRecord>();
   readonly indexes: CollectionIndex[];
   private seq = 0;
+  /**
+   * Whether the _id index keeps its sorted entries. A lookup by _id reads the records map
+   * (findById), so only a query that scans _id in order (a range, a sort by _id) needs them:
+   * the first one builds them, and writes keep them up from then on. Until then an insert
+   * is one map entry instead of a sorted insert as well, which was a third of its cost, and
+   * the garbage collector has three objects fewer per document to trace.
+   */
+  private idOrdered = false;
 
   constructor(
     readonly db: string,
@@ -123,7 +131,7 @@ export class Collection {
   insert(doc: Doc): DocRecord {
     const idKey = keyString(doc._id);
     if (this.records.has(idKey)) throw this.idIndex.duplicateError([doc._id]);
-    const allKeys = this.indexes.map((idx) => idx.keysFor(doc));
+    const allKeys = this.indexes.map((idx, i) => (i > 0 || this.idOrdered ? idx.keysFor(doc) : []));
     this.indexes.forEach((idx, i) => idx.checkUnique(undefined, allKeys[i]));
     const rec: DocRecord = { seq: ++this.seq, doc };
     this.records.set(idKey, rec);
@@ -156,7 +164,9 @@ export class Collection {
   }
 
   remove(rec: DocRecord): void {
-    for (const idx of this.indexes) idx.remove(rec, idx.keysFor(rec.doc));
+    this.indexes.forEach((idx, i) => {
+      if (i > 0 || this.idOrdered) idx.remove(rec, idx.keysFor(rec.doc));
+    });
     this.records.delete(keyString(rec.doc._id));
   }
 
@@ -358,6 +368,7 @@ export class Collection {
       return true;
     };
     if (plan.index) {
+      if (plan.index.isId) this.orderIds();
       const intervals = plan.reverse ? [...plan.intervals].reverse() : plan.intervals;
       for (const interval of intervals)
         if (!plan.index.scanEach(interval, plan.reverse, counter, visit)) break;
@@ -380,6 +391,13 @@ export class Collection {
       keysExamined: counter.keys,
       plan,
     };
+  }
+
+  /** Builds the _id index's sorted entries, the first time a query scans it. */
+  private orderIds(): void {
+    if (this.idOrdered) return;
+    this.idIndex.build(this.records.values());
+    this.idOrdered = true;
   }
 
   /**
