@@ -53,6 +53,12 @@ export interface ReadModelProjectorOptions {
    * (default 10 ms). A replay waits longer: fuller batches write each document fewer times.
    */
   idleFlushMs?: number;
+  /**
+   * Catch up from `$all` pages read and decoded on a thread of their own, then subscribe
+   * (SubscribeToAllOptions.readAhead): the fold then has this thread to itself. For a long
+   * catch-up (a replay).
+   */
+  readAhead?: boolean;
   /** How often the active version is checked (default 1 s). */
   followIntervalMs?: number;
   logger?: SubscriptionLogger;
@@ -104,6 +110,7 @@ class Session {
       handler: (events) => this.handle(events),
       batchSize: options.batchSize ?? 500,
       idleFlushMs: options.idleFlushMs,
+      readAhead: options.readAhead,
       logger: options.logger ?? silent,
       maxRetryDelayMs: 2000,
     });

@@ -86,6 +86,7 @@ export async function replayReadModels(options: ReplayOptions): Promise<ReplayRe
     cacheSize: 200_000,
     deferIndexes: true,
     pipeline: true,
+    readAhead: true,
     onBatch: (n, p) => {
       events += n;
       position = p;

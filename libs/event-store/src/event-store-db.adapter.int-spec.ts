@@ -165,6 +165,11 @@ describe('EventStoreDbAdapter', () => {
     await expect(adapter.readStream('question-x')).rejects.toMatchObject(unavailable);
     await expect(adapter.readAll({ from: 'start', maxCount: 1 })).rejects.toMatchObject(unavailable);
     await expect(adapter.headPosition()).rejects.toMatchObject(unavailable);
+    // a catch-up read ahead on its own thread reports the same, as a drop
+    const dropped = await new Promise<Error>((resolve) =>
+      adapter.subscribeToAll({ from: 'start', readAhead: true }, { onEvents: async () => undefined, onDropped: resolve }),
+    );
+    expect(dropped).toMatchObject(unavailable);
   });
 });
 

@@ -50,7 +50,10 @@ export class EventStoreDbAdapter implements EventStore {
   private closed = false;
 
   /** `url` is an EventStoreDB connection string, e.g. `esdb://127.0.0.1:2113?tls=false`. */
-  constructor(url: string, options: EventStoreDbAdapterOptions = {}) {
+  constructor(
+    private readonly url: string,
+    options: EventStoreDbAdapterOptions = {},
+  ) {
     this.client = EventStoreDBClient.connectionString(url);
     this.registry = options.registry ?? createDomainEventRegistry();
   }
@@ -154,7 +157,7 @@ export class EventStoreDbAdapter implements EventStore {
 
   subscribeToAll(options: SubscribeToAllOptions, handler: SubscriptionHandler): Subscription {
     if (this.closed) throw new Error('The event store adapter is closed.');
-    const subscription = new EsdbAllSubscription(this.client, this.registry, options, handler, () =>
+    const subscription = new EsdbAllSubscription(this.client, this.url, this.registry, options, handler, () =>
       this.subscriptions.delete(subscription),
     );
     this.subscriptions.add(subscription);

@@ -11,6 +11,10 @@
  * Server signals (`caughtUp`, filter checkpoints) arrive on the client stream ahead of events
  * that are still buffered; each is therefore pinned to the number of events received before
  * it and applied only once all of those were handled.
+ *
+ * Reading ahead (`readAhead`), it first catches up from pages that a thread of its own reads
+ * and decodes (event-store-db.read-ahead.thread), asking for pages while fewer than two
+ * batches wait, and subscribes from where they ended: this thread then only upcasts.
  */
 import {
   EventStoreDBClient,
@@ -23,7 +27,10 @@ import {
   type Position as ClientPosition,
   type RecordedEvent,
 } from '@eventstore/db-client';
+import path from 'node:path';
+import type { Worker } from 'node:worker_threads';
 import { translateEventStoreError } from './event-store-db.errors';
+import type { ReadAheadData, ReadAheadMessage } from './event-store-db.read-ahead.thread';
 import type {
   EventMetadata,
   Position,
@@ -34,9 +41,12 @@ import type {
 } from './event-store.port';
 import { comparePositions } from './event-store.port';
 import type { EventTypeRegistry } from './event-type.registry';
+import { moduleWorker } from './threads/module-worker';
 
 const DEFAULT_BATCH_SIZE = 100;
 const DEFAULT_IDLE_FLUSH_MS = 10;
+/** Events per page read ahead. */
+const READ_AHEAD_PAGE = 4096;
 
 /** System events: a `$` type or a `$` stream (metadata streams are `$$<stream>`). */
 export const isSystemEvent = (event: { type: string; streamId: string }): boolean =>
@@ -79,6 +89,7 @@ export class EsdbAllSubscription implements Subscription {
   private readonly idleFlushMs: number;
   private readonly prefixes: string[] | undefined;
   private readonly from: Position | 'start';
+  private readonly readAhead: boolean;
   private stream: AllStreamSubscription | null = null;
   private buffer: Buffered[] = [];
   private markers: Marker[] = [];
@@ -92,9 +103,13 @@ export class EsdbAllSubscription implements Subscription {
   private dirty = false;
   private ended = false;
   private reached: Position | null;
+  /** Reading ahead: the thread, and the pages asked of it and not received yet. */
+  private reader: Worker | null = null;
+  private pagesOwed = 0;
 
   constructor(
     private readonly client: EventStoreDBClient,
+    private readonly url: string,
     private readonly registry: EventTypeRegistry,
     options: SubscribeToAllOptions,
     private readonly handler: SubscriptionHandler,
@@ -104,10 +119,18 @@ export class EsdbAllSubscription implements Subscription {
     this.idleFlushMs = Math.max(1, options.idleFlushMs ?? DEFAULT_IDLE_FLUSH_MS);
     this.prefixes = options.streamPrefixes?.length ? [...options.streamPrefixes] : undefined;
     this.from = options.from;
+    this.readAhead = options.readAhead ?? false;
     this.reached = options.from === 'start' ? null : options.from;
   }
 
   start(): void {
+    if (this.readAhead) this.readPages();
+    else this.subscribe(this.from);
+    this.idleTimer = setTimeout(() => this.onIdle(), this.idleFlushMs);
+    this.idleTimer.unref();
+  }
+
+  private subscribe(from: Position | 'start'): void {
     const checkpointReached = (_: unknown, position: ClientPosition) => {
       this.markers.push({ kind: 'checkpoint', position, at: this.pending() });
       this.wake();
@@ -118,7 +141,7 @@ export class EsdbAllSubscription implements Subscription {
       ? streamNameFilter({ prefixes: this.prefixes, checkpointReached })
       : excludeSystemEvents({ checkpointReached });
     const stream = this.client.subscribeToAll({
-      fromPosition: this.from === 'start' ? START : this.from,
+      fromPosition: from === 'start' ? START : from,
       filter,
     });
     this.stream = stream;
@@ -132,8 +155,61 @@ export class EsdbAllSubscription implements Subscription {
     });
     stream.on('error', (error: Error) => this.fail(translateEventStoreError(error)));
     stream.on('end', () => this.fail(new Error('The event store ended the subscription.')));
-    this.idleTimer = setTimeout(() => this.onIdle(), this.idleFlushMs);
-    this.idleTimer.unref();
+  }
+
+  private readPages(): void {
+    const data: ReadAheadData = { url: this.url, from: this.from, pageSize: READ_AHEAD_PAGE, prefixes: this.prefixes };
+    const reader = moduleWorker(path.join(__dirname, 'event-store-db.read-ahead.thread'), data);
+    this.reader = reader;
+    reader.on('message', (message: ReadAheadMessage) => this.onPage(message));
+    reader.on('error', (error: Error) => this.fail(error));
+    reader.on('exit', (code) => {
+      if (this.reader === reader) this.fail(new Error(`The read-ahead thread exited (code ${code}).`));
+    });
+    this.askPages();
+  }
+
+  /** Asks for pages while fewer than two batches wait, counting those on their way. */
+  private askPages(): void {
+    if (!this.reader) return;
+    const wanted = Math.max(2, Math.ceil((this.batchSize * 2 - this.buffer.length) / READ_AHEAD_PAGE)) - this.pagesOwed;
+    if (wanted <= 0) return;
+    this.pagesOwed += wanted;
+    this.reader.postMessage({ type: 'more', pages: wanted } satisfies ReadAheadMessage);
+  }
+
+  private onPage(message: ReadAheadMessage): void {
+    if (this.ended) return;
+    if (message.type === 'failed') {
+      this.fail(Object.assign(new Error(message.message), message.fields));
+      return;
+    }
+    if (message.type !== 'page') return;
+    this.pagesOwed -= 1;
+    try {
+      for (const stored of message.events) {
+        this.received += 1;
+        this.buffer.push({ seq: this.received, event: this.registry.upcast(stored) });
+      }
+    } catch (error) {
+      this.fail(asError(error));
+      return;
+    }
+    if (message.events.length > 0) this.idleTimer?.refresh();
+    if (message.last) {
+      // Caught up with what was stored: the subscription takes over from there.
+      void this.stopReading();
+      this.subscribe(message.reached ?? this.from);
+    } else {
+      this.askPages();
+    }
+    this.wake();
+  }
+
+  private async stopReading(): Promise<void> {
+    const reader = this.reader;
+    this.reader = null;
+    await reader?.terminate();
   }
 
   async stop(): Promise<void> {
@@ -219,6 +295,7 @@ export class EsdbAllSubscription implements Subscription {
           this.paused = false;
           this.stream?.resume();
         }
+        this.askPages();
         try {
           await this.handler.onEvents(batch.map((item) => item.event));
         } catch (error) {
@@ -285,6 +362,7 @@ export class EsdbAllSubscription implements Subscription {
   /** Cancels the client stream and waits for a batch in flight. */
   private async release(): Promise<void> {
     if (this.idleTimer) clearTimeout(this.idleTimer);
+    await this.stopReading();
     this.buffer = [];
     this.markers = [];
     const stream = this.stream;

@@ -295,7 +295,9 @@ export const describeEventStoreContract = (
       });
     });
 
-    describe('subscribing to $all', () => {
+    // Every subscription test runs twice: subscribed from the start, and catching up from pages
+    // read ahead on another thread first (an event store without one ignores `readAhead`).
+    describe.each([false, true])('subscribing to $all (readAhead: %s)', (readAhead) => {
       it('resumes from a checkpoint with no gap and no duplicate while appends race', async () => {
         const category = `race${randomUUID().replace(/-/g, '').slice(0, 12)}`;
         const streams = [0, 1, 2, 3].map(() => uniqueStream(category));
@@ -314,7 +316,7 @@ export const describeEventStoreContract = (
         let checkpoint: Position | 'start' = 'start';
         const subscribe = (from: Position | 'start'): Subscription =>
           store.subscribeToAll(
-            { from, streamPrefixes: [`${category}-`], batchSize: 7 },
+            { from, streamPrefixes: [`${category}-`], batchSize: 7, readAhead },
             {
               onEvents: async (events) => {
                 seen.push(...events);
@@ -353,7 +355,7 @@ export const describeEventStoreContract = (
         let caughtUpAt: Position | null | undefined;
         let seenWhenCaughtUp = -1;
         const subscription = store.subscribeToAll(
-          { from: 'start', streamPrefixes: [`${category}-`] },
+          { from: 'start', streamPrefixes: [`${category}-`], readAhead },
           {
             onEvents: async (events) => {
               seen.push(...events.map((e) => (e.data as { n: number }).n));
@@ -386,7 +388,7 @@ export const describeEventStoreContract = (
         let calls = 0;
         let dropped: Error | undefined;
         const subscription = store.subscribeToAll(
-          { from: 'start', streamPrefixes: [`${category}-`], batchSize: 1 },
+          { from: 'start', streamPrefixes: [`${category}-`], batchSize: 1, readAhead },
           {
             onEvents: async () => {
               calls += 1;
@@ -401,6 +403,42 @@ export const describeEventStoreContract = (
         expect(dropped?.message).toBe('projection write failed');
         expect(calls).toBe(1);
         await subscription.stop();
+      });
+    
+
+      it('catches up over many pages of history, then delivers live events', async () => {
+        const category = `long${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+        const stream = uniqueStream(category);
+        const history = 9_000;
+        for (let i = 0; i < history; i += 500) {
+          await store.appendToStream(
+            stream,
+            Array.from({ length: 500 }, (_, k) => noted(i + k)),
+            { expectedRevision: i === 0 ? 'no_stream' : BigInt(i - 1), metadata: contractMetadata() },
+          );
+        }
+        const seen: number[] = [];
+        let caughtUp = false;
+        const subscription = store.subscribeToAll(
+          { from: 'start', streamPrefixes: [`${category}-`], batchSize: 1000, readAhead },
+          {
+            onEvents: async (events) => {
+              seen.push(...events.map((e) => (e.data as { n: number }).n));
+            },
+            onCaughtUp: () => {
+              caughtUp = true;
+            },
+          },
+        );
+        try {
+          await eventually(() => caughtUp, 'caught up', 30_000);
+          expect(seen).toEqual(Array.from({ length: history }, (_, n) => n));
+          await store.appendToStream(stream, [noted(history)], { expectedRevision: BigInt(history - 1), metadata: contractMetadata() });
+          await eventually(() => seen.length === history + 1, 'live event delivered');
+          expect(seen.at(-1)).toBe(history);
+        } finally {
+          await subscription.stop();
+        }
       });
     });
 

@@ -100,6 +100,12 @@ export interface SubscribeToAllOptions {
    * (default 10 ms). Once live, events are delivered as soon as the handler is free.
    */
   idleFlushMs?: number;
+  /**
+   * Catch up by reading `$all` in pages on a thread of its own, which also decodes them, then
+   * subscribe from where the pages ended: for a long catch-up (a replay), whose handler then
+   * has this thread to itself. An event store without such a thread ignores it.
+   */
+  readAhead?: boolean;
 }
 
 export interface Subscription {

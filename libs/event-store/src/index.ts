@@ -6,3 +6,4 @@ export * from './deterministic-event-id';
 export * from './event-type.registry';
 export * from './event-store-db.adapter';
 export * from './subscription.runner';
+export { moduleWorker } from './threads/module-worker';

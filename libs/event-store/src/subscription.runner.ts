@@ -36,6 +36,8 @@ export interface SubscriptionRunnerOptions {
   maxRetryDelayMs?: number;
   /** Idle gap after which a partial catch-up batch is delivered (default 10 ms). */
   idleFlushMs?: number;
+  /** Catch up from pages read and decoded on another thread (SubscribeToAllOptions). */
+  readAhead?: boolean;
   /** Same as registering with `onCaughtUp` on the returned handle, before anything runs. */
   onCaughtUp?: (position: Position | null) => void;
 }
@@ -102,6 +104,7 @@ export const runSubscription = (options: SubscriptionRunnerOptions): RunningSubs
           streamPrefixes: options.streamPrefixes,
           batchSize: options.batchSize,
           idleFlushMs: options.idleFlushMs,
+          readAhead: options.readAhead,
         },
         {
           onEvents: async (events) => {

@@ -16,12 +16,13 @@
  * The live projector keeps running meanwhile: a live document it changed after that position
  * (its `pos` is beyond it) is left out of the comparison rather than reported.
  */
-import type { EventStore, Position, StoredEvent } from '@qa/event-store';
+import type { EventStore } from '@qa/event-store';
 import {
   activeVersion,
   checkpointName,
   INSERT_ONCE,
   MongoCheckpointStore,
+  PROJECTED_STREAM_PREFIXES,
   ReadModelProjection,
   ReadModelStore,
   toProjected,
@@ -65,7 +66,7 @@ export interface VerifyOptions {
   db: Db;
   eventStore: EventStore;
   rules?: PointsRules;
-  /** Events read from `$all` per page (default 20,000). */
+  /** Events folded between two turns of the event loop (default 2,000). */
   batchSize?: number;
   /** Called about once a second. */
   onProgress?: (progress: VerifyProgress) => void;
@@ -115,36 +116,42 @@ export async function verifyReadModels(options: VerifyOptions): Promise<VerifyRe
   try {
     if (target) {
       const projection = new ReadModelProjection(options.rules);
-      const batchSize = options.batchSize ?? 20_000;
-      // The first pages are small, so the fold starts early, and grow to `batchSize`.
-      let pageSize = Math.min(batchSize, FOLD_SLICE);
-      const read = (from: Position | 'start', maxCount: number) =>
-        options.eventStore.readAll({ from, maxCount });
-      // The next page is read while this one is folded, and per-event documents are compared
-      // meanwhile: EventStoreDB, MongoDB and the fold work at the same time (the fold gives
-      // way now and then, so the page and the lookups keep arriving).
-      let next: Promise<StoredEvent[]> | null = read('start', pageSize);
-      while (next) {
-        const page: StoredEvent[] = await next;
-        const upTo = page.filter((e) => e.position.commit <= target.commit);
-        const full = page.length === pageSize;
-        pageSize = Math.min(batchSize, pageSize * 2);
-        next =
-          full && upTo.length === page.length
-            ? read(page[page.length - 1].position, pageSize)
-            : null;
-        for (let i = 0; i < upTo.length; i += FOLD_SLICE) {
-          if (i > 0) await yieldToEventLoop();
-          const end = Math.min(i + FOLD_SLICE, upTo.length);
-          for (let k = i; k < end; k++) {
-            const event = toProjected(upTo[k]);
-            if (event) projection.apply(replayed, event);
-          }
-          events += end - i;
-          await replayed.keepUp();
-          report('replay');
-        }
-      }
+      await new Promise<void>((resolve, reject) => {
+        let done = false;
+        const finish = (error?: Error) => {
+          if (done) return;
+          done = true;
+          void subscription.stop().then(() => (error ? reject(error) : resolve()), reject);
+        };
+        // The history is read and decoded on a thread of its own (readAhead) while this one
+        // folds it; per-event documents are compared meanwhile, so EventStoreDB, MongoDB and
+        // the fold work at the same time (the fold gives way between slices, so the pages
+        // and the lookups keep arriving).
+        const subscription = options.eventStore.subscribeToAll(
+          {
+            from: 'start',
+            streamPrefixes: PROJECTED_STREAM_PREFIXES,
+            batchSize: options.batchSize ?? FOLD_SLICE,
+            readAhead: true,
+          },
+          {
+            onEvents: async (page) => {
+              if (done) return;
+              for (const stored of page) {
+                if (stored.position.commit > target.commit) return finish();
+                const event = toProjected(stored);
+                if (event) projection.apply(replayed, event);
+                events += 1;
+              }
+              await replayed.keepUp();
+              report('replay');
+              await yieldToEventLoop();
+            },
+            onCaughtUp: () => finish(),
+            onDropped: (error) => finish(error),
+          },
+        );
+      });
     }
     const progress = setInterval(() => report('compare'), 1000);
     try {

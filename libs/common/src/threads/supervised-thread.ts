@@ -8,9 +8,8 @@
  * The parent side (`startSupervisedThread`) rejects when the thread fails to start, reports
  * a failure or exit while running through `crashed`, and stops it within a time bound.
  */
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { parentPort, Worker } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
+import { moduleWorker } from '@qa/event-store';
 
 type ThreadMessage =
   | { type: 'ready'; value: unknown }
@@ -28,28 +27,13 @@ export interface SupervisedThread<R> {
   stop(timeoutMs?: number): Promise<void>;
 }
 
-const root = path.resolve(__dirname, '../../../..');
-
-/**
- * A worker thread running `<base>.js` (a build), or `<base>.ts` from sources, with the
- * TypeScript hook loaded in the thread too.
- */
-function createWorker(base: string, workerData: unknown): Worker {
-  if (existsSync(`${base}.js`)) return new Worker(`${base}.js`, { workerData });
-  const register = path.join(root, 'scripts/register.js');
-  return new Worker(
-    `require(${JSON.stringify(register)}); require(${JSON.stringify(`${base}.ts`)});`,
-    { eval: true, workerData },
-  );
-}
-
 /** `base`: the thread's module without its extension; `name`: how errors call the thread. */
 export function startSupervisedThread<R = void>(
   base: string,
   name: string,
   workerData: unknown,
 ): Promise<SupervisedThread<R>> {
-  const worker = createWorker(base, workerData);
+  const worker = moduleWorker(base, workerData);
   let reportCrash: (e: Error) => void = () => undefined;
   const crashed = new Promise<Error>((resolve) => (reportCrash = resolve));
   return new Promise((resolve, reject) => {

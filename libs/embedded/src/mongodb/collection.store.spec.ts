@@ -46,7 +46,9 @@ describe('Collection: _id ranges and order', () => {
         const from = `k${Math.floor(rnd() * 120)
           .toString()
           .padStart(3, '0')}`;
-        const all = [...expected.values()].sort((a, b) => (a._id < b._id ? -1 : 1));
+        const all = [...expected.values()].sort((a, b) =>
+          (a._id as string) < (b._id as string) ? -1 : 1,
+        );
         expect(ids(coll.find({ _id: { $gte: from } }, { sort: { _id: 1 } }).docs)).toEqual(
           ids(all.filter((d) => (d._id as string) >= from)),
         );
