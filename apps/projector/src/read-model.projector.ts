@@ -36,9 +36,10 @@ export interface ReadModelProjectorOptions {
   /** Build this version only (a replay); default: follow the active version. */
   version?: number;
   /**
-   * Building from empty collections, create only the unique indexes at first and leave the
-   * others to `ensureIndexes()` once caught up (one sorted build instead of maintaining them
-   * on every write). Only for a version nobody reads yet (a replay).
+   * Building from empty collections, create only the indexes writes need or keep up cheaply
+   * at first (ReadModelStore.ensureIndexes('first')) and leave the others to `ensureIndexes()`
+   * once caught up (one sorted build instead of maintaining them on every update). Only for a
+   * version nobody reads yet (a replay).
    */
   deferIndexes?: boolean;
   /**
@@ -134,7 +135,7 @@ class Session {
       // Nothing there any more but what this writer will write: it need not look anything up.
       this.writer.assumeEmpty();
     }
-    await this.store.ensureIndexes(!position && this.options.deferIndexes ? 'unique' : 'all');
+    await this.store.ensureIndexes(!position && this.options.deferIndexes ? 'first' : 'all');
     this.expected = position;
     return position;
   }

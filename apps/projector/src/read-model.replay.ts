@@ -24,6 +24,8 @@ export interface ReplayProgress {
   head: Position | null;
   /** Seconds left at the current pace, null while unknown. */
   etaSeconds: number | null;
+  /** What it is doing: folding the history, or building the queries' indexes over the result. */
+  phase: 'events' | 'indexes';
 }
 
 export interface ReplayOptions {
@@ -49,6 +51,8 @@ export interface ReplayResult {
   events: number;
   seconds: number;
   eventsPerSecond: number;
+  /** Of `seconds`, those spent building the queries' indexes once the history was in. */
+  indexSeconds: number;
 }
 
 export async function replayReadModels(options: ReplayOptions): Promise<ReplayResult> {
@@ -59,6 +63,8 @@ export async function replayReadModels(options: ReplayOptions): Promise<ReplayRe
   const started = Date.now();
   let events = 0;
   let position: Position | null = null;
+  let phase: ReplayProgress['phase'] = 'events';
+  let indexSeconds = 0;
 
   const progress = (): ReplayProgress => {
     const seconds = Math.max(0.001, (Date.now() - started) / 1000);
@@ -72,6 +78,7 @@ export async function replayReadModels(options: ReplayOptions): Promise<ReplayRe
       position,
       head,
       etaSeconds: pace > 0 && total > 0 ? Math.max(0, Math.round((total - done) / pace)) : null,
+      phase,
     };
   };
 
@@ -99,7 +106,10 @@ export async function replayReadModels(options: ReplayOptions): Promise<ReplayRe
     // Pipelined, the last batch may still be on its way to MongoDB.
     await projector.flush();
     // The queries' indexes, built once over the whole data before anyone reads it.
+    phase = 'indexes';
+    const indexing = Date.now();
     await projector.ensureIndexes();
+    indexSeconds = (Date.now() - indexing) / 1000;
   } finally {
     clearInterval(timer);
   }
@@ -113,7 +123,14 @@ export async function replayReadModels(options: ReplayOptions): Promise<ReplayRe
     await new ReadModelStore(db, previousVersion).drop();
     await new MongoCheckpointStore(db).remove(checkpointName(previousVersion));
   }
-  return { version, previousVersion, events, seconds, eventsPerSecond: Math.round(events / Math.max(seconds, 0.001)) };
+  return {
+    version,
+    previousVersion,
+    events,
+    seconds,
+    eventsPerSecond: Math.round(events / Math.max(seconds, 0.001)),
+    indexSeconds,
+  };
 }
 
 export function formatProgress(p: ReplayProgress): string {
@@ -121,5 +138,6 @@ export function formatProgress(p: ReplayProgress): string {
   const head = p.head ? p.head.commit.toString() : '-';
   const pct = p.position && p.head && p.head.commit > 0n ? ` (${Math.min(100, Number((p.position.commit * 100n) / p.head.commit))}%)` : '';
   const eta = p.etaSeconds === null ? '?' : `${p.etaSeconds} s`;
-  return `replay v${p.version}: ${p.events} events, ${p.eventsPerSecond} events/s, position ${pos}/${head}${pct}, ETA ${eta}`;
+  const doing = p.phase === 'indexes' ? ', building the indexes' : `, ETA ${eta}`;
+  return `replay v${p.version}: ${p.events} events, ${p.eventsPerSecond} events/s, position ${pos}/${head}${pct}${doing}`;
 }

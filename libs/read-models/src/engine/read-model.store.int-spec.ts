@@ -68,7 +68,7 @@ describe('read model store on the embedded MongoDB server', () => {
 
   it('building empty collections, loads only documents it wrote and evicted, and writes the same documents', async () => {
     const store = new ReadModelStore(db, 7);
-    await store.ensureIndexes('unique');
+    await store.ensureIndexes('first');
     const loaded: string[] = [];
     const load = store.load.bind(store);
     store.load = (async (collection, ids) => {

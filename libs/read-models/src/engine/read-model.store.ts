@@ -51,12 +51,15 @@ export class ReadModelStore {
   }
 
   /**
-   * Creates the indexes (existing ones are left alone). `unique` creates only the unique ones,
-   * the constraints a write must meet; the others only serve queries and can come later.
+   * Creates the indexes (existing ones are left alone). `first` creates those a build from
+   * empty collections wants from the start: the unique ones (constraints every write must
+   * meet) and those of the insert-once collections (each entry is added once, where it
+   * belongs, and never moves). The others, on documents every update may move in them, are
+   * cheaper built once over the data.
    */
-  async ensureIndexes(which: 'all' | 'unique' = 'all'): Promise<void> {
+  async ensureIndexes(which: 'all' | 'first' = 'all'): Promise<void> {
     for (const c of WRITE_ORDER) {
-      const indexes = INDEXES[c].filter((index) => which === 'all' || index.unique === true);
+      const indexes = INDEXES[c].filter((index) => which === 'all' || index.unique === true || INSERT_ONCE.has(c));
       if (indexes.length > 0) await this.collection(c).createIndexes(indexes);
     }
   }
