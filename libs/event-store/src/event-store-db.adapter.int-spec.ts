@@ -87,16 +87,55 @@ describe('EventStoreDbAdapter', () => {
     const fromAll = await newRelease.readAll({ from: 'start', maxCount: 1_000_000 });
     expect(fromAll.find((e) => e.id === first.id)?.data).toEqual({ tags: ['sql'] });
 
-    const delivered: unknown[] = [];
-    const subscription = newRelease.subscribeToAll(
-      { from: 'start', streamPrefixes: [stream] },
-      { onEvents: async (events) => void delivered.push(...events.map((e) => e.data)) },
+    // subscribed, or catching up from pages read on another thread: upcast all the same
+    for (const readAhead of [false, true]) {
+      const delivered: unknown[] = [];
+      const subscription = newRelease.subscribeToAll(
+        { from: 'start', streamPrefixes: [stream], readAhead },
+        { onEvents: async (events) => void delivered.push(...events.map((e) => e.data)) },
+      );
+      try {
+        const deadline = Date.now() + 10_000;
+        while (delivered.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+        expect(delivered).toEqual([{ tags: ['sql'] }, { tags: ['a', 'b'] }]);
+      } finally {
+        await subscription.stop();
+      }
+    }
+  });
+
+  it('reading ahead for a slow handler, holds at most two batches and two pages', async () => {
+    const store = connect();
+    const stream = `slow-${randomUUID()}`;
+    for (let i = 0; i < 20_000; i += 1000) {
+      await store.appendToStream(
+        stream,
+        Array.from({ length: 1000 }, (_, k) => ({ type: 'Noted', data: { n: i + k } })),
+        { expectedRevision: i === 0 ? 'no_stream' : BigInt(i - 1), metadata: contractMetadata() },
+      );
+    }
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let handled = 0;
+    const subscription = store.subscribeToAll(
+      { from: 'start', streamPrefixes: [stream], batchSize: 100, readAhead: true },
+      {
+        onEvents: async (events) => {
+          await held;
+          handled += events.length;
+        },
+      },
     );
     try {
-      const deadline = Date.now() + 10_000;
-      while (delivered.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
-      expect(delivered).toEqual([{ tags: ['sql'] }, { tags: ['a', 'b'] }]);
+      // the handler holds its first batch; the thread reads on only while there is room
+      const received = () => (subscription as unknown as { received: number }).received;
+      await eventually(() => received() >= 200, 'the first pages read ahead', 20_000);
+      await new Promise((r) => setTimeout(r, 3000));
+      expect(received()).toBeLessThanOrEqual(100 + 200 + 2 * 4096);
+      release();
+      await eventually(() => handled === 20_000, 'every event handled once released', 30_000);
     } finally {
+      release();
       await subscription.stop();
     }
   });

@@ -169,10 +169,15 @@ export class EsdbAllSubscription implements Subscription {
     this.askPages();
   }
 
-  /** Asks for pages while fewer than two batches wait, counting those on their way. */
+  /**
+   * Asks for pages while fewer than two batches wait (at least two pages on their way then,
+   * so the thread never waits for a page to be taken): at most two batches and two pages
+   * are ever held, however slow the handler.
+   */
   private askPages(): void {
-    if (!this.reader) return;
-    const wanted = Math.max(2, Math.ceil((this.batchSize * 2 - this.buffer.length) / READ_AHEAD_PAGE)) - this.pagesOwed;
+    const room = this.batchSize * 2 - this.buffer.length;
+    if (!this.reader || room <= 0) return;
+    const wanted = Math.max(2, Math.ceil(room / READ_AHEAD_PAGE)) - this.pagesOwed;
     if (wanted <= 0) return;
     this.pagesOwed += wanted;
     this.reader.postMessage({ type: 'more', pages: wanted } satisfies ReadAheadMessage);
