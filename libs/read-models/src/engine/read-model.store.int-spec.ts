@@ -8,7 +8,7 @@ import { MongoCheckpointStore } from './read-model.meta';
 import { WRITE_ORDER } from './read-model.documents';
 import { generateHistory, seededRandom } from '../testing/history.generator';
 import { asProjected } from '../testing/history.fixture';
-import { given, snapshot } from '../testing/events.fixture';
+import { EventFactory, given, snapshot } from '../testing/events.fixture';
 import type { ProjectedEvent } from './projection.context';
 
 /** The projected events back in the shape the subscription delivers them. */
@@ -122,6 +122,38 @@ describe('read model store on the embedded MongoDB server', () => {
     await writer.stage(asStored(history.slice(1500)));
     await writer.settled();
     expect(await dump(store)).toEqual(expected);
+  });
+
+  it('loads an evicted document once its own queued write is done, without waiting for the writes of others', async () => {
+    const store = new ReadModelStore(db, 9);
+    const write = store.write.bind(store);
+    let calls = 0;
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    store.write = (async (...args: Parameters<ReadModelStore['write']>) => {
+      // the second batch's write stays in flight until released
+      if (++calls === 2) await held;
+      return write(...args);
+    }) as ReadModelStore['write'];
+    const f = new EventFactory();
+    const level = (userId: string, value: 10 | 20) => f.make(`user-${userId}`, 'UserLevelChanged', { userId, level: value, changedBy: 'admin', at: f.at() });
+    const events = [f.user('u1'), f.user('u2'), f.user('u3'), level('u1', 10), level('u3', 20)];
+    // one document kept: every other one is evicted, to be loaded again when needed
+    const writer = new ReadModelWriter(store, new ReadModelProjection(), { cacheSize: 1 });
+    await writer.handle(asStored(events.slice(0, 2)));
+    await writer.stage(asStored(events.slice(2, 3)));
+    // u1 was written by the first batch: it loads while the second batch's write is held
+    const u1 = writer.stage(asStored(events.slice(3, 4)));
+    await expect(Promise.race([u1.then(() => 'staged'), new Promise((r) => setTimeout(() => r('waiting'), 1000))])).resolves.toBe('staged');
+    // u3's own write is the held one: its load waits for it
+    let u3Staged = false;
+    const u3 = writer.stage(asStored(events.slice(4))).then(() => (u3Staged = true));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(u3Staged).toBe(false);
+    release();
+    await u3;
+    await writer.settled();
+    expect(await dump(store)).toEqual(snapshot(given(events)));
   });
 
   it('changes nothing when batches are handled again by a fresh writer (a restart after a crash)', async () => {

@@ -55,6 +55,10 @@ export class ReadModelWriter {
   /** The writes of every staged batch, in order; and those of all but the last one. */
   private queue: Promise<void> = Promise.resolve();
   private previous: Promise<void> = Promise.resolve();
+  /** Per mutable document still being written: the queued writes that include it. */
+  private readonly queuedWrites = perCollection(() => new Map<string, Promise<void>>());
+  /** The writes in flight when the cache was last forgotten, settled either way. */
+  private writesAtReset: Promise<void> = Promise.resolve();
 
   constructor(
     readonly store: ReadModelStore,
@@ -122,13 +126,28 @@ export class ReadModelWriter {
       // Seen by `settled`; this stops the runtime calling the rejection unhandled meanwhile.
       this.queue.catch(() => undefined);
       // The cache already holds the batch's documents (the fold put them there).
+      const writes = this.queue;
       for (const c of WRITE_ORDER) {
         if (INSERT_ONCE.has(c)) continue;
         const written = this.written?.[c];
-        if (written) for (const id of dirty[c].keys()) written.add(id);
+        const queued = this.queuedWrites[c];
+        for (const id of dirty[c].keys()) {
+          written?.add(id);
+          queued.set(id, writes);
+        }
         // An evicted document whose write is still queued is loaded only after it (loadInto).
         this.evict(this.cache[c]);
       }
+      const ids = WRITE_ORDER.map((c) => [c, [...dirty[c].keys()]] as const);
+      void writes.then(
+        () => {
+          for (const [c, changed] of ids) {
+            const queued = this.queuedWrites[c];
+            for (const id of changed) if (queued.get(id) === writes) queued.delete(id);
+          }
+        },
+        () => undefined,
+      );
     } catch (error) {
       this.clearCache();
       throw error;
@@ -221,8 +240,16 @@ export class ReadModelWriter {
   }
 
   private async loadInto(collection: CollectionName, ids: string[]): Promise<void> {
-    // What MongoDB holds once the queued writes are done (the cache may have evicted them).
-    await this.queue;
+    // What MongoDB holds once the queued writes of these documents are done (the cache may
+    // have evicted them); writes of other documents need not be waited for.
+    const queued = this.queuedWrites[collection];
+    // (after a failure, whatever was still in flight then, whatever its outcome)
+    const writes = new Set<Promise<void>>([this.writesAtReset]);
+    for (const id of ids) {
+      const write = queued.get(id);
+      if (write) writes.add(write);
+    }
+    await Promise.all(writes);
     const found = await this.store.load(collection, ids);
     const cache = this.cache[collection];
     for (const id of ids) cache.set(id, null);
@@ -238,6 +265,8 @@ export class ReadModelWriter {
     this.written = null;
     this.queue = this.queue.catch(() => undefined);
     this.previous = this.queue;
+    this.writesAtReset = this.queue;
+    for (const c of WRITE_ORDER) this.queuedWrites[c].clear();
   }
 
   /**
