@@ -22,7 +22,7 @@ const SAFE_SCHEMES = ['http', 'https', 'mailto'];
 const IMAGE_SCHEMES = ['http', 'https'];
 
 /** The tags a page may contain, with the attributes each may carry. */
-export const ALLOWED_TAGS: Readonly<Record<string, readonly string[]>> = {
+const ALLOWED_TAGS: Readonly<Record<string, readonly string[]>> = {
   p: [], br: [], hr: [], h1: [], h2: [], h3: [], h4: [], h5: [], h6: [], blockquote: [], pre: [], code: ['class'],
   em: [], strong: [], s: [], del: [], ul: [], ol: ['start'], li: [], a: ['href', 'title', 'rel'], img: ['src', 'alt', 'title'],
   table: [], thead: [], tbody: [], tr: [], th: ['style'], td: ['style'],
@@ -47,9 +47,10 @@ markdown.core.ruler.push('allow_list', (state) => {
 /** Keeps a token's tag only if allowed, and of its attributes only those allowed with safe values. */
 function allowToken(token: Token): void {
   if (token.type === 'fence') {
-    // the first word of the info string becomes the code's class: kept only if it is a plain language name
-    const info = markdown.utils.unescapeAll(token.info).trim();
-    if (info && !CODE_LANGUAGE.test(`language-${info.split(/\s+/)[0]}`)) token.info = '';
+    // the first word of the info string becomes the code's class (see the fence rule): kept
+    // only if it is a plain language name
+    const language = markdown.utils.unescapeAll(token.info).trim().split(/\s+/)[0];
+    token.info = CODE_LANGUAGE.test(`language-${language}`) ? language : '';
   }
   if (!token.tag) return;
   const allowed = ALLOWED_TAGS[token.tag];
@@ -89,11 +90,10 @@ markdown.renderer.rules.html_inline = (tokens, idx) => escapeText(tokens[idx].co
 markdown.renderer.rules.text = (tokens, idx) => escapeText(tokens[idx].content);
 markdown.renderer.rules.code_inline = (tokens, idx, _options, _env, self) => `<code${self.renderAttrs(tokens[idx])}>${escapeText(tokens[idx].content)}</code>`;
 markdown.renderer.rules.code_block = (tokens, idx, _options, _env, self) => `<pre><code${self.renderAttrs(tokens[idx])}>${escapeText(tokens[idx].content)}</code></pre>\n`;
+// (the allow-list left in `info` only a plain language name, or nothing)
 markdown.renderer.rules.fence = (tokens, idx) => {
-  const token = tokens[idx];
-  const language = token.info ? markdown.utils.unescapeAll(token.info).trim().split(/\s+/)[0] : '';
-  const attrs = language ? ` class="language-${language}"` : '';
-  return `<pre><code${attrs}>${escapeText(token.content)}</code></pre>\n`;
+  const { info, content } = tokens[idx];
+  return `<pre><code${info ? ` class="language-${info}"` : ''}>${escapeText(content)}</code></pre>\n`;
 };
 
 const TEXT_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };

@@ -138,12 +138,12 @@ export class ReadModelWriter {
         // An evicted document whose write is still queued is loaded only after it (loadInto).
         this.evict(this.cache[c]);
       }
-      const ids = WRITE_ORDER.map((c) => [c, [...dirty[c].keys()]] as const);
       void writes.then(
         () => {
-          for (const [c, changed] of ids) {
+          for (const c of WRITE_ORDER) {
+            if (INSERT_ONCE.has(c)) continue;
             const queued = this.queuedWrites[c];
-            for (const id of changed) if (queued.get(id) === writes) queued.delete(id);
+            for (const id of dirty[c].keys()) if (queued.get(id) === writes) queued.delete(id);
           }
         },
         () => undefined,

@@ -5,13 +5,43 @@
  */
 import MarkdownIt from 'markdown-it';
 import sanitizeHtml from 'sanitize-html';
-import { ALLOWED_TAGS, isSafeUrl } from '../markdown.renderer';
+import { isSafeUrl } from '../markdown.renderer';
 
 const markdown = new MarkdownIt({ html: false, linkify: true, typographer: false, breaks: false });
 markdown.validateLink = (url: string): boolean => isSafeUrl(url);
 
 const options: sanitizeHtml.IOptions = {
-  allowedTags: Object.keys(ALLOWED_TAGS),
+  // the old configuration as it was, not derived from the renderer's own table, so a wrong
+  // entry there shows as a difference
+  allowedTags: [
+    'p',
+    'br',
+    'hr',
+    'h1',
+    'h2',
+    'h3',
+    'h4',
+    'h5',
+    'h6',
+    'blockquote',
+    'pre',
+    'code',
+    'em',
+    'strong',
+    's',
+    'del',
+    'ul',
+    'ol',
+    'li',
+    'a',
+    'img',
+    'table',
+    'thead',
+    'tbody',
+    'tr',
+    'th',
+    'td',
+  ],
   allowedAttributes: {
     a: ['href', 'title', 'rel'],
     img: ['src', 'alt', 'title'],
