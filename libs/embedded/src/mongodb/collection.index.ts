@@ -34,10 +34,15 @@ export interface IndexSpec {
   expireAfterSeconds?: number;
 }
 
+/**
+ * One key of one record. A key orderKey can encode is kept as that string alone (`k` is
+ * undefined): the values are in the record's document, and keeping both would double what the
+ * garbage collector traces per entry. A key it cannot encode keeps its values in `k`.
+ */
 interface Entry {
-  k: unknown[];
+  k: unknown[] | undefined;
   r: DocRecord;
-  /** `k` encoded so that string order is index order (see orderKey), when it can be. */
+  /** The key encoded so that string order is index order (see orderKey), when it can be. */
   o: string | undefined;
 }
 
@@ -122,29 +127,34 @@ export class CollectionIndex {
   /** Every key the document has in this index (several when a field holds an array), or none. */
   keysFor(doc: Doc): unknown[][] {
     if (this.partial && !this.partial.test(doc)) return [];
-    let keys: unknown[][] = [[]];
+    const n = this.fields.length;
+    // the values of each field; keys are their combinations, each an array of exactly n
+    // values (an index can hold millions of them)
+    const options: unknown[][] = new Array(n);
     let allMissing = true;
-    for (const f of this.fields) {
+    let single = true;
+    for (let i = 0; i < n; i++) {
+      const f = this.fields[i];
       const arrays = { seen: false };
       const values = pathValues(doc, f.parts, [], 0, arrays);
       if (values.length > 0) allMissing = false;
       if (arrays.seen) this.multikeyPaths.add(f.path);
-      const options = values.length === 0 ? [null] : values;
-      if (options.length === 1) {
-        for (const k of keys) k.push(options[0]);
-      } else {
-        const next: unknown[][] = [];
-        const seen = new Set<string>();
-        for (const v of options) {
-          const ks = keyString(v);
-          if (seen.has(ks)) continue;
-          seen.add(ks);
-          for (const k of keys) next.push([...k, v]);
-        }
-        keys = next;
-      }
+      options[i] =
+        values.length === 0 ? [null] : values.length === 1 ? values : distinctValues(values);
+      if (options[i].length > 1) single = false;
     }
     if (this.spec.sparse && allMissing) return [];
+    if (single) {
+      const key: unknown[] = new Array(n);
+      for (let i = 0; i < n; i++) key[i] = options[i][0];
+      return [key];
+    }
+    let keys: unknown[][] = [[]];
+    for (const values of options) {
+      const next: unknown[][] = [];
+      for (const v of values) for (const k of keys) next.push([...k, v]);
+      keys = next;
+    }
     return keys;
   }
 
@@ -177,18 +187,31 @@ export class CollectionIndex {
    * BSON values field by field, which is most of the cost of a write with several indexes.
    */
   private compareEntries(a: Entry, b: Entry): number {
-    if (a.o === undefined || b.o === undefined) return this.compareEntry(a.k, a.r.seq, b);
+    if (a.o === undefined || b.o === undefined) return this.compareEntry(this.keyOf(a), a.r.seq, b);
     if (a.o !== b.o) return a.o < b.o ? -1 : 1;
     return a.r.seq === b.r.seq ? 0 : a.r.seq < b.r.seq ? -1 : 1;
   }
 
   private entry(k: unknown[], r: DocRecord): Entry {
-    return { k, r, o: orderKey(k, this.dirs) };
+    const o = orderKey(k, this.dirs);
+    return { k: o === undefined ? k : undefined, r, o };
+  }
+
+  /**
+   * The values of an entry's key. An encoded one takes them from its record's document, which
+   * holds them as long as the entry exists: only comparisons with a key that cannot be encoded
+   * (rare values, a few per search) come here.
+   */
+  private keyOf(e: Entry): unknown[] {
+    if (e.k) return e.k;
+    for (const k of this.keysFor(e.r.doc)) if (orderKey(k, this.dirs) === e.o) return k;
+    throw new Error(`index ${this.name} holds a key its document no longer has`);
   }
 
   private compareEntry(a: unknown[], aSeq: number, b: Entry): number {
+    const bk = this.keyOf(b);
     for (let i = 0; i < this.fields.length; i++) {
-      const c = compareValues(a[i], b.k[i]);
+      const c = compareValues(a[i], bk[i]);
       if (c !== 0) return c * this.fields[i].dir;
     }
     return aSeq === b.r.seq ? 0 : aSeq < b.r.seq ? -1 : 1;
@@ -256,12 +279,12 @@ export class CollectionIndex {
       const bound = exclusive ? `${encoded}\uffff` : encoded;
       return this.entries.lowerBound((e) => {
         if (e.o !== undefined) return e.o < bound;
-        const c = this.comparePrefix(e.k, probe);
+        const c = this.comparePrefix(e.k!, probe);
         return c < 0 || (exclusive && c === 0);
       });
     }
     return this.entries.lowerBound((e) => {
-      const c = this.comparePrefix(e.k, probe);
+      const c = this.comparePrefix(this.keyOf(e), probe);
       return c < 0 || (exclusive && c === 0);
     });
   }
@@ -302,4 +325,15 @@ export class CollectionIndex {
       out.expireAfterSeconds = this.spec.expireAfterSeconds;
     return out;
   }
+}
+
+/** An array's distinct values (by BSON equality), in their first order: one key each. */
+function distinctValues(values: unknown[]): unknown[] {
+  const seen = new Set<string>();
+  return values.filter((v) => {
+    const ks = keyString(v);
+    if (seen.has(ks)) return false;
+    seen.add(ks);
+    return true;
+  });
 }
