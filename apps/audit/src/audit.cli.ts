@@ -83,6 +83,10 @@ async function run(
               ? `replayed ${p.events} events (${p.eventsPerSecond} events/s)`
               : `compared ${p.documents} documents`,
           ),
+        onResume: (r) =>
+          io.err(
+            `the event store dropped the connection (${r.error}); reading the history again after event ${r.events} in ${r.retryInMs} ms`,
+          ),
       });
       if (command.json) io.out(JSON.stringify(report));
       else {

@@ -26,6 +26,8 @@ export interface AuditHarness {
   append(events: ProjectedEvent[]): Promise<StoredEvent[]>;
   /** Brings the live read models (version 1) up to the head of `$all`. */
   project(): Promise<ReadModelStore>;
+  /** Stops EventStoreDB and starts it again on the same port and data (a file keeps the events). */
+  restartEventStore(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -62,8 +64,12 @@ export class LiveReadModels {
   }
 }
 
-export async function startAuditHarness(dbName = 'qa'): Promise<AuditHarness> {
-  const esdb = await startEventStoreDbServer({ port: 0, data: ':memory:' });
+/** `eventStoreData`: the EventStoreDB's SQLite file (default: in memory). */
+export async function startAuditHarness(
+  dbName = 'qa',
+  eventStoreData = ':memory:',
+): Promise<AuditHarness> {
+  let esdb = await startEventStoreDbServer({ port: 0, data: eventStoreData });
   const mongo = await startMongoDbServer({ port: 0 });
   const store = new EventStoreDbAdapter(esdb.url);
   const client = await new MongoClient(mongo.url).connect();
@@ -71,7 +77,9 @@ export async function startAuditHarness(dbName = 'qa'): Promise<AuditHarness> {
   const live = new LiveReadModels(store, db);
 
   return {
-    esdb,
+    get esdb() {
+      return esdb;
+    },
     mongoUrl: mongo.url,
     store,
     client,
@@ -90,6 +98,11 @@ export async function startAuditHarness(dbName = 'qa'): Promise<AuditHarness> {
       return head ? store.readAll({ from: 'start', maxCount: 1_000_000 }) : [];
     },
     project: () => live.project(),
+    async restartEventStore() {
+      const port = esdb.port;
+      await esdb.close();
+      esdb = await startEventStoreDbServer({ port, data: eventStoreData });
+    },
     async close() {
       await client.close();
       await store.close();

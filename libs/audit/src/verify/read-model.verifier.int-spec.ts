@@ -2,6 +2,10 @@
  * `verify` on the embedded servers: a replay of a generated history agrees with read models
  * the projector's writer built, and every kind of corruption of a live document is found.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { EventStore } from '@qa/event-store';
 import { asProjected } from '../../../read-models/src/testing/history.fixture';
 import { generateHistory } from '../../../read-models/src/testing/history.generator';
 import { WRITE_ORDER, type ReadModelStore } from '@qa/read-models';
@@ -115,5 +119,70 @@ describe('verify', () => {
     expect((await verify()).differences).toEqual([]);
     await live.collection('questions').replaceOne({ _id: q._id }, q);
     await live.collection('ledger').deleteOne({ _id: 'later' });
+  });
+});
+
+describe('verify through an EventStoreDB restart', () => {
+  let h: AuditHarness;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'verify-restart-'));
+    h = await startAuditHarness('qa', path.join(dir, 'events.sqlite'));
+    // more than one read-ahead page (4,096 events), so the restart finds reads in flight
+    await h.append(asProjected(generateHistory(9, 5_000)));
+    await h.project();
+  });
+
+  afterAll(async () => {
+    await h?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reads the history again after the last event it folded, and passes', async () => {
+    // EventStoreDB restarts once the fold has taken its first slice
+    let restarted: Promise<void> | null = null;
+    const eventStore = new Proxy(h.store, {
+      get(target, key, receiver) {
+        if (key !== 'subscribeToAll') return Reflect.get(target, key, receiver);
+        const subscribe: EventStore['subscribeToAll'] = (options, handlers) =>
+          target.subscribeToAll(options, {
+            ...handlers,
+            onEvents: async (events) => {
+              await handlers.onEvents(events);
+              restarted ??= h.restartEventStore();
+            },
+          });
+        return subscribe;
+      },
+    });
+    const resumes: Array<{ events: number; error: string }> = [];
+    const report = await verifyReadModels({
+      db: h.db,
+      eventStore,
+      batchSize: 300,
+      retryDelayMs: 50,
+      onResume: (r) => resumes.push(r),
+    });
+    await restarted;
+    expect(resumes.length).toBeGreaterThan(0);
+    expect(resumes[0].events).toBeGreaterThanOrEqual(300);
+    expect(report.events).toBe(5_000);
+    expect(report.differences).toEqual([]);
+  });
+
+  it('fails with EVENT_STORE_UNAVAILABLE once the history has gone too long without an event', async () => {
+    await h.esdb.close();
+    try {
+      const failed = verifyReadModels({
+        db: h.db,
+        eventStore: h.store,
+        retryDelayMs: 50,
+        retryForMs: 500,
+      });
+      await expect(failed).rejects.toMatchObject({ code: 'EVENT_STORE_UNAVAILABLE' });
+    } finally {
+      await h.restartEventStore();
+    }
   });
 });

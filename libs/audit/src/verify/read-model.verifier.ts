@@ -15,8 +15,17 @@
  *
  * The live projector keeps running meanwhile: a live document it changed after that position
  * (its `pos` is beyond it) is left out of the comparison rather than reported.
+ *
+ * The history is read through the subscription runner, like the projector's: when EventStoreDB
+ * drops the connection (a restart), the fold resumes after the last event it took, and the run
+ * fails (EVENT_STORE_UNAVAILABLE) only once it has gone `retryForMs` without an event.
  */
-import type { EventStore } from '@qa/event-store';
+import {
+  eventStoreUnavailable,
+  InMemoryCheckpointStore,
+  runSubscription,
+  type EventStore,
+} from '@qa/event-store';
 import {
   activeVersion,
   checkpointName,
@@ -74,6 +83,12 @@ export interface VerifyOptions {
   maxDifferences?: number;
   /** Per-event documents (ledger, revisions) looked up in the live collection per query (default 2,000). */
   lookupBatch?: number;
+  /** Called when EventStoreDB dropped the history's subscription and it is read again from `events`. */
+  onResume?: (resume: { events: number; error: string; retryInMs: number }) => void;
+  /** How long the history may go without an event, through drops and retries, before the run fails (default 30 s). */
+  retryForMs?: number;
+  /** First delay before reading again after a drop (default 100 ms, doubled per failed attempt up to 5 s). */
+  retryDelayMs?: number;
 }
 
 /** Events folded between two turns of the event loop, so the next page keeps arriving meanwhile. */
@@ -116,41 +131,54 @@ export async function verifyReadModels(options: VerifyOptions): Promise<VerifyRe
   try {
     if (target) {
       const projection = new ReadModelProjection(options.rules);
+      const retryForMs = options.retryForMs ?? 30_000;
       await new Promise<void>((resolve, reject) => {
         let done = false;
+        let lastEventAt = Date.now();
         const finish = (error?: Error) => {
           if (done) return;
           done = true;
-          void subscription.stop().then(() => (error ? reject(error) : resolve()), reject);
+          void runner.stop().then(() => (error ? reject(error) : resolve()), reject);
         };
         // The history is read and decoded on a thread of its own (readAhead) while this one
         // folds it; per-event documents are compared meanwhile, so EventStoreDB, MongoDB and
         // the fold work at the same time (the fold gives way between slices, so the pages
-        // and the lookups keep arriving).
-        const subscription = options.eventStore.subscribeToAll(
-          {
-            from: 'start',
-            streamPrefixes: PROJECTED_STREAM_PREFIXES,
-            batchSize: options.batchSize ?? FOLD_SLICE,
-            readAhead: true,
+        // and the lookups keep arriving). The runner's checkpoint, in memory, is the last
+        // event folded: after a drop, the history is read again from there.
+        const runner = runSubscription({
+          store: options.eventStore,
+          name: 'audit-verify',
+          checkpoints: new InMemoryCheckpointStore(),
+          streamPrefixes: PROJECTED_STREAM_PREFIXES,
+          batchSize: options.batchSize ?? FOLD_SLICE,
+          readAhead: true,
+          retryDelayMs: options.retryDelayMs,
+          handler: async (page) => {
+            if (done) return;
+            lastEventAt = Date.now();
+            for (const stored of page) {
+              if (stored.position.commit > target.commit) return finish();
+              const event = toProjected(stored);
+              if (event) projection.apply(replayed, event);
+              events += 1;
+            }
+            await replayed.keepUp();
+            report('replay');
+            await yieldToEventLoop();
           },
-          {
-            onEvents: async (page) => {
-              if (done) return;
-              for (const stored of page) {
-                if (stored.position.commit > target.commit) return finish();
-                const event = toProjected(stored);
-                if (event) projection.apply(replayed, event);
-                events += 1;
+          onCaughtUp: () => finish(),
+          logger: {
+            info: () => undefined,
+            error: () => undefined,
+            warn: (_message, context) => {
+              const error = String(context?.error ?? 'connection dropped');
+              if (Date.now() - lastEventAt > retryForMs) {
+                return finish(eventStoreUnavailable(new Error(error)));
               }
-              await replayed.keepUp();
-              report('replay');
-              await yieldToEventLoop();
+              options.onResume?.({ events, error, retryInMs: Number(context?.retryInMs ?? 0) });
             },
-            onCaughtUp: () => finish(),
-            onDropped: (error) => finish(error),
           },
-        );
+        });
       });
     }
     const progress = setInterval(() => report('compare'), 1000);
