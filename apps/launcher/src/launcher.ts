@@ -1,6 +1,6 @@
 /**
  * `npm start`, the all-in-one launcher: embedded servers for every unset URL (EventStoreDB
- * on a worker thread of its own), Redis made to answer, then the API (this thread) and the
+ * and MongoDB each on a worker thread of its own), Redis made to answer, then the API (this thread) and the
  * projector and worker (a worker thread, so the API keeps a core of its own). SIGINT/SIGTERM
  * shut everything down in order: stop taking HTTP requests and finish those in flight, stop
  * the projector and worker, close the embedded servers, stop the Redis this launcher started.
@@ -18,7 +18,8 @@ import {
 import { startSmtpSink } from '@qa/embedded';
 import { startApi, type RunningApi } from '../../api/src/api.app';
 import { startBackground, type BackgroundHandle } from './background.host';
-import { startEventStoreThread } from './eventstore.host';
+import { EMBEDDED_SERVER_NAMES, startEmbeddedServerThread } from './embedded-server.host';
+import type { EmbeddedServerThreadOptions } from './embedded-server.thread';
 import { ensureRedis, LauncherError, type RedisHandle } from './redis.supervisor';
 
 /** Everything must be down within this long after a signal (the issue asks for 10 s). */
@@ -84,53 +85,40 @@ export async function startLauncher(io: LauncherIo): Promise<RunningLauncher> {
 
   try {
     const starters = embeddedStarters();
+    // The embedded EventStoreDB and MongoDB each run on a thread of their own: the API's
+    // thread then spends nothing on the server side of appends, reads and queries
+    // (bench:commands, ESDB_THREAD=1), and no server's garbage collection pauses it.
+    const crashes: Array<Promise<Error>> = [];
     const startEmbedded = async (
       envVar: string,
-      name: string,
-      start: EmbeddedStart | undefined,
-      options: Parameters<EmbeddedStart>[0],
+      available: EmbeddedStart | undefined,
+      options: EmbeddedServerThreadOptions,
     ): Promise<string> => {
-      if (!start) throw new ConfigError(envVar, `must be set: this build has no ${name} server`);
-      const server = await start(options);
-      cleanups.push({ name, stop: () => server.close() });
-      return server.url;
+      const name = EMBEDDED_SERVER_NAMES[options.server];
+      if (!available)
+        throw new ConfigError(envVar, `must be set: this build has no ${name} server`);
+      const thread = await startEmbeddedServerThread(options);
+      cleanups.push({ name, stop: () => thread.stop(SHUTDOWN_BUDGET_MS / 3) });
+      crashes.push(thread.crashed);
+      return thread.url;
     };
-    // The embedded EventStoreDB runs on a thread of its own: the API's thread then spends
-    // nothing on the server side of appends and reads (bench:commands, ESDB_THREAD=1).
-    const crashes: Array<Promise<Error>> = [];
-    let eventStoreUrl = config.eventStoreUrl;
-    if (!eventStoreUrl) {
-      if (!starters.startEventStoreDbServer) {
-        throw new ConfigError(
-          'EVENTSTORE_URL',
-          'must be set: this build has no embedded EventStoreDB server',
-        );
-      }
-      const eventStore = await startEventStoreThread({
+    const eventStoreUrl =
+      config.eventStoreUrl ||
+      (await startEmbedded('EVENTSTORE_URL', starters.startEventStoreDbServer, {
+        server: 'eventstoredb',
         port: 0,
         host,
         data: path.join(dataDir, 'eventstore.sqlite'),
-      });
-      cleanups.push({
-        name: 'embedded EventStoreDB',
-        stop: () => eventStore.stop(SHUTDOWN_BUDGET_MS / 3),
-      });
-      crashes.push(eventStore.crashed);
-      eventStoreUrl = eventStore.url;
-    }
-    let mongoUrl = config.mongoUrl;
-    if (!mongoUrl) {
-      const url = await startEmbedded(
-        'MONGODB_URL',
-        'embedded MongoDB',
-        starters.startMongoDbServer,
-        {
+      }));
+    const mongoUrl =
+      config.mongoUrl ||
+      `${(
+        await startEmbedded('MONGODB_URL', starters.startMongoDbServer, {
+          server: 'mongodb',
           port: 0,
           host,
-        },
-      );
-      mongoUrl = `${url.replace(/\/+$/, '')}/qa`;
-    }
+        })
+      ).replace(/\/+$/, '')}/qa`;
     let smtpUrl = config.smtpUrl;
     let mailboxDir: string | undefined;
     if (!smtpUrl) {
