@@ -28,6 +28,8 @@ export const ErrorCodes = {
   BSONObjectTooLarge: 10334,
   ProtocolError: 17,
   UnsupportedOpQueryCommand: 352,
+  Location15956: 15956,
+  Location15958: 15958,
   Location15976: 15976,
   Location40324: 40324,
   Location40573: 40573,

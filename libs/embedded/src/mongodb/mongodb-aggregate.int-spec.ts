@@ -189,3 +189,50 @@ it('the $type expression answers with MongoDB type names', async () => {
     .toArray();
   expect(viaExpr.map((d) => d._id)).toEqual([1]);
 });
+
+describe('counting: countDocuments and the pipelines shaped like it', () => {
+  it('counts matches, with skip and limit, through an index and without one', async () => {
+    await rows('questions').createIndex({ tags: 1, votes: -1 });
+    const q = rows('questions');
+    expect(await q.countDocuments({})).toBe(4);
+    expect(await q.countDocuments({ tags: 'y' })).toBe(2);
+    expect(await q.countDocuments({ tags: 'y', votes: { $gt: 2 } })).toBe(1);
+    expect(await q.countDocuments({ category: 'a' }, { skip: 1 })).toBe(1);
+    expect(await q.countDocuments({}, { skip: 1, limit: 2 })).toBe(2);
+    expect(await q.countDocuments({ tags: 'nothing' })).toBe(0);
+    expect(await mongo.db.collection('absent').countDocuments({ a: 1 })).toBe(0);
+  });
+
+  it('gives what the general pipeline gives: a constant _id, any field name, any summed number', async () => {
+    const q = rows('questions');
+    const run = (pipeline: object[]) => q.aggregate(pipeline).toArray();
+    expect(
+      await run([{ $match: { category: 'a' } }, { $group: { _id: null, total: { $sum: 2 } } }]),
+    ).toEqual([{ _id: null, total: 4 }]);
+    expect(
+      await run([{ $match: { category: 'z' } }, { $group: { _id: 'all', n: { $sum: 1 } } }]),
+    ).toEqual([]);
+    // a group by a field, a second accumulator, or a stage after the group: the general way
+    expect(
+      await run([
+        { $match: {} },
+        { $group: { _id: '$category', n: { $sum: 1 } } },
+        { $sort: { _id: 1 } },
+      ]),
+    ).toEqual([
+      { _id: 'a', n: 2 },
+      { _id: 'b', n: 1 },
+      { _id: 'c', n: 1 },
+    ]);
+    expect(
+      await run([{ $match: {} }, { $group: { _id: 1, n: { $sum: 1 }, v: { $sum: '$votes' } } }]),
+    ).toEqual([{ _id: 1, n: 4, v: 17 }]);
+    // refused as MongoDB refuses them
+    await expect(
+      run([{ $match: {} }, { $limit: 0 }, { $group: { _id: 1, n: { $sum: 1 } } }]),
+    ).rejects.toThrow();
+    await expect(
+      run([{ $match: {} }, { $skip: -1 }, { $group: { _id: 1, n: { $sum: 1 } } }]),
+    ).rejects.toThrow();
+  });
+});

@@ -133,6 +133,64 @@ export class ServerState {
   }
 }
 
+/** `$limit` takes a positive whole number and `$skip` one that is not negative, as in MongoDB. */
+function checkSkipOrLimit(stage: Doc): void {
+  const whole = (v: unknown) =>
+    typeof v === 'number'
+      ? Number.isInteger(v)
+      : (v as { _bsontype?: string })?._bsontype === 'Long';
+  const value = (v: unknown) => (typeof v === 'number' ? v : Number(v));
+  if ('$limit' in stage && (!whole(stage.$limit) || value(stage.$limit) <= 0))
+    throw commandError('Location15958', 'the limit must be positive');
+  if ('$skip' in stage && (!whole(stage.$skip) || value(stage.$skip) < 0))
+    throw commandError(
+      'Location15956',
+      'invalid argument to $skip stage: Cannot skip a negative number of documents',
+    );
+}
+
+/**
+ * The stages countDocuments sends after its `$match`: an optional `$skip`, an optional
+ * `$limit`, then one `$group` of every document under a constant `_id` with a single
+ * `{ $sum: <number> }`. Anything else (or any value MongoDB would refuse) is left to the
+ * general pipeline.
+ */
+function countOnly(
+  stages: Doc[],
+): { skip: number; limit: number; id: unknown; field: string; each: number } | undefined {
+  let at = 0;
+  const wholeNumber = (v: unknown) =>
+    typeof v === 'number' && Number.isInteger(v) ? v : undefined;
+  let skip = 0;
+  let limit = 0;
+  if (stages[at] && '$skip' in stages[at]) {
+    const v = wholeNumber(stages[at].$skip);
+    if (v === undefined || v < 0) return undefined;
+    skip = v;
+    at++;
+  }
+  if (stages[at] && '$limit' in stages[at]) {
+    const v = wholeNumber(stages[at].$limit);
+    if (v === undefined || v <= 0) return undefined;
+    limit = v;
+    at++;
+  }
+  if (stages.length !== at + 1 || !isPlainObject(stages[at].$group)) return undefined;
+  const group = stages[at].$group as Doc;
+  const keys = Object.keys(group);
+  if (keys.length !== 2 || keys[0] !== '_id') return undefined;
+  const id = group._id;
+  const constant =
+    id === null || typeof id === 'number' || (typeof id === 'string' && !id.startsWith('$'));
+  const field = keys[1];
+  const sum = group[field];
+  if (!constant || field.startsWith('$') || field.includes('.') || !isPlainObject(sum))
+    return undefined;
+  const ops = Object.keys(sum);
+  if (ops.length !== 1 || ops[0] !== '$sum' || typeof sum.$sum !== 'number') return undefined;
+  return { skip, limit, id, field, each: sum.$sum };
+}
+
 function asNumber(v: unknown, name: string, fallback?: number): number | undefined {
   if (v === undefined || v === null) return fallback;
   const n = typeof v === 'number' ? v : (v as { toNumber?: () => number }).toNumber?.();
@@ -772,6 +830,7 @@ export class CommandRouter {
       }
       const stageName = Object.keys(stage)[0];
       if (UNSUPPORTED_STAGES[stageName]) throw UNSUPPORTED_STAGES[stageName]();
+      checkSkipOrLimit(stage);
     }
     if (cmd.explain === true) throw notSupported('aggregate explain');
     if (typeof cmd.aggregate !== 'string') throw notSupported('database-level aggregate');
@@ -783,6 +842,22 @@ export class CommandRouter {
     if (first && '$match' in first && isPlainObject(first.$match)) {
       const matchFilter = first.$match as Doc;
       const rest = stages.slice(1);
+      const count = countOnly(rest);
+      if (count) {
+        // countDocuments: the matches are counted where they are, none is copied or grouped.
+        const n = coll
+          ? coll.find(matchFilter, { skip: count.skip, limit: count.limit, hint: cmd.hint }).records
+              .length
+          : 0;
+        const out = n === 0 ? [] : [{ _id: count.id, [count.field]: n * count.each }];
+        const cursor = cmd.cursor as Doc;
+        return this.state.cursorReply(
+          `${db}.${name}`,
+          out,
+          asNumber(cursor?.batchSize, 'batchSize'),
+          false,
+        );
+      }
       let sort: Doc | undefined;
       let limit = 0;
       let consumed = 0;
