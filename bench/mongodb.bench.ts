@@ -317,6 +317,13 @@ async function shapesCase(db: import('mongodb').Db, server: ServerProcess): Prom
           .toArray(),
     ],
     [
+      // a list's total for a category and a tag together: the category's 500 questions are
+      // the candidates, and every one holds the tag (the category's questions all share it)
+      'countDocuments {categoryId, tags}, per match',
+      QUESTIONS / 40,
+      (i) => questions.countDocuments({ categoryId: `c-${i % 40}`, tags: WORDS[i % 10] }),
+    ],
+    [
       'find {_id: {$in: 250 ids}}, per document',
       250,
       (i) =>
