@@ -86,6 +86,9 @@ async function main(): Promise<void> {
     const checkpoints = db.collection<{ _id: string; commit: string }>(CHECKPOINTS_COLLECTION);
     const waiting: Array<{ position: Position; at: number }> = [];
     const lags: number[] = [];
+    /** Seconds into the window of the appends whose lag missed the target. */
+    const lateAt: number[] = [];
+    let windowStart = performance.now();
     let polling = true;
     const poller = (async () => {
       while (polling || waiting.length > 0) {
@@ -95,6 +98,7 @@ async function main(): Promise<void> {
         for (let i = waiting.length - 1; i >= 0; i -= 1) {
           if (waiting[i].position.commit <= reached) {
             lags.push(now - waiting[i].at);
+            if (now - waiting[i].at >= 200) lateAt.push(Math.floor((waiting[i].at - windowStart) / 1000));
             waiting.splice(i, 1);
           }
         }
@@ -102,6 +106,7 @@ async function main(): Promise<void> {
       }
     })();
     started = Date.now();
+    windowStart = performance.now();
     const interval = 1000 / WRITE_RATE;
     let next = performance.now();
     const inflight = new Set<Promise<void>>();
@@ -128,6 +133,12 @@ async function main(): Promise<void> {
       `live projection lag at ${WRITE_RATE} appends/s for ${LAG_SECONDS} s (${lags.length} events): ` +
         `p50 ${percentile(lags, 50).toFixed(1)} ms, p99 ${p99.toFixed(1)} ms (target < 200) ${p99 < 200 ? 'ok' : 'MISSED'}`,
     );
+    if (lateAt.length > 0) {
+      const perSecond = new Map<number, number>();
+      for (const s of lateAt) perSecond.set(s, (perSecond.get(s) ?? 0) + 1);
+      const seconds = [...perSecond].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}s: ${n}`);
+      console.log(`  appends 200 ms late or more: ${lateAt.length}, by second of the window: ${seconds.join(', ')}; worst ${lags[lags.length - 1].toFixed(0)} ms`);
+    }
   } finally {
     await servers.close();
   }
