@@ -2,6 +2,7 @@ import { Decimal128, Long } from 'bson';
 import { compareValues } from './bson.order';
 import { Collection } from './collection.store';
 import type { Doc } from './collection.index';
+import { seededRandom } from './testing/seeded-random';
 
 /**
  * An index entry whose key orderKey can encode keeps only the encoded string, and takes its
@@ -11,16 +12,6 @@ import type { Doc } from './collection.index';
  * in the index's order.
  */
 describe('CollectionIndex: encoded and plain keys in one index', () => {
-  function seeded(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = Math.imul(a ^ (a >>> 15), a | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
-
   const VALUES: unknown[] = [
     'a',
     'b',
@@ -39,7 +30,7 @@ describe('CollectionIndex: encoded and plain keys in one index', () => {
   ];
 
   it.each([1, 2, 3])('scans agree with a collection scan (seed %i)', (seed) => {
-    const rnd = seeded(seed);
+    const rnd = seededRandom(seed);
     const pick = () => VALUES[Math.floor(rnd() * VALUES.length)];
     const field = () => (rnd() < 0.2 ? [pick(), pick()] : pick());
     const coll = new Collection('db', 'mixed');

@@ -1,5 +1,6 @@
 import { Collection } from './collection.store';
 import type { Doc } from './collection.index';
+import { seededRandom } from './testing/seeded-random';
 
 /**
  * The _id index keeps no sorted entries until a query scans _id in order; the first one
@@ -9,19 +10,9 @@ import type { Doc } from './collection.index';
 describe('Collection: _id ranges and order', () => {
   const ids = (docs: Doc[]) => docs.map((d) => d._id);
 
-  function seeded(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = Math.imul(a ^ (a >>> 15), a | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
-
   it('answers ranges and sorts by _id before and after writes, whenever the first one comes', () => {
     for (const firstScanAfter of [0, 5, 50, 200]) {
-      const rnd = seeded(firstScanAfter + 1);
+      const rnd = seededRandom(firstScanAfter + 1);
       const coll = new Collection('db', 'c');
       const expected = new Map<string, Doc>();
       for (let step = 0; step < 400; step += 1) {

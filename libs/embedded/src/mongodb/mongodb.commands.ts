@@ -836,6 +836,8 @@ export class CommandRouter {
     if (typeof cmd.aggregate !== 'string') throw notSupported('database-level aggregate');
     const name = collectionName(cmd, 'aggregate');
     const coll = this.collection(db, name);
+    const batchSize = asNumber((cmd.cursor as Doc | undefined)?.batchSize, 'batchSize');
+    const reply = (docs: Doc[]) => this.state.cursorReply(`${db}.${name}`, docs, batchSize, false);
     let stages = pipeline as Doc[];
     let input: Doc[];
     const first = stages[0];
@@ -849,14 +851,7 @@ export class CommandRouter {
           ? coll.find(matchFilter, { skip: count.skip, limit: count.limit, hint: cmd.hint }).records
               .length
           : 0;
-        const out = n === 0 ? [] : [{ _id: count.id, [count.field]: n * count.each }];
-        const cursor = cmd.cursor as Doc;
-        return this.state.cursorReply(
-          `${db}.${name}`,
-          out,
-          asNumber(cursor?.batchSize, 'batchSize'),
-          false,
-        );
+        return reply(n === 0 ? [] : [{ _id: count.id, [count.field]: n * count.each }]);
       }
       let sort: Doc | undefined;
       let limit = 0;
@@ -891,13 +886,7 @@ export class CommandRouter {
         throw commandError('BadValue', (e as Error).message);
       }
     }
-    const cursor = cmd.cursor as Doc;
-    return this.state.cursorReply(
-      `${db}.${name}`,
-      docs,
-      asNumber(cursor?.batchSize, 'batchSize'),
-      false,
-    );
+    return reply(docs);
   }
 
   private count(cmd: Doc, db: string): Doc {
