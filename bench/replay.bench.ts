@@ -12,6 +12,7 @@
  */
 import { loadavg } from 'node:os';
 import { randomUUID } from 'node:crypto';
+import { Worker } from 'node:worker_threads';
 import { EventStoreDbAdapter, type EventMetadata, type Position } from '@qa/event-store';
 import { CHECKPOINTS_COLLECTION, activeVersion, checkpointName } from '@qa/read-models';
 import { historyStream, type GeneratedEvent } from '../libs/read-models/src/testing/history.generator';
@@ -55,6 +56,26 @@ async function appendHistory(store: EventStoreDbAdapter, events: Iterator<Genera
   }
 }
 
+/** Pings MongoDB every 20 ms until told to stop, then answers the longest round trip. */
+const PINGER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { MongoClient } = require('mongodb');
+(async () => {
+  const client = await new MongoClient(workerData, { connectTimeoutMS: 0 }).connect();
+  let stop = false;
+  let longest = 0;
+  parentPort.once('message', () => (stop = true));
+  while (!stop) {
+    const sent = performance.now();
+    await client.db('admin').command({ ping: 1 });
+    longest = Math.max(longest, performance.now() - sent);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  await client.close();
+  parentPort.postMessage(longest);
+})();
+`;
+
 async function main(): Promise<void> {
   console.log(`bench:replay: ${EVENTS} events; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   buildOnce();
@@ -72,11 +93,18 @@ async function main(): Promise<void> {
     });
 
     const cpu = cpuMeter(servers);
+    // What a reader of the served version sees meanwhile: the longest wait for a ping to
+    // MongoDB (the embedded server answers nobody while it runs one command), timed on a
+    // thread of its own, since the replay's folds hold this one.
+    const pinger = new Worker(PINGER, { eval: true, workerData: servers.mongoUrl });
+    const longestPing = new Promise<number>((resolve) => pinger.once('message', resolve));
     const result = await profiled(() =>
       replayReadModels({ db, eventStore: store, batchSize: BATCH_SIZE, graceMs: 0, onProgress: (p) => console.log(`  ${formatProgress(p)}`) }),
     );
     console.log(`replay: ${result.events} events in ${result.seconds.toFixed(1)} s (indexes: ${result.indexSeconds.toFixed(1)} s) = ${result.eventsPerSecond} events/s (target >= 20000) ${result.eventsPerSecond >= 20000 ? 'ok' : 'MISSED'}`);
     console.log(`replay CPU per event: ${cpu(result.events, 'us')}; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+    pinger.postMessage('stop');
+    console.log(`longest wait for a MongoDB ping during the replay: ${(await longestPing).toFixed(0)} ms`);
 
     // Live: the projector follows the replayed version while writers append at a steady pace.
     const projector = new ReadModelProjector({ db, eventStore: store, batchSize: 500 });

@@ -5,7 +5,7 @@ import { MemoryDocSet, ReadModelProjection } from './read-model.projection';
 import { ReadModelStore } from './read-model.store';
 import { ReadModelWriter } from './read-model.writer';
 import { MongoCheckpointStore } from './read-model.meta';
-import { WRITE_ORDER } from './read-model.documents';
+import { WRITE_ORDER, type LedgerDoc } from './read-model.documents';
 import { generateHistory, seededRandom } from '../testing/history.generator';
 import { asProjected } from '../testing/history.fixture';
 import { EventFactory, given, snapshot } from '../testing/events.fixture';
@@ -192,5 +192,38 @@ describe('read model store on the embedded MongoDB server', () => {
     await new ReadModelWriter(store).handle(asStored(history.slice(0, 50)));
     await store.drop();
     expect(await store.collection('users').countDocuments({})).toBe(0);
+  });
+
+  it('sends a big write as commands of a few thousand writes each, and it lands whole', async () => {
+    // The embedded server runs one command at a time: a command of 100,000 writes (the
+    // driver's own limit) would keep every other client waiting until it is done.
+    const monitored = await new MongoClient(server.url, { monitorCommands: true }).connect();
+    const sizes: number[] = [];
+    monitored.on('commandStarted', (e) => {
+      if (e.commandName === 'insert') sizes.push((e.command.documents as unknown[]).length);
+    });
+    try {
+      const store = new ReadModelStore(monitored.db('readmodels'), 40);
+      await store.ensureIndexes();
+      const entries: LedgerDoc[] = Array.from({ length: 20_000 }, (_, i) => ({
+        _id: `entry-${i}`,
+        userId: `user-${i % 50}`,
+        at: '2024-01-01T00:00:00.000Z',
+        delta: 10,
+        reason: 'question_upvoted',
+        eventId: `event-${i}`,
+        pos: i + 1,
+      }));
+      // a redo: some entries are there already
+      await store.collection('ledger').insertMany(entries.slice(5_000, 5_010));
+      sizes.length = 0;
+      await store.write({ ledger: entries });
+      expect(sizes.length).toBeGreaterThanOrEqual(10);
+      expect(Math.max(...sizes)).toBeLessThanOrEqual(2_000);
+      expect(await store.collection('ledger').countDocuments({})).toBe(20_000);
+      expect(await store.collection('ledger').countDocuments({ userId: 'user-7' })).toBe(400);
+    } finally {
+      await monitored.close();
+    }
   });
 });

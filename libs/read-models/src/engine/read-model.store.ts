@@ -39,6 +39,12 @@ export const collectionName = (collection: CollectionName, version: number) => `
 
 const DUPLICATE_KEY = 11000;
 const LOAD_CHUNK = 250;
+/**
+ * Writes per command. A replay's batch changes hundreds of thousands of documents; sent as
+ * the driver would (100,000 per command), each command held the embedded server, which runs
+ * one command at a time, for seconds, and every read of the API with it.
+ */
+const WRITE_CHUNK = 2_000;
 
 export class ReadModelStore {
   constructor(
@@ -60,7 +66,10 @@ export class ReadModelStore {
   async ensureIndexes(which: 'all' | 'first' = 'all'): Promise<void> {
     for (const c of WRITE_ORDER) {
       const indexes = INDEXES[c].filter((index) => which === 'all' || index.unique === true || INSERT_ONCE.has(c));
-      if (indexes.length > 0) await this.collection(c).createIndexes(indexes);
+      // One index per command: the embedded server answers no one while it builds, so a
+      // build over a whole replayed collection holds the API (still serving the previous
+      // version) for one index at a time rather than for all of a collection's.
+      for (const index of indexes) await this.collection(c).createIndexes([index]);
     }
   }
 
@@ -120,7 +129,8 @@ export class ReadModelStore {
       if (!prior) return { replaceOne: { filter, replacement: doc, upsert: true } };
       return { updateOne: { filter, update: fieldChanges(prior as Document, doc as Document) } };
     }) as unknown as AnyBulkWriteOperation<Document>[];
-    await bulkWriteTolerant(this.db.collection(collectionName(c, this.version)), ops);
+    const collection = this.db.collection(collectionName(c, this.version));
+    for (let i = 0; i < ops.length; i += WRITE_CHUNK) await bulkWriteTolerant(collection, ops.slice(i, i + WRITE_CHUNK));
   }
 
   async drop(): Promise<void> {
