@@ -314,20 +314,31 @@ export const describeEventStoreContract = (
 
         const seen: StoredEvent[] = [];
         let checkpoint: Position | 'start' = 'start';
-        const subscribe = (from: Position | 'start'): Subscription =>
+        // The first subscription holds its handler once it has 30 events, until it is told
+        // to stop: pages read ahead arrive at once, and would otherwise all be handled before
+        // the stop, leaving nothing to resume.
+        let holding = true;
+        let release = () => undefined as void;
+        const subscribe = (from: Position | 'start', holdAfter?: number): Subscription =>
           store.subscribeToAll(
             { from, streamPrefixes: [`${category}-`], batchSize: 7, readAhead },
             {
               onEvents: async (events) => {
                 seen.push(...events);
                 checkpoint = events[events.length - 1].position;
+                if (holdAfter !== undefined && holding && seen.length >= holdAfter) {
+                  await new Promise<void>((resolve) => (release = resolve));
+                }
               },
             },
           );
 
-        const first = subscribe('start');
+        const first = subscribe('start', 30);
         await eventually(() => seen.length >= 30, 'first subscription delivered 30 events');
-        await first.stop();
+        const stopped = first.stop();
+        holding = false;
+        release();
+        await stopped;
         const handledByFirst = seen.length;
         const second = subscribe(checkpoint);
         await Promise.all(writers);
