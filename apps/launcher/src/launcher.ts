@@ -15,7 +15,8 @@ import {
   writeEndpoints,
   type Runtime,
 } from '@qa/config';
-import { startSmtpSink } from '@qa/embedded';
+// The one module, not @qa/embedded's index: the protocol servers load on their own threads.
+import { startSmtpSink } from '../../../libs/embedded/src/smtp/smtp.sink';
 import { startApi, type RunningApi } from '../../api/src/api.app';
 import { startBackground, type BackgroundHandle } from './background.host';
 import { EMBEDDED_SERVER_NAMES, startEmbeddedServerThread } from './embedded-server.host';
@@ -24,26 +25,6 @@ import { ensureRedis, LauncherError, type RedisHandle } from './redis.supervisor
 
 /** Everything must be down within this long after a signal (the issue asks for 10 s). */
 export const SHUTDOWN_BUDGET_MS = 9_000;
-
-interface EmbeddedServer {
-  url: string;
-  close(): Promise<void>;
-}
-
-type EmbeddedStart = (o: { port: number; host: string; data?: string }) => Promise<EmbeddedServer>;
-
-/**
- * The protocol servers are looked up at run time: a build without one of them still starts,
- * and says which URL to set instead.
- */
-function embeddedStarters() {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const embedded = require('@qa/embedded') as Partial<{
-    startEventStoreDbServer: EmbeddedStart;
-    startMongoDbServer: EmbeddedStart;
-  }>;
-  return embedded;
-}
 
 export interface LauncherIo {
   env: NodeJS.ProcessEnv;
@@ -84,19 +65,13 @@ export async function startLauncher(io: LauncherIo): Promise<RunningLauncher> {
   };
 
   try {
-    const starters = embeddedStarters();
-    // The embedded EventStoreDB and MongoDB each run on a thread of their own: the API's
-    // thread then spends nothing on the server side of appends, reads and queries
-    // (bench:commands, ESDB_THREAD=1), and no server's garbage collection pauses it.
+    // The embedded EventStoreDB and MongoDB each run on a thread of their own (which alone
+    // loads its code): the API's thread then spends nothing on the server side of appends,
+    // reads and queries (bench:commands, ESDB_THREAD=1), and no server's garbage collection
+    // pauses it.
     const crashes: Array<Promise<Error>> = [];
-    const startEmbedded = async (
-      envVar: string,
-      available: EmbeddedStart | undefined,
-      options: EmbeddedServerThreadOptions,
-    ): Promise<string> => {
+    const startEmbedded = async (options: EmbeddedServerThreadOptions): Promise<string> => {
       const name = EMBEDDED_SERVER_NAMES[options.server];
-      if (!available)
-        throw new ConfigError(envVar, `must be set: this build has no ${name} server`);
       const thread = await startEmbeddedServerThread(options);
       cleanups.push({ name, stop: () => thread.stop(SHUTDOWN_BUDGET_MS / 3) });
       crashes.push(thread.crashed);
@@ -104,7 +79,7 @@ export async function startLauncher(io: LauncherIo): Promise<RunningLauncher> {
     };
     const eventStoreUrl =
       config.eventStoreUrl ||
-      (await startEmbedded('EVENTSTORE_URL', starters.startEventStoreDbServer, {
+      (await startEmbedded({
         server: 'eventstoredb',
         port: 0,
         host,
@@ -113,7 +88,7 @@ export async function startLauncher(io: LauncherIo): Promise<RunningLauncher> {
     const mongoUrl =
       config.mongoUrl ||
       `${(
-        await startEmbedded('MONGODB_URL', starters.startMongoDbServer, {
+        await startEmbedded({
           server: 'mongodb',
           port: 0,
           host,

@@ -6,7 +6,8 @@
 import { Controller, Get, Header, Inject, Param } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { notFound } from '@qa/domain';
-import { listMessages, readMessage } from '@qa/embedded';
+// The one module, not @qa/embedded's index, which would load the protocol servers too.
+import { listMessages, readMessage } from '../../../../libs/embedded/src/smtp/mailbox';
 import { escapeHtml } from './html';
 
 export const MAILBOX_DIR = 'QA_MAILBOX_DIR';
