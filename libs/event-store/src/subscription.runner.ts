@@ -38,6 +38,11 @@ export interface SubscriptionRunnerOptions {
   idleFlushMs?: number;
   /** Catch up from pages read and decoded on another thread (SubscribeToAllOptions). */
   readAhead?: boolean;
+  /**
+   * Called on every drop (or failed handler) before the wait and the resubscription, with
+   * the error and the wait: a consumer can report it, or `stop()` to give up.
+   */
+  onRetry?: (retry: { error: Error; retryInMs: number }) => void;
   /** Same as registering with `onCaughtUp` on the returned handle, before anything runs. */
   onCaughtUp?: (position: Position | null) => void;
 }
@@ -176,6 +181,8 @@ export const runSubscription = (options: SubscriptionRunnerOptions): RunningSubs
         error: failure.message,
         retryInMs: delay,
       });
+      options.onRetry?.({ error: failure, retryInMs: delay });
+      if (stopped) break;
       await backoff(delay);
     }
   };

@@ -167,16 +167,9 @@ export async function verifyReadModels(options: VerifyOptions): Promise<VerifyRe
             await yieldToEventLoop();
           },
           onCaughtUp: () => finish(),
-          logger: {
-            info: () => undefined,
-            error: () => undefined,
-            warn: (_message, context) => {
-              const error = String(context?.error ?? 'connection dropped');
-              if (Date.now() - lastEventAt > retryForMs) {
-                return finish(eventStoreUnavailable(new Error(error)));
-              }
-              options.onResume?.({ events, error, retryInMs: Number(context?.retryInMs ?? 0) });
-            },
+          onRetry: ({ error, retryInMs }) => {
+            if (Date.now() - lastEventAt > retryForMs) return finish(eventStoreUnavailable(error));
+            options.onResume?.({ events, error: error.message, retryInMs });
           },
         });
       });
