@@ -318,7 +318,7 @@ export const describeEventStoreContract = (
         // to stop: pages read ahead arrive at once, and would otherwise all be handled before
         // the stop, leaving nothing to resume.
         let holding = true;
-        let release = () => undefined as void;
+        let release: () => void = () => undefined;
         const subscribe = (from: Position | 'start', holdAfter?: number): Subscription =>
           store.subscribeToAll(
             { from, streamPrefixes: [`${category}-`], batchSize: 7, readAhead },

@@ -133,16 +133,17 @@ export class ServerState {
   }
 }
 
+/** A whole number (a double without a fraction, or a long), else undefined. */
+function wholeNumber(v: unknown): number | undefined {
+  if (typeof v === 'number') return Number.isInteger(v) ? v : undefined;
+  return v instanceof Long ? v.toNumber() : undefined;
+}
+
 /** `$limit` takes a positive whole number and `$skip` one that is not negative, as in MongoDB. */
 function checkSkipOrLimit(stage: Doc): void {
-  const whole = (v: unknown) =>
-    typeof v === 'number'
-      ? Number.isInteger(v)
-      : (v as { _bsontype?: string })?._bsontype === 'Long';
-  const value = (v: unknown) => (typeof v === 'number' ? v : Number(v));
-  if ('$limit' in stage && (!whole(stage.$limit) || value(stage.$limit) <= 0))
+  if ('$limit' in stage && !((wholeNumber(stage.$limit) ?? 0) > 0))
     throw commandError('Location15958', 'the limit must be positive');
-  if ('$skip' in stage && (!whole(stage.$skip) || value(stage.$skip) < 0))
+  if ('$skip' in stage && !((wholeNumber(stage.$skip) ?? -1) >= 0))
     throw commandError(
       'Location15956',
       'invalid argument to $skip stage: Cannot skip a negative number of documents',
@@ -152,29 +153,17 @@ function checkSkipOrLimit(stage: Doc): void {
 /**
  * The stages countDocuments sends after its `$match`: an optional `$skip`, an optional
  * `$limit`, then one `$group` of every document under a constant `_id` with a single
- * `{ $sum: <number> }`. Anything else (or any value MongoDB would refuse) is left to the
- * general pipeline.
+ * `{ $sum: <number> }` (their values already checked: checkSkipOrLimit). Anything else is
+ * left to the general pipeline.
  */
 function countOnly(
   stages: Doc[],
 ): { skip: number; limit: number; id: unknown; field: string; each: number } | undefined {
   let at = 0;
-  const wholeNumber = (v: unknown) =>
-    typeof v === 'number' && Number.isInteger(v) ? v : undefined;
-  let skip = 0;
-  let limit = 0;
-  if (stages[at] && '$skip' in stages[at]) {
-    const v = wholeNumber(stages[at].$skip);
-    if (v === undefined || v < 0) return undefined;
-    skip = v;
-    at++;
-  }
-  if (stages[at] && '$limit' in stages[at]) {
-    const v = wholeNumber(stages[at].$limit);
-    if (v === undefined || v <= 0) return undefined;
-    limit = v;
-    at++;
-  }
+  const take = (stage: '$skip' | '$limit') =>
+    stages[at] && stage in stages[at] ? wholeNumber(stages[at++][stage])! : 0;
+  const skip = take('$skip');
+  const limit = take('$limit');
   if (stages.length !== at + 1 || !isPlainObject(stages[at].$group)) return undefined;
   const group = stages[at].$group as Doc;
   const keys = Object.keys(group);
