@@ -16,6 +16,7 @@ import { execFileSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { MongoClient, type AnyBulkWriteOperation } from 'mongodb';
+import { LARGE_HEAP_NODE_FLAGS } from '@qa/event-store';
 import { processCpu, rssMb, spawnServer, type ServerProcess } from './support/server-process';
 
 const root = path.resolve(__dirname, '..');
@@ -42,7 +43,13 @@ function startServer(): Promise<ServerProcess> {
     stdio: 'inherit',
   });
   return spawnServer(
-    [path.join(root, 'dist/libs/embedded/cli.js'), 'mongodb', '--port', '0'],
+    [
+      ...LARGE_HEAP_NODE_FLAGS,
+      path.join(root, 'dist/libs/embedded/cli.js'),
+      'mongodb',
+      '--port',
+      '0',
+    ],
     root,
   );
 }

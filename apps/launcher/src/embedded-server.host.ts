@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { startSupervisedThread } from '@qa/common';
+import { LARGE_HEAP_THREAD_LIMITS } from '@qa/event-store';
 import type { EmbeddedServerThreadOptions } from './embedded-server.thread';
 
 export interface EmbeddedServerThread {
@@ -26,6 +27,8 @@ export async function startEmbeddedServerThread(
     path.join(__dirname, 'embedded-server.thread'),
     EMBEDDED_SERVER_NAMES[options.server],
     options,
+    // MongoDB keeps every document and index entry on its heap (see LARGE_HEAP_SEMI_SPACE_MB)
+    options.server === 'mongodb' ? LARGE_HEAP_THREAD_LIMITS : undefined,
   );
   return { url: thread.ready, crashed: thread.crashed, stop: thread.stop };
 }

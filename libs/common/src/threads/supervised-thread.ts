@@ -8,7 +8,7 @@
  * The parent side (`startSupervisedThread`) rejects when the thread fails to start, reports
  * a failure or exit while running through `crashed`, and stops it within a time bound.
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, type ResourceLimits } from 'node:worker_threads';
 import { moduleWorker } from '@qa/event-store';
 
 type ThreadMessage =
@@ -27,13 +27,17 @@ export interface SupervisedThread<R> {
   stop(timeoutMs?: number): Promise<void>;
 }
 
-/** `base`: the thread's module without its extension; `name`: how errors call the thread. */
+/**
+ * `base`: the thread's module without its extension; `name`: how errors call the thread;
+ * `resourceLimits`: its heap's, when not the defaults.
+ */
 export function startSupervisedThread<R = void>(
   base: string,
   name: string,
   workerData: unknown,
+  resourceLimits?: ResourceLimits,
 ): Promise<SupervisedThread<R>> {
-  const worker = moduleWorker(base, workerData);
+  const worker = moduleWorker(base, workerData, resourceLimits);
   let reportCrash: (e: Error) => void = () => undefined;
   const crashed = new Promise<Error>((resolve) => (reportCrash = resolve));
   return new Promise((resolve, reject) => {

@@ -5,19 +5,24 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 
 const root = path.resolve(__dirname, '../../../..');
 
-/** `base`: the thread's module path without its extension. */
-export function moduleWorker(base: string, workerData: unknown): Worker {
-  if (existsSync(`${base}.js`)) return new Worker(`${base}.js`, { workerData });
+/** `base`: the thread's module path without its extension; `resourceLimits`: its heap's, when not the defaults. */
+export function moduleWorker(
+  base: string,
+  workerData: unknown,
+  resourceLimits?: ResourceLimits,
+): Worker {
+  if (existsSync(`${base}.js`)) return new Worker(`${base}.js`, { workerData, resourceLimits });
   const register = path.join(root, 'scripts/register.js');
   return new Worker(
     `require(${JSON.stringify(register)}); require(${JSON.stringify(`${base}.ts`)});`,
     {
       eval: true,
       workerData,
+      resourceLimits,
     },
   );
 }

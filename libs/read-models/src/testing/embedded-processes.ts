@@ -8,6 +8,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { LARGE_HEAP_NODE_FLAGS } from '@qa/event-store';
 
 const root = path.resolve(__dirname, '../../../..');
 
@@ -22,7 +23,11 @@ export function buildOnce(): void {
 }
 
 export async function startEmbedded(server: 'mongodb' | 'eventstoredb', args: string[] = []): Promise<ServerProcess> {
-  const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const nodeArgs = [
+    // as `npm run embedded` runs them
+    ...LARGE_HEAP_NODE_FLAGS,
+    ...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+  ];
   const child = spawn(process.execPath, [...nodeArgs, path.join(root, 'dist/libs/embedded/cli.js'), server, '--port', '0', ...args], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],

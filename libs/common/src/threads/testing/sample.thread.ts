@@ -1,13 +1,19 @@
-/** A thread for supervised-thread's specs: says hello, fails to start or dies when told. */
-import { workerData } from 'node:worker_threads';
+/**
+ * A thread for supervised-thread's specs: says hello (or, asked to, how large its young
+ * generation may grow), fails to start or dies when told.
+ */
+import { resourceLimits, workerData } from 'node:worker_threads';
 import { serveThread } from '../supervised-thread';
 
-const { failStart } = workerData as { failStart?: boolean };
+const { failStart, tellLimits } = workerData as { failStart?: boolean; tellLimits?: boolean };
 
 serveThread(
   async () => {
     if (failStart) throw Object.assign(new Error('port taken'), { code: 'EADDRINUSE' });
-    return { greeting: 'hello', stop: () => Promise.resolve() };
+    const greeting = tellLimits
+      ? `young generation ${resourceLimits.maxYoungGenerationSizeMb} MB`
+      : 'hello';
+    return { greeting, stop: () => Promise.resolve() };
   },
   {
     readyValue: (part) => part.greeting,
