@@ -35,6 +35,8 @@ describe('verify', () => {
       batchSize: 300,
       // several lookups of ledger entries and revisions in flight while the fold goes on
       lookupBatch: 40,
+      // users, questions and posts each read as several `_id` ranges at once
+      rangeSize: 20,
       onProgress,
     });
 
@@ -100,6 +102,20 @@ describe('verify', () => {
     await live.collection('ledger').replaceOne({ _id: entry._id }, entry);
     await live.collection('revisions').insertOne(revision);
     expect((await verify()).differences).toEqual([]);
+  });
+
+  it('finds a live document whose _id no range holds (not a string)', async () => {
+    const q = (await live.collection('questions').find({}).limit(1).toArray())[0];
+    const forged = { ...q, _id: 42 as unknown as string };
+    await live.collection('questions').insertOne(forged);
+    try {
+      const report = await verify();
+      expect(report.differences.map((d) => [d.collection, d.id, d.kind])).toEqual([
+        ['questions', '42', 'unexpected'],
+      ]);
+    } finally {
+      await live.collection('questions').deleteOne({ _id: forged._id });
+    }
   });
 
   it('leaves out documents the live projector changed after the position it compares at', async () => {
