@@ -85,11 +85,6 @@ export interface VerifyOptions {
   maxDifferences?: number;
   /** Per-event documents (ledger, revisions) looked up in the live collection per query (default 2,000). */
   lookupBatch?: number;
-  /**
-   * Mutable documents per `_id` range when a large collection is read as several ranges at
-   * once (default 25,000; at most four ranges per collection).
-   */
-  rangeSize?: number;
   /** Called when EventStoreDB dropped the history's subscription and it is read again from `events`. */
   onResume?: (resume: { events: number; error: string; retryInMs: number }) => void;
   /** How long the history may go without an event, through drops and retries, before the run fails (default 30 s). */
@@ -100,7 +95,7 @@ export interface VerifyOptions {
 
 /** Events folded between two turns of the event loop, so the next page keeps arriving meanwhile. */
 const FOLD_SLICE = 2_000;
-/** Live per-event documents per MongoDB batch. */
+/** Live documents per MongoDB batch. */
 const LIVE_BATCH = 20_000;
 /** Lookups of per-event documents in flight per collection. */
 const LOOKUPS_IN_FLIGHT = 4;
@@ -134,7 +129,6 @@ export async function verifyReadModels(options: VerifyOptions): Promise<VerifyRe
     limit,
     counted,
     lookupBatch: options.lookupBatch ?? 2_000,
-    rangeSize: options.rangeSize ?? 25_000,
   });
   try {
     if (target) {
@@ -219,8 +213,6 @@ interface Comparison {
   /** Counts compared documents. */
   counted: (n?: number) => void;
   lookupBatch: number;
-  /** Replayed mutable documents per `_id` range read at once. */
-  rangeSize: number;
 }
 
 /**
@@ -397,85 +389,40 @@ class PerEventDocuments {
  * code, so that is almost every pair); any other pair is decoded and compared field by field,
  * whatever its key order. A replayed document is forgotten once compared: those left at the
  * end are the missing ones.
- *
- * A large collection is read as several `_id` ranges at once (split where the replayed ids
- * are), so MongoDB prepares the next batch of one range while this thread compares a batch
- * of another: one cursor would leave each side waiting for the other. Live documents whose
- * `_id` is not a string fall in no range; the live count tells whether there are any, and
- * only then are they looked for.
  */
 async function compareMutable(
   collection: CollectionName,
   expected: Map<unknown, AnyDoc>,
-  { live, cutoff, limit, counted, rangeSize }: Comparison,
+  { live, cutoff, limit, counted }: Comparison,
 ): Promise<Difference[]> {
   const diffs: Difference[] = [];
   const report = (diff: Difference) => {
     if (diffs.length < limit) diffs.push(diff);
   };
-  const liveCollection = live.collection(collection);
-  let seen = 0;
-  const compare = async (filter: Document) => {
-    const cursor = liveCollection.find(filter, { raw: true, batchSize: RANGE_BATCH });
-    try {
-      for await (const raw of cursor as unknown as AsyncIterable<Uint8Array>) {
-        seen += 1;
-        counted();
-        const id = idOf(raw);
-        const doc = expected.get(id);
-        if (doc === undefined) {
-          const l = decode(raw);
-          if (l.pos <= cutoff)
-            report({ collection, id: String(l._id), kind: 'unexpected', live: l });
-          continue;
-        }
-        expected.delete(id);
-        const { difference } = comparePair(collection, raw, toBson(doc), cutoff);
-        if (difference) report(difference);
+  const cursor = live.collection(collection).find({}, { raw: true, batchSize: LIVE_BATCH });
+  try {
+    for await (const raw of cursor as unknown as AsyncIterable<Uint8Array>) {
+      counted();
+      const id = idOf(raw);
+      const doc = expected.get(id);
+      if (doc === undefined) {
+        const l = decode(raw);
+        if (l.pos <= cutoff) report({ collection, id: String(l._id), kind: 'unexpected', live: l });
+        continue;
       }
-    } finally {
-      await cursor.close();
+      expected.delete(id);
+      const { difference } = comparePair(collection, raw, toBson(doc), cutoff);
+      if (difference) report(difference);
     }
-  };
-  const [total] = await Promise.all([
-    liveCollection.countDocuments({}),
-    ...idRanges([...expected.keys()], rangeSize).map(compare),
-  ]);
-  if (seen < total) await compare({ _id: { $not: { $type: 'string' } } });
+  } finally {
+    await cursor.close();
+  }
   for (const doc of expected.values()) {
     counted();
     report(missing(collection, toBson(doc)));
   }
   expected.clear();
   return diffs;
-}
-
-/** Ranges of one collection read at the same time, at most. */
-const RANGES = 4;
-/** Documents per batch of a range's cursor. */
-const RANGE_BATCH = 5_000;
-
-/**
- * Filters that split the string `_id`s into consecutive ranges of about `rangeSize` replayed
- * ids (up to RANGES) (the first and last open-ended, so every string `_id` falls in exactly one;
- * a range bound to a string holds only strings). A small collection is one filter: all of it.
- */
-export function idRanges(ids: unknown[], rangeSize: number): Document[] {
-  const strings = ids.filter((id): id is string => typeof id === 'string');
-  const count = Math.min(RANGES, Math.max(1, Math.floor(strings.length / rangeSize)));
-  if (count === 1) return [{}];
-  // MongoDB orders strings by their UTF-8 bytes (simple collation), which is also the order
-  // of Buffer.compare; JavaScript's < compares UTF-16 units and differs past U+FFFF.
-  const bounds = strings
-    .map((id) => Buffer.from(id, 'utf8'))
-    .sort(Buffer.compare)
-    .filter((_id, i, all) => i > 0 && i % Math.ceil(all.length / count) === 0)
-    .map((id) => id.toString('utf8'));
-  return [
-    { _id: { $lt: bounds[0] } },
-    ...bounds.slice(1).map((lo, i) => ({ _id: { $gte: bounds[i], $lt: lo } })),
-    { _id: { $gte: bounds[bounds.length - 1] } },
-  ];
 }
 
 const decode = (bytes: Uint8Array): Document => BSON.deserialize(bytes);
