@@ -42,6 +42,7 @@ import {
 } from '@qa/read-models';
 import type { PointsRules } from '@qa/domain';
 import { BSON, type Db, type Document } from 'mongodb';
+import { matchesBson } from './bson-match';
 
 export interface VerifyProgress {
   phase: 'replay' | 'compare';
@@ -274,7 +275,7 @@ class ReplayedModels implements DocSet {
 class PerEventDocuments {
   /** Every replayed id (to tell the live documents the history does not have). */
   private readonly ids = new Set<string>();
-  private pending = new Map<string, Uint8Array>();
+  private pending = new Map<string, AnyDoc>();
   private readonly inFlight: Promise<void>[] = [];
   private failure: unknown = null;
   private readonly diffs: Difference[] = [];
@@ -290,7 +291,7 @@ class PerEventDocuments {
   add(doc: AnyDoc): void {
     if (this.ids.has(doc._id)) return;
     this.ids.add(doc._id);
-    this.pending.set(doc._id, toBson(doc));
+    this.pending.set(doc._id, doc);
     if (this.pending.size >= this.comparison.lookupBatch) this.flush();
   }
 
@@ -352,7 +353,7 @@ class PerEventDocuments {
     void lookup.then(() => this.inFlight.splice(this.inFlight.indexOf(lookup), 1));
   }
 
-  private async lookup(batch: Map<string, Uint8Array>): Promise<void> {
+  private async lookup(batch: Map<string, AnyDoc>): Promise<void> {
     const cursor = this.comparison.live
       .collection(this.collection)
       .find({ _id: { $in: [...batch.keys()] } } as Document, {
@@ -361,34 +362,26 @@ class PerEventDocuments {
       });
     for await (const raw of cursor as unknown as AsyncIterable<Uint8Array>) {
       const id = idOf(raw) as string;
-      const bytes = batch.get(id);
-      if (bytes === undefined) continue;
+      const doc = batch.get(id);
+      if (doc === undefined) continue;
       batch.delete(id);
       this.found += 1;
       this.comparison.counted();
-      const { after, difference } = comparePair(
-        this.collection,
-        raw,
-        bytes,
-        this.comparison.cutoff,
-      );
+      const { after, difference } = comparePair(this.collection, raw, doc, this.comparison.cutoff);
       if (!after) this.foundUpTo += 1;
       if (difference) this.report(difference);
     }
-    for (const bytes of batch.values()) {
+    for (const doc of batch.values()) {
       this.comparison.counted();
-      this.report(missing(this.collection, bytes));
+      this.report(missing(this.collection, doc));
     }
   }
 }
 
 /**
  * Streams the live collection (raw BSON, in whatever order MongoDB keeps it) and looks each
- * document up among the replayed ones by `_id`: a pair whose replayed document serialises to
- * the same bytes is equal, and neither is decoded (both sides come from the same projection
- * code, so that is almost every pair); any other pair is decoded and compared field by field,
- * whatever its key order. A replayed document is forgotten once compared: those left at the
- * end are the missing ones.
+ * document up among the replayed ones by `_id`, to compare them (comparePair). A replayed
+ * document is forgotten once compared: those left at the end are the missing ones.
  */
 async function compareMutable(
   collection: CollectionName,
@@ -411,7 +404,7 @@ async function compareMutable(
         continue;
       }
       expected.delete(id);
-      const { difference } = comparePair(collection, raw, toBson(doc), cutoff);
+      const { difference } = comparePair(collection, raw, doc, cutoff);
       if (difference) report(difference);
     }
   } finally {
@@ -419,7 +412,7 @@ async function compareMutable(
   }
   for (const doc of expected.values()) {
     counted();
-    report(missing(collection, toBson(doc)));
+    report(missing(collection, doc));
   }
   expected.clear();
   return diffs;
@@ -428,22 +421,24 @@ async function compareMutable(
 const decode = (bytes: Uint8Array): Document => BSON.deserialize(bytes);
 
 /**
- * A live document (raw) against the bytes of its replayed one. Equal bytes are equal (and
- * neither side is decoded: both come from the same projection code, so that is almost every
- * pair); otherwise a live document changed after the compared position is left out
- * (`after`), and any other pair is compared field by field, whatever its key order.
+ * A live document (raw) against its replayed one. A replayed document that serialises to the
+ * live bytes is equal, told by walking both without serialising or decoding either (both come
+ * from the same projection code, so that is almost every pair: see matchesBson); otherwise a
+ * live document changed after the compared position is left out (`after`), and any other
+ * pair is compared field by field, whatever its key order.
  */
 function comparePair(
   collection: CollectionName,
   raw: Uint8Array,
-  replayedBytes: Uint8Array,
+  replayedDoc: AnyDoc,
   cutoff: number,
 ): { after: boolean; difference: Difference | null } {
-  if (asBuffer(raw).equals(replayedBytes)) return { after: false, difference: null };
+  const same = matchesBson(raw, replayedDoc) ?? asBuffer(raw).equals(toBson(replayedDoc));
+  if (same) return { after: false, difference: null };
   const live = decode(raw);
   if (live.pos > cutoff) return { after: true, difference: null };
   // as MongoDB would hold it (an undefined field is stored as null)
-  const replayed = decode(replayedBytes);
+  const replayed = decode(toBson(replayedDoc));
   const fields = differingFields(live, replayed);
   if (fields.length === 0) return { after: false, difference: null };
   return {
@@ -452,9 +447,9 @@ function comparePair(
   };
 }
 
-/** A replayed document the live collection does not have. */
-function missing(collection: CollectionName, replayedBytes: Uint8Array): Difference {
-  const replayed = decode(replayedBytes);
+/** A replayed document the live collection does not have (as MongoDB would hold it). */
+function missing(collection: CollectionName, replayedDoc: AnyDoc): Difference {
+  const replayed = decode(toBson(replayedDoc));
   return { collection, id: String(replayed._id), kind: 'missing', replayed };
 }
 
