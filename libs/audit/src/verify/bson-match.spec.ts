@@ -3,7 +3,7 @@
  * tell about, its answer is whether serialising the document gives exactly those bytes.
  */
 import { BSON, Decimal128, Long, ObjectId } from 'mongodb';
-import { seededRandom } from '../../../embedded/src/mongodb/testing/seeded-random';
+import { seededRandom } from '../../../common/src/testing/seeded-random';
 import { matchesBson } from './bson-match';
 
 const serialize = (doc: object) => BSON.serialize(doc, { ignoreUndefined: false });

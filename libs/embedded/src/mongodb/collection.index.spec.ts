@@ -2,7 +2,7 @@ import { Decimal128, Long } from 'bson';
 import { compareValues } from './bson.order';
 import { Collection } from './collection.store';
 import type { Doc } from './collection.index';
-import { seededRandom } from './testing/seeded-random';
+import { seededRandom } from '../../../common/src/testing/seeded-random';
 
 /**
  * An index entry whose key orderKey can encode keeps only the encoded string, and takes its

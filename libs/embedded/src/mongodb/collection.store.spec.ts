@@ -1,6 +1,6 @@
 import { Collection } from './collection.store';
 import type { Doc } from './collection.index';
-import { seededRandom } from './testing/seeded-random';
+import { seededRandom } from '../../../common/src/testing/seeded-random';
 
 /**
  * The _id index keeps no sorted entries until a query scans _id in order; the first one

@@ -1,6 +1,7 @@
 import { MemoryDocSet, ReadModelProjection, toProjected } from './read-model.projection';
 import { WRITE_ORDER, WRITE_STEPS } from './read-model.documents';
-import { generateHistory, seededRandom } from '../testing/history.generator';
+import { seededRandom } from '../../../common/src/testing/seeded-random';
+import { generateHistory } from '../testing/history.generator';
 import { asProjected, invariantViolations } from '../testing/history.fixture';
 import { given, snapshot } from '../testing/events.fixture';
 

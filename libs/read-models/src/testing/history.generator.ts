@@ -5,22 +5,12 @@
  * replay, a live run and a run killed at random points can be compared document for document.
  */
 import type { Author, DomainEvent, Id, QuestionCategoryRef, VoteValue } from '@qa/domain';
+import { seededRandom } from '../../../common/src/testing/seeded-random';
 
 export interface GeneratedEvent {
   stream: string;
   type: DomainEvent['type'];
   data: DomainEvent['data'];
-}
-
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 interface Q {

@@ -4,7 +4,8 @@
  * finished question can be written out and dropped from memory while the site grows.
  */
 import type { Author, Id, VoteValue } from '@qa/domain';
-import { seededRandom, type GeneratedEvent } from './history.generator';
+import { seededRandom } from '../../../common/src/testing/seeded-random';
+import type { GeneratedEvent } from './history.generator';
 
 export interface SiteShape {
   users: number;

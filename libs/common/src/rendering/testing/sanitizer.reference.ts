@@ -6,6 +6,7 @@
 import MarkdownIt from 'markdown-it';
 import sanitizeHtml from 'sanitize-html';
 import { isSafeUrl } from '../markdown.renderer';
+import { seededRandom } from '../../testing/seeded-random';
 
 const markdown = new MarkdownIt({ html: false, linkify: true, typographer: false, breaks: false });
 markdown.validateLink = (url: string): boolean => isSafeUrl(url);
@@ -71,13 +72,7 @@ export function sanitizedReference(source: string): string {
 
 /** Seeded Markdown covering every construct markdown-it renders, with hostile URLs, names and text. */
 export function generatedSources(seed: number, count: number): string[] {
-  let state = seed >>> 0;
-  const rnd = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), state | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rnd = seededRandom(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
   const urls = [
     'https://a.example/x?y=1&z=2',

@@ -1,4 +1,4 @@
-/** A seeded pseudo-random generator (mulberry32) for the specs' generated cases: numbers in [0, 1). */
+/** A seeded pseudo-random generator (mulberry32) for generated histories, sites and spec cases: numbers in [0, 1), the same for the same seed. */
 export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
