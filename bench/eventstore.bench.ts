@@ -10,7 +10,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { EventStoreDBClient, jsonEvent, START } from '@eventstore/db-client';
-import { processCpu, rssMb, spawnServer, type ServerProcess } from './support/server-process';
+import { processCpu, rssMb } from './support/server-process';
+import {
+  spawnServer,
+  type ServerProcess,
+} from '../libs/read-models/src/testing/embedded-processes';
 
 const root = path.resolve(__dirname, '..');
 const TOTAL_EVENTS = Number(

@@ -12,14 +12,15 @@
  * command, which unlike round trips does not depend on what else the machine runs
  * (--shapes-only runs only that case).
  */
-import { execFileSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
-import path from 'node:path';
 import { MongoClient, type AnyBulkWriteOperation } from 'mongodb';
-import { LARGE_HEAP_NODE_FLAGS } from '@qa/event-store';
-import { processCpu, rssMb, spawnServer, type ServerProcess } from './support/server-process';
+import { processCpu, rssMb } from './support/server-process';
+import {
+  buildOnce,
+  startEmbedded,
+  type ServerProcess,
+} from '../libs/read-models/src/testing/embedded-processes';
 
-const root = path.resolve(__dirname, '..');
 const DOCS = Number(process.argv.find((a) => a.startsWith('--docs='))?.slice(7) ?? 100_000);
 const SEQUENTIAL_UPDATES = 10_000;
 const BULK_UPSERTS = 10_000;
@@ -38,20 +39,8 @@ const GROWTH_SAMPLE_BATCHES = 5;
  * figure does not include the TypeScript compiler that the require hook would load.
  */
 function startServer(): Promise<ServerProcess> {
-  execFileSync(process.execPath, [path.join(root, 'scripts/build.mjs'), '--quiet'], {
-    cwd: root,
-    stdio: 'inherit',
-  });
-  return spawnServer(
-    [
-      ...LARGE_HEAP_NODE_FLAGS,
-      path.join(root, 'dist/libs/embedded/cli.js'),
-      'mongodb',
-      '--port',
-      '0',
-    ],
-    root,
-  );
+  buildOnce();
+  return startEmbedded('mongodb');
 }
 
 function report(name: string, value: number, unit: string, target: string, ok: boolean): void {

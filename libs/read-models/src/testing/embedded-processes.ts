@@ -18,38 +18,53 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-export function buildOnce(): void {
-  execFileSync(process.execPath, [path.join(root, 'scripts/build.mjs'), '--quiet'], { cwd: root, stdio: 'inherit' });
-}
-
-export async function startEmbedded(server: 'mongodb' | 'eventstoredb', args: string[] = []): Promise<ServerProcess> {
-  const nodeArgs = [
-    // as `npm run embedded` runs them
-    ...LARGE_HEAP_NODE_FLAGS,
-    ...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
-  ];
-  const child = spawn(process.execPath, [...nodeArgs, path.join(root, 'dist/libs/embedded/cli.js'), server, '--port', '0', ...args], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+/**
+ * Runs `node <args>` in `cwd` and resolves once the server prints its
+ * `... listening on <url>` line; any other first line is the reason it could not start.
+ */
+export async function spawnServer(args: string[], cwd: string): Promise<ServerProcess> {
+  const child = spawn(process.execPath, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'] });
+  // However the benchmark ends, it leaves no server behind.
+  process.once('exit', () => child.kill('SIGKILL'));
   const url = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', (line) => {
       const match = /listening on (\S+)/.exec(line);
       if (match) resolve(match[1]);
       else reject(new Error(line));
     });
-    child.once('exit', (code) => reject(new Error(`${server} exited with ${code}`)));
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
   });
   return {
     child,
     url,
     stop: () =>
       new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        // A server that already exited would never emit 'exit' again.
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
       }),
   };
+}
+
+export function buildOnce(): void {
+  execFileSync(process.execPath, [path.join(root, 'scripts/build.mjs'), '--quiet'], { cwd: root, stdio: 'inherit' });
+}
+
+export async function startEmbedded(server: 'mongodb' | 'eventstoredb', args: string[] = []): Promise<ServerProcess> {
+  return spawnServer(
+    [
+      // as `npm run embedded` runs them
+      ...LARGE_HEAP_NODE_FLAGS,
+      ...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+      path.join(root, 'dist/libs/embedded/cli.js'),
+      server,
+      '--port',
+      '0',
+      ...args,
+    ],
+    root,
+  );
 }
 
 export function percentile(sorted: number[], p: number): number {
