@@ -4,6 +4,7 @@
  * reported through `crashed`, and the launcher then stops everything.
  */
 import path from 'node:path';
+import type { ResourceLimits } from 'node:worker_threads';
 import { startSupervisedThread } from '@qa/common';
 import { LARGE_HEAP_THREAD_LIMITS } from '@qa/event-store';
 import type { EmbeddedServerThreadOptions } from './embedded-server.thread';
@@ -20,6 +21,11 @@ export const EMBEDDED_SERVER_NAMES = {
   mongodb: 'embedded MongoDB',
 } as const;
 
+/** Heap limits other than the defaults: MongoDB keeps every document and index entry on its heap. */
+const HEAP_LIMITS: Partial<Record<EmbeddedServerThreadOptions['server'], ResourceLimits>> = {
+  mongodb: LARGE_HEAP_THREAD_LIMITS,
+};
+
 export async function startEmbeddedServerThread(
   options: EmbeddedServerThreadOptions,
 ): Promise<EmbeddedServerThread> {
@@ -27,8 +33,7 @@ export async function startEmbeddedServerThread(
     path.join(__dirname, 'embedded-server.thread'),
     EMBEDDED_SERVER_NAMES[options.server],
     options,
-    // MongoDB keeps every document and index entry on its heap (see LARGE_HEAP_SEMI_SPACE_MB)
-    options.server === 'mongodb' ? LARGE_HEAP_THREAD_LIMITS : undefined,
+    HEAP_LIMITS[options.server],
   );
   return { url: thread.ready, crashed: thread.crashed, stop: thread.stop };
 }

@@ -227,11 +227,16 @@ class ReplayedModels implements DocSet {
    */
   private readonly mutable = {} as Record<CollectionName, Map<string, AnyDoc> | undefined>;
   private readonly once = {} as Record<CollectionName, PerEventDocuments | undefined>;
+  /** The per-event collections' comparisons, in WRITE_ORDER. */
+  private readonly comparisons: PerEventDocuments[] = [];
 
   constructor(private readonly comparison: Comparison) {
     for (const c of WRITE_ORDER) {
-      if (INSERT_ONCE.has(c)) this.once[c] = new PerEventDocuments(c, comparison);
-      else this.mutable[c] = new Map();
+      if (INSERT_ONCE.has(c)) {
+        const once = new PerEventDocuments(c, comparison);
+        this.once[c] = once;
+        this.comparisons.push(once);
+      } else this.mutable[c] = new Map();
     }
   }
 
@@ -246,10 +251,6 @@ class ReplayedModels implements DocSet {
     const docs = this.mutable[collection];
     if (docs) docs.set(doc._id, doc);
     else this.once[collection]!.add(doc);
-  }
-
-  private get comparisons(): PerEventDocuments[] {
-    return WRITE_ORDER.flatMap((c) => this.once[c] ?? []);
   }
 
   /** Waits while too many lookups are in flight (and fails if one did). */
