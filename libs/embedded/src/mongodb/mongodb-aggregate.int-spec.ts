@@ -230,9 +230,12 @@ describe('counting: countDocuments and the pipelines shaped like it', () => {
     // refused as MongoDB refuses them
     await expect(
       run([{ $match: {} }, { $limit: 0 }, { $group: { _id: 1, n: { $sum: 1 } } }]),
-    ).rejects.toThrow();
+    ).rejects.toThrow(expect.objectContaining({ code: 15958 }));
     await expect(
       run([{ $match: {} }, { $skip: -1 }, { $group: { _id: 1, n: { $sum: 1 } } }]),
-    ).rejects.toThrow();
+    ).rejects.toThrow(expect.objectContaining({ code: 15956 }));
+    await expect(run([{ $match: {} }, { $skip: 1.5 }])).rejects.toThrow(
+      expect.objectContaining({ code: 15956 }),
+    );
   });
 });
