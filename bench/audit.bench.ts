@@ -16,8 +16,6 @@
  */
 import { loadavg } from 'node:os';
 import { isDeepStrictEqual } from 'node:util';
-import { randomUUID } from 'node:crypto';
-import { EventStoreDbAdapter, type EventMetadata } from '@qa/event-store';
 import { ReadModelLocator } from '@qa/read-models';
 import {
   foldQuestionDocs,
@@ -33,6 +31,7 @@ import {
 import { buildOnce, percentile } from '../libs/read-models/src/testing/embedded-processes';
 import { cpuMeter, startReadSideServers } from './support/read-side';
 import { profiled } from './support/cpu-profile';
+import { appendHistory } from './support/history';
 import { replayReadModels } from '../apps/projector/src/read-model.replay';
 import { startApi } from '../apps/api/src/api.app';
 import { loadConfig } from '@qa/config';
@@ -43,14 +42,6 @@ const EVENTS = arg('events', 1_000_000);
 const RUNS = arg('runs', 50);
 /** Requests in flight in the concurrent phase. */
 const CONCURRENCY = arg('concurrency', 8);
-const metadata: EventMetadata = {
-  correlationId: 'bench',
-  causationId: 'bench',
-  actor: 'bench',
-  at: new Date().toISOString(),
-  schemaVersion: 1,
-};
-
 /** The question the pages are timed on: 50 answers, 500 votes, comments and edits, at its own pace. */
 function bigQuestion(voters: string[], start: number): GeneratedEvent[] {
   const out: GeneratedEvent[] = [];
@@ -158,39 +149,6 @@ function bigQuestion(voters: string[], start: number): GeneratedEvent[] {
   return out;
 }
 
-/** Appends in windows of distinct streams, in parallel inside a window, in order between windows. */
-async function appendAll(
-  store: EventStoreDbAdapter,
-  events: Iterator<GeneratedEvent>,
-): Promise<void> {
-  let pending: GeneratedEvent | null = null;
-  for (;;) {
-    const window: GeneratedEvent[] = [];
-    const streams = new Set<string>();
-    while (window.length < 64) {
-      const next: GeneratedEvent | undefined =
-        pending ?? (events.next().value as GeneratedEvent | undefined);
-      pending = null;
-      if (!next) break;
-      if (streams.has(next.stream)) {
-        pending = next;
-        break;
-      }
-      streams.add(next.stream);
-      window.push(next);
-    }
-    if (window.length === 0) return;
-    await Promise.all(
-      window.map((e) =>
-        store.appendToStream(e.stream, [{ id: randomUUID(), type: e.type, data: e.data }], {
-          expectedRevision: 'any',
-          metadata,
-        }),
-      ),
-    );
-  }
-}
-
 interface PageSummary {
   answerCount: number;
   votes: { up: number; down: number };
@@ -235,7 +193,7 @@ async function main(): Promise<void> {
   try {
     let started = Date.now();
     let lastPrint = Date.now();
-    await appendAll(
+    await appendHistory(
       store,
       site(EVENTS, (n) => {
         if (Date.now() - lastPrint < 10_000) return;

@@ -11,16 +11,16 @@
  *    each append's acknowledgement to the checkpoint reaching it: p99 (target 200 ms).
  */
 import { loadavg } from 'node:os';
-import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
-import { EventStoreDbAdapter, type EventMetadata, type Position } from '@qa/event-store';
+import type { Position } from '@qa/event-store';
 import { CHECKPOINTS_COLLECTION, activeVersion, checkpointName } from '@qa/read-models';
-import { historyStream, type GeneratedEvent } from '../libs/read-models/src/testing/history.generator';
+import { historyStream } from '../libs/read-models/src/testing/history.generator';
 import { buildOnce, percentile } from '../libs/read-models/src/testing/embedded-processes';
 import { formatProgress, replayReadModels } from '../apps/projector/src/read-model.replay';
 import { ReadModelProjector } from '../apps/projector/src/read-model.projector';
 import { cpuMeter, startReadSideServers } from './support/read-side';
 import { profiled } from './support/cpu-profile';
+import { appendHistory, appendOne } from './support/history';
 
 const arg = (name: string, fallback: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
 const EVENTS = arg('events', 1_000_000);
@@ -28,34 +28,6 @@ const LAG_SECONDS = arg('lag-seconds', 20);
 const WRITE_RATE = arg('write-rate', 200);
 /** Events per replay batch; `undefined` keeps `npm run replay`'s own default. */
 const BATCH_SIZE = process.argv.some((a) => a.startsWith('--batch-size=')) ? arg('batch-size', 0) : undefined;
-const metadata: EventMetadata = { correlationId: 'bench', causationId: 'bench', actor: 'bench', at: new Date().toISOString(), schemaVersion: 1 };
-
-/**
- * Appends in windows of events of distinct streams, in parallel inside a window and in order
- * between windows, so each stream's events keep their order.
- */
-async function appendHistory(store: EventStoreDbAdapter, events: Iterator<GeneratedEvent>, count: number, onProgress: (n: number) => void): Promise<void> {
-  let done = 0;
-  let pending: GeneratedEvent | null = null;
-  while (done < count) {
-    const window: GeneratedEvent[] = [];
-    const streams = new Set<string>();
-    while (window.length < 64 && done + window.length < count) {
-      const next: GeneratedEvent = pending ?? (events.next().value as GeneratedEvent);
-      pending = null;
-      if (streams.has(next.stream)) {
-        pending = next;
-        break;
-      }
-      streams.add(next.stream);
-      window.push(next);
-    }
-    await Promise.all(window.map((e) => store.appendToStream(e.stream, [{ id: randomUUID(), type: e.type, data: e.data }], { expectedRevision: 'any', metadata })));
-    done += window.length;
-    onProgress(done);
-  }
-}
-
 /** Pings MongoDB every 20 ms until told to stop, then answers the longest round trip. */
 const PINGER = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -85,11 +57,14 @@ async function main(): Promise<void> {
     const history = historyStream(20251125);
     let started = Date.now();
     let lastPrint = 0;
-    await appendHistory(store, history, EVENTS, (n) => {
-      if (Date.now() - lastPrint > 5000 || n === EVENTS) {
-        lastPrint = Date.now();
-        console.log(`  appended ${n} events (${Math.round(n / ((Date.now() - started) / 1000))} events/s)`);
-      }
+    await appendHistory(store, history, {
+      count: EVENTS,
+      onProgress: (n) => {
+        if (Date.now() - lastPrint > 5000 || n === EVENTS) {
+          lastPrint = Date.now();
+          console.log(`  appended ${n} events (${Math.round(n / ((Date.now() - started) / 1000))} events/s)`);
+        }
+      },
     });
 
     const cpu = cpuMeter(servers);
@@ -140,8 +115,7 @@ async function main(): Promise<void> {
     const inflight = new Set<Promise<void>>();
     while (Date.now() - started < LAG_SECONDS * 1000) {
       const e = history.next().value!;
-      const p = store
-        .appendToStream(e.stream, [{ id: randomUUID(), type: e.type, data: e.data }], { expectedRevision: 'any', metadata })
+      const p = appendOne(store, e)
         .then((r) => {
           waiting.push({ position: r.position, at: performance.now() });
         })
