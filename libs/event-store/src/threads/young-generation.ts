@@ -12,7 +12,10 @@
  */
 export const LARGE_HEAP_SEMI_SPACE_MB = 64;
 
-/** For a process (`npm run replay`, `audit` and `embedded` pass the same flag in package.json). */
+/**
+ * For a process (`npm run replay`, `audit`, `embedded` and the benchmarks that replay pass the
+ * same flag in package.json).
+ */
 export const LARGE_HEAP_NODE_FLAGS: readonly string[] = [
   `--max-semi-space-size=${LARGE_HEAP_SEMI_SPACE_MB}`,
 ];

@@ -1,0 +1,158 @@
+/**
+ * How fast a replay could go on this machine, whatever the projections do: the parts of its
+ * pipeline that are the real clients' work, each measured alone on the history bench:replay
+ * replays, beside the CPU the replay target leaves per event.
+ *   npm run bench:replay-floors                 (--events=1000000 by default)
+ * 1. appends the seeded history (as bench:replay),
+ * 2. reads it whole through @eventstore/db-client and does nothing with the events (twice:
+ *    the second, warm, is the one reported): decoding is the client's cost, serving the
+ *    embedded EventStoreDB's;
+ * 3. replays it as `npm run replay` does, for comparison;
+ * 4. writes every document the replay built once more, into empty collections, through the
+ *    driver's bulk inserts in the replay's command size, and does nothing else: serialising
+ *    is the driver's cost, storing the embedded MongoDB's. A replay writes each of these
+ *    documents at least once, and many more than once.
+ * A replay at 20,000 events/s on N cores has N / 20,000 s of CPU per event for all of it.
+ */
+import { availableParallelism, loadavg } from 'node:os';
+import { EventStoreDBClient, START } from '@eventstore/db-client';
+import type { Document } from 'mongodb';
+import { activeVersion } from '@qa/read-models';
+import { historyStream } from '../libs/read-models/src/testing/history.generator';
+import { buildOnce } from '../libs/read-models/src/testing/embedded-processes';
+import { replayReadModels } from '../apps/projector/src/read-model.replay';
+import { cpuMeter, startReadSideServers } from './support/read-side';
+import { appendHistory } from './support/history';
+import { processCpu } from './support/server-process';
+
+const arg = (name: string, fallback: number) =>
+  Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
+const EVENTS = arg('events', 1_000_000);
+const TARGET = 20_000;
+/** Documents per insert, as the replay's writes (ReadModelStore's WRITE_CHUNK). */
+const CHUNK = 2_000;
+
+const us = (seconds: number, events: number) => (seconds * 1e6) / events;
+const fmt = (n: number) => n.toFixed(1);
+
+async function main(): Promise<void> {
+  const cores = availableParallelism();
+  const budget = (cores * 1e6) / TARGET;
+  console.log(
+    `bench:replay-floors: ${EVENTS} events, ${cores} cores; load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
+  buildOnce();
+  const servers = await startReadSideServers('replay-floors', { connectTimeoutMS: 0 });
+  const { store, db } = servers;
+  try {
+    const started = Date.now();
+    let lastPrint = Date.now();
+    await appendHistory(store, historyStream(20251125), {
+      count: EVENTS,
+      onProgress: (n) => {
+        if (Date.now() - lastPrint < 10_000) return;
+        lastPrint = Date.now();
+        console.log(`  appended ${n} events`);
+      },
+    });
+    console.log(`appended ${EVENTS} events in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+
+    // 2. Reading alone.
+    let read = { events: 0, seconds: 0, client: 0, server: 0 };
+    for (let round = 0; round < 2; round += 1) {
+      const client = EventStoreDBClient.connectionString(servers.eventStoreUrl);
+      const cpu0 = process.cpuUsage();
+      const server0 = processCpu(servers.eventStorePid);
+      const t0 = performance.now();
+      let events = 0;
+      for await (const resolved of client.readAll({
+        fromPosition: START,
+        maxCount: Number.MAX_SAFE_INTEGER,
+      })) {
+        if (resolved.event && !resolved.event.type.startsWith('$')) events += 1;
+      }
+      const cpu = process.cpuUsage(cpu0);
+      read = {
+        events,
+        seconds: (performance.now() - t0) / 1000,
+        client: (cpu.user + cpu.system) / 1e6,
+        server: processCpu(servers.eventStorePid) - server0,
+      };
+      await client.dispose();
+    }
+    const readClient = us(read.client, read.events);
+    const readServer = us(read.server, read.events);
+    console.log(
+      `reading alone: ${read.events} events in ${read.seconds.toFixed(1)} s = ${Math.round(read.events / read.seconds)} events/s; ` +
+        `CPU per event: client ${fmt(readClient)} us, EventStoreDB ${fmt(readServer)} us`,
+    );
+
+    // 3. The replay.
+    const cpu = cpuMeter(servers);
+    const replay = await replayReadModels({ db, eventStore: store, graceMs: 0 });
+    console.log(
+      `replay: ${replay.eventsPerSecond} events/s (${replay.seconds.toFixed(1)} s); CPU per event: ${cpu(replay.events, 'us')}`,
+    );
+
+    // 4. Writing the replayed documents alone.
+    const version = await activeVersion(db);
+    const names = (await db.listCollections({}, { nameOnly: true }).toArray())
+      .map((c) => c.name)
+      .filter((n) => n.endsWith(`_v${version}`));
+    let documents = 0;
+    let driver = 0;
+    let mongo = 0;
+    const perCollection: string[] = [];
+    for (const name of names) {
+      const copy = db.collection(`floor_${name}`);
+      let count = 0;
+      let batch: Document[] = [];
+      const insert = async () => {
+        const cpu0 = process.cpuUsage();
+        const server0 = processCpu(servers.mongoPid);
+        await copy.insertMany(batch, { ordered: false });
+        const spent = process.cpuUsage(cpu0);
+        driver += (spent.user + spent.system) / 1e6;
+        mongo += processCpu(servers.mongoPid) - server0;
+        count += batch.length;
+        batch = [];
+      };
+      for await (const doc of db.collection(name).find({}, { batchSize: CHUNK })) {
+        batch.push(doc);
+        if (batch.length === CHUNK) await insert();
+      }
+      if (batch.length > 0) await insert();
+      await copy.drop();
+      documents += count;
+      perCollection.push(`${name.replace(/_v\d+$/, '')} ${count}`);
+    }
+    const writeDriver = us(driver, replay.events);
+    const writeServer = us(mongo, replay.events);
+    console.log(
+      `writing the ${documents} replayed documents once each, alone (${perCollection.join(', ')}): ` +
+        `CPU per event: driver ${fmt(writeDriver)} us, MongoDB ${fmt(writeServer)} us`,
+    );
+
+    const clients = readClient + writeDriver;
+    const floor = clients + readServer + writeServer;
+    console.log(
+      `budget at ${TARGET} events/s on ${cores} cores: ${fmt(budget)} us of CPU per event, for everything`,
+    );
+    console.log(
+      `  the real clients alone (decoding the events, serialising the documents): ${fmt(clients)} us (${Math.round((clients / budget) * 100)} % of it)`,
+    );
+    console.log(
+      `  with the embedded servers serving the reads and storing each document once: ${fmt(floor)} us (${Math.round((floor / budget) * 100)} %), ` +
+        `so at most ${Math.round((cores * 1e6) / floor)} events/s before any projection runs or any document is updated`,
+    );
+  } finally {
+    await servers.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
