@@ -4,9 +4,10 @@
  * replays, beside the CPU the replay target leaves per event.
  *   npm run bench:replay-floors                 (--events=1000000 by default)
  * 1. appends the seeded history (as bench:replay),
- * 2. reads it whole through @eventstore/db-client and does nothing with the events (twice:
- *    the second, warm, is the one reported): decoding is the client's cost, serving the
- *    embedded EventStoreDB's;
+ * 2. reads it whole through @eventstore/db-client, as the port's events, and does nothing
+ *    with them (twice: the second, warm, is the one reported): decoding is the client's cost,
+ *    serving the embedded EventStoreDB's; then reads it again and folds it into documents kept
+ *    in memory (nothing written): what that costs more is the projections' own work;
  * 3. replays it as `npm run replay` does, for comparison;
  * 4. writes every document the replay built once more, into empty collections, through the
  *    driver's bulk inserts in the replay's command size, and does nothing else: serialising
@@ -17,11 +18,21 @@
 import { availableParallelism, loadavg } from 'node:os';
 import { EventStoreDBClient, START } from '@eventstore/db-client';
 import type { Document } from 'mongodb';
-import { activeVersion } from '@qa/read-models';
+import type { StoredEvent } from '@qa/event-store';
+import {
+  INSERT_ONCE,
+  MemoryDocSet,
+  ReadModelProjection,
+  activeVersion,
+  toProjected,
+  type CollectionName,
+  type DocTypes,
+} from '@qa/read-models';
+import { isSystemEvent, toStoredEvent } from '../libs/event-store/src/event-store-db.subscription';
 import { historyStream } from '../libs/read-models/src/testing/history.generator';
 import { buildOnce } from '../libs/read-models/src/testing/embedded-processes';
 import { replayReadModels } from '../apps/projector/src/read-model.replay';
-import { cpuMeter, startReadSideServers } from './support/read-side';
+import { cpuMeter, startReadSideServers, type ReadSideServers } from './support/read-side';
 import { appendHistory } from './support/history';
 import { processCpu } from './support/server-process';
 
@@ -34,6 +45,59 @@ const CHUNK = 2_000;
 
 const us = (seconds: number, events: number) => (seconds * 1e6) / events;
 const fmt = (n: number) => n.toFixed(1);
+
+/**
+ * Reads the whole history through the real client, in one stream, handing each event to
+ * `onEvent`: the CPU this process and the EventStoreDB server used for it.
+ */
+async function readAll(
+  servers: ReadSideServers,
+  onEvent: (event: StoredEvent) => void = () => undefined,
+): Promise<{ events: number; seconds: number; client: number; server: number }> {
+  const client = EventStoreDBClient.connectionString(servers.eventStoreUrl);
+  const cpu0 = process.cpuUsage();
+  const server0 = processCpu(servers.eventStorePid);
+  const t0 = performance.now();
+  let events = 0;
+  for await (const resolved of client.readAll({
+    fromPosition: START,
+    maxCount: Number.MAX_SAFE_INTEGER,
+  })) {
+    if (!resolved.event || isSystemEvent(resolved.event)) continue;
+    events += 1;
+    onEvent(toStoredEvent(resolved.event));
+  }
+  const cpu = process.cpuUsage(cpu0);
+  const result = {
+    events,
+    seconds: (performance.now() - t0) / 1000,
+    client: (cpu.user + cpu.system) / 1e6,
+    server: processCpu(servers.eventStorePid) - server0,
+  };
+  await client.dispose();
+  return result;
+}
+
+/**
+ * The documents a fold keeps, as a replay's cache does: the mutable ones. Those written once
+ * per event (revisions, ledger entries) are only counted: a replay writes them and forgets them.
+ */
+class MutableDocs extends MemoryDocSet {
+  insertedOnce = 0;
+
+  override put<C extends CollectionName>(collection: C, doc: DocTypes[C]): void {
+    if (INSERT_ONCE.has(collection)) this.insertedOnce += 1;
+    else super.put(collection, doc);
+  }
+
+  size(): number {
+    return Object.values(this.collections).reduce((n, c) => n + c.size, 0);
+  }
+
+  clear(): void {
+    for (const c of Object.values(this.collections)) c.clear();
+  }
+}
 
 async function main(): Promise<void> {
   const cores = availableParallelism();
@@ -59,35 +123,27 @@ async function main(): Promise<void> {
     });
     console.log(`appended ${EVENTS} events in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 
-    // 2. Reading alone.
-    let read = { events: 0, seconds: 0, client: 0, server: 0 };
-    for (let round = 0; round < 2; round += 1) {
-      const client = EventStoreDBClient.connectionString(servers.eventStoreUrl);
-      const cpu0 = process.cpuUsage();
-      const server0 = processCpu(servers.eventStorePid);
-      const t0 = performance.now();
-      let events = 0;
-      for await (const resolved of client.readAll({
-        fromPosition: START,
-        maxCount: Number.MAX_SAFE_INTEGER,
-      })) {
-        if (resolved.event && !resolved.event.type.startsWith('$')) events += 1;
-      }
-      const cpu = process.cpuUsage(cpu0);
-      read = {
-        events,
-        seconds: (performance.now() - t0) / 1000,
-        client: (cpu.user + cpu.system) / 1e6,
-        server: processCpu(servers.eventStorePid) - server0,
-      };
-      await client.dispose();
-    }
+    // 2. Reading alone, then reading and folding.
+    await readAll(servers);
+    const read = await readAll(servers);
     const readClient = us(read.client, read.events);
     const readServer = us(read.server, read.events);
     console.log(
       `reading alone: ${read.events} events in ${read.seconds.toFixed(1)} s = ${Math.round(read.events / read.seconds)} events/s; ` +
         `CPU per event: client ${fmt(readClient)} us, EventStoreDB ${fmt(readServer)} us`,
     );
+    const docs = new MutableDocs();
+    const projection = new ReadModelProjection();
+    const folded = await readAll(servers, (stored) => {
+      const event = toProjected(stored);
+      if (event) projection.apply(docs, event);
+    });
+    const fold = Math.max(0, us(folded.client, folded.events) - readClient);
+    console.log(
+      `reading and folding into memory, nothing written (${docs.size()} documents kept, ${docs.insertedOnce} written once and dropped): ` +
+        `folding ${fmt(fold)} us per event`,
+    );
+    docs.clear();
 
     // 3. The replay.
     const cpu = cpuMeter(servers);
@@ -136,7 +192,7 @@ async function main(): Promise<void> {
     );
 
     const clients = readClient + writeDriver;
-    const floor = clients + readServer + writeServer;
+    const floor = clients + readServer + writeServer + fold;
     console.log(
       `budget at ${TARGET} events/s on ${cores} cores: ${fmt(budget)} us of CPU per event, for everything`,
     );
@@ -144,8 +200,8 @@ async function main(): Promise<void> {
       `  the real clients alone (decoding the events, serialising the documents): ${fmt(clients)} us (${Math.round((clients / budget) * 100)} % of it)`,
     );
     console.log(
-      `  with the embedded servers serving the reads and storing each document once: ${fmt(floor)} us (${Math.round((floor / budget) * 100)} %), ` +
-        `so at most ${Math.round((cores * 1e6) / floor)} events/s before any projection runs or any document is updated`,
+      `  with the embedded servers serving the reads and storing each document once, and the fold: ${fmt(floor)} us (${Math.round((floor / budget) * 100)} %), ` +
+        `so at most ${Math.round((cores * 1e6) / floor)} events/s with every core busy, before any document is updated or any index built`,
     );
   } finally {
     await servers.close();
