@@ -155,7 +155,7 @@ interface PageSummary {
   answers: { votes: { up: number; down: number } }[];
 }
 
-function* site(count: number, onProgress: (n: number) => void): Generator<GeneratedEvent> {
+function* site(count: number): Generator<GeneratedEvent> {
   const history = historyStream(20251125);
   const users: string[] = [];
   for (let n = 0; n < count; n++) {
@@ -174,7 +174,6 @@ function* site(count: number, onProgress: (n: number) => void): Generator<Genera
     const e = history.next().value as GeneratedEvent;
     if (e.type === 'UserRegistered') users.push((e.data as { userId: string }).userId);
     yield e;
-    if (n % 10_000 === 0) onProgress(n);
   }
 }
 
@@ -191,21 +190,10 @@ async function main(): Promise<void> {
   const servers = await startReadSideServers('audit', { connectTimeoutMS: 0 });
   const { store, db } = servers;
   try {
+    await appendHistory(store, site(EVENTS));
+
     let started = Date.now();
     let lastPrint = Date.now();
-    await appendHistory(
-      store,
-      site(EVENTS, (n) => {
-        if (Date.now() - lastPrint < 10_000) return;
-        lastPrint = Date.now();
-        console.log(
-          `  appended ${n} events (${Math.round(n / ((Date.now() - started) / 1000))} events/s)`,
-        );
-      }),
-    );
-    console.log(`appended ${EVENTS} events in ${((Date.now() - started) / 1000).toFixed(0)} s`);
-
-    started = Date.now();
     const replay = await replayReadModels({ db, eventStore: store, batchSize: 1000, graceMs: 0 });
     const questions = await db.collection(`questions_v${replay.version}`).countDocuments({});
     console.log(

@@ -114,17 +114,7 @@ async function main(): Promise<void> {
   const servers = await startReadSideServers('replay-floors', { connectTimeoutMS: 0 });
   const { store, db } = servers;
   try {
-    const started = Date.now();
-    let lastPrint = Date.now();
-    await appendHistory(store, historyStream(20251125), {
-      count: EVENTS,
-      onProgress: (n) => {
-        if (Date.now() - lastPrint < 10_000) return;
-        lastPrint = Date.now();
-        console.log(`  appended ${n} events`);
-      },
-    });
-    console.log(`appended ${EVENTS} events in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    await appendHistory(store, historyStream(20251125), { count: EVENTS });
 
     // 2. Reading alone, then reading and folding.
     await readAll(servers);

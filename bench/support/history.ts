@@ -26,14 +26,17 @@ export function appendOne(store: EventStoreDbAdapter, e: GeneratedEvent) {
 /**
  * Appends `events` until they end or `count` are in: in windows of up to 64 events of
  * distinct streams, in parallel inside a window and in order between windows, so each
- * stream's events keep their order. `onProgress` gets the number appended after each window.
+ * stream's events keep their order. Prints its progress every 10 s, and the total.
  */
 export async function appendHistory(
   store: EventStoreDbAdapter,
   events: Iterator<GeneratedEvent>,
-  options: { count?: number; onProgress?: (appended: number) => void } = {},
+  options: { count?: number } = {},
 ): Promise<number> {
   const count = options.count ?? Infinity;
+  const started = Date.now();
+  const rate = (n: number) => Math.round(n / Math.max(0.001, (Date.now() - started) / 1000));
+  let lastPrint = started;
   let done = 0;
   let pending: GeneratedEvent | null = null;
   while (done < count) {
@@ -54,7 +57,13 @@ export async function appendHistory(
     if (window.length === 0) break;
     await Promise.all(window.map((e) => appendOne(store, e)));
     done += window.length;
-    options.onProgress?.(done);
+    if (Date.now() - lastPrint >= 10_000) {
+      lastPrint = Date.now();
+      console.log(`  appended ${done} events (${rate(done)} events/s)`);
+    }
   }
+  console.log(
+    `appended ${done} events in ${((Date.now() - started) / 1000).toFixed(0)} s (${rate(done)} events/s)`,
+  );
   return done;
 }
