@@ -14,7 +14,6 @@
  *    requests in flight (8 by default), for the CPU per page of a busy API,
  * 4. runs `verify` over the whole history (target: at least 15,000 events/s).
  */
-import { loadavg } from 'node:os';
 import { isDeepStrictEqual } from 'node:util';
 import { ReadModelLocator } from '@qa/read-models';
 import {
@@ -32,6 +31,7 @@ import { buildOnce, percentile } from '../libs/read-models/src/testing/embedded-
 import { cpuMeter, startReadSideServers } from './support/read-side';
 import { profiled } from './support/cpu-profile';
 import { appendHistory } from './support/history';
+import { loadAverage } from './support/server-process';
 import { replayReadModels } from '../apps/projector/src/read-model.replay';
 import { startApi } from '../apps/api/src/api.app';
 import { loadConfig } from '@qa/config';
@@ -178,11 +178,7 @@ function* site(count: number): Generator<GeneratedEvent> {
 }
 
 async function main(): Promise<void> {
-  console.log(
-    `bench:audit: ${EVENTS} events; load average ${loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' ')}`,
-  );
+  console.log(`bench:audit: ${EVENTS} events; load average ${loadAverage()}`);
   buildOnce();
   // A client that waits for a busy server: at a million events the embedded MongoDB left the
   // driver's monitor unanswered for longer than its 30 s timeout during the replay, which

@@ -12,9 +12,9 @@
  * command, which unlike round trips does not depend on what else the machine runs
  * (--shapes-only runs only that case).
  */
-import { cpus, loadavg } from 'node:os';
+import { cpus } from 'node:os';
 import { MongoClient, type AnyBulkWriteOperation } from 'mongodb';
-import { processCpu, rssMb } from './support/server-process';
+import { loadAverage, processCpu, rssMb } from './support/server-process';
 import {
   buildOnce,
   startEmbedded,
@@ -391,11 +391,7 @@ async function shapesCase(db: import('mongodb').Db, server: ServerProcess): Prom
 }
 
 async function main(): Promise<void> {
-  console.log(
-    `load average ${loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' ')} on ${cpus().length} cores`,
-  );
+  console.log(`load average ${loadAverage()} on ${cpus().length} cores`);
   const server = await startServer();
   const client = new MongoClient(server.url);
   await client.connect();

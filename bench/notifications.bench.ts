@@ -12,7 +12,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, promises as fs, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { MongoClient } from 'mongodb';
@@ -25,7 +25,7 @@ import { createInterface } from 'node:readline';
 import { testRuntime } from '../test/support/test-runtime';
 import { QaFixture } from '../apps/worker/src/testing/qa.fixture';
 import { spawnWorker, track } from '../apps/worker/src/testing/processes';
-import { processCpu } from './support/server-process';
+import { loadAverage, processCpu } from './support/server-process';
 
 const arg = (name: string, fallback: number) =>
   Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
@@ -327,11 +327,7 @@ async function main(): Promise<void> {
   const rate = delivered / span;
   const p = (x: number) => Math.round(percentile(latencies, x));
 
-  console.log(
-    `machine: ${cpus().length} cores, load average ${loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' ')}`,
-  );
+  console.log(`machine: ${cpus().length} cores, load average ${loadAverage()}`);
   console.log(`CPU per email (ms): ${cpu.join(', ')}`);
   console.log(`appended: ${total} answers in ${appendSeconds.toFixed(1)} s`);
   console.log(

@@ -18,7 +18,7 @@ import { siteStream } from '../libs/read-models/src/testing/site.generator';
 import { buildOnce, startEmbedded } from '../libs/read-models/src/testing/embedded-processes';
 import { startApi } from '../apps/api/src/api.app';
 import { loadInChild } from './support/http-load';
-import { processCpu } from './support/server-process';
+import { loadAverage, processCpu } from './support/server-process';
 
 const arg = (name: string, fallback: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
 const QUESTIONS = arg('questions', 100_000);
@@ -92,7 +92,7 @@ function cpuLine(r: Awaited<ReturnType<typeof load>>): string {
 }
 
 async function main(): Promise<void> {
-  console.log(`bench:reads: ${QUESTIONS} questions, ${CLIENTS} clients, ${SECONDS} s; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(`bench:reads: ${QUESTIONS} questions, ${CLIENTS} clients, ${SECONDS} s; load average ${loadAverage()}`);
   buildOnce();
   const mongoServer = await startEmbedded('mongodb');
   const mongoUrl = `${mongoServer.url}/qa`;

@@ -15,7 +15,7 @@
  *    documents at least once, and many more than once.
  * A replay at 20,000 events/s on N cores has N / 20,000 s of CPU per event for all of it.
  */
-import { availableParallelism, loadavg } from 'node:os';
+import { availableParallelism } from 'node:os';
 import { EventStoreDBClient, START } from '@eventstore/db-client';
 import type { Document } from 'mongodb';
 import type { StoredEvent } from '@qa/event-store';
@@ -35,7 +35,7 @@ import { buildOnce } from '../libs/read-models/src/testing/embedded-processes';
 import { replayReadModels } from '../apps/projector/src/read-model.replay';
 import { cpuMeter, startReadSideServers, type ReadSideServers } from './support/read-side';
 import { appendHistory } from './support/history';
-import { processCpu } from './support/server-process';
+import { loadAverage, processCpu } from './support/server-process';
 
 const arg = (name: string, fallback: number) =>
   Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
@@ -106,9 +106,7 @@ async function main(): Promise<void> {
   const cores = availableParallelism();
   const budget = (cores * 1e6) / TARGET;
   console.log(
-    `bench:replay-floors: ${EVENTS} events, ${cores} cores; load average ${loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' ')}`,
+    `bench:replay-floors: ${EVENTS} events, ${cores} cores; load average ${loadAverage()}`,
   );
   buildOnce();
   const servers = await startReadSideServers('replay-floors', { connectTimeoutMS: 0 });

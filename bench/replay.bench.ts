@@ -10,7 +10,6 @@
  * 3. runs the projector live while writers append at a steady rate and measures the lag from
  *    each append's acknowledgement to the checkpoint reaching it: p99 (target 200 ms).
  */
-import { loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Position } from '@qa/event-store';
 import { CHECKPOINTS_COLLECTION, activeVersion, checkpointName } from '@qa/read-models';
@@ -21,6 +20,7 @@ import { ReadModelProjector } from '../apps/projector/src/read-model.projector';
 import { cpuMeter, startReadSideServers } from './support/read-side';
 import { profiled } from './support/cpu-profile';
 import { appendHistory, appendOne } from './support/history';
+import { loadAverage } from './support/server-process';
 
 const arg = (name: string, fallback: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
 const EVENTS = arg('events', 1_000_000);
@@ -49,7 +49,7 @@ const { MongoClient } = require('mongodb');
 `;
 
 async function main(): Promise<void> {
-  console.log(`bench:replay: ${EVENTS} events; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(`bench:replay: ${EVENTS} events; load average ${loadAverage()}`);
   buildOnce();
   const servers = await startReadSideServers('replay');
   const { store, db } = servers;
@@ -67,7 +67,7 @@ async function main(): Promise<void> {
       replayReadModels({ db, eventStore: store, batchSize: BATCH_SIZE, graceMs: 0, onProgress: (p) => console.log(`  ${formatProgress(p)}`) }),
     );
     console.log(`replay: ${result.events} events in ${result.seconds.toFixed(1)} s (indexes: ${result.indexSeconds.toFixed(1)} s) = ${result.eventsPerSecond} events/s (target >= 20000) ${result.eventsPerSecond >= 20000 ? 'ok' : 'MISSED'}`);
-    console.log(`replay CPU per event: ${cpu(result.events, 'us')}; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+    console.log(`replay CPU per event: ${cpu(result.events, 'us')}; load average ${loadAverage()}`);
     pinger.postMessage('stop');
     console.log(`longest wait for a MongoDB ping during the replay: ${(await longestPing).toFixed(0)} ms`);
 

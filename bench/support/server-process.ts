@@ -4,6 +4,7 @@
  * so its CPU and memory can be told apart from the client's.
  */
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 
 /**
  * CPU seconds (user + system) used so far by the process or thread whose `stat` file this is
@@ -25,4 +26,11 @@ export function processCpu(pid: number): number {
 export function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
+}
+
+/** The machine's load averages over 1, 5 and 15 minutes, as the benchmarks print them. */
+export function loadAverage(): string {
+  return loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 }
