@@ -434,12 +434,14 @@ function comparePair(
   replayedDoc: AnyDoc,
   cutoff: number,
 ): { after: boolean; difference: Difference | null } {
-  const same = matchesBson(raw, replayedDoc) ?? asBuffer(raw).equals(toBson(replayedDoc));
-  if (same) return { after: false, difference: null };
+  const walked = matchesBson(raw, replayedDoc);
+  // serialised only when the walk cannot tell, and then once
+  const replayedBytes = walked === null ? toBson(replayedDoc) : null;
+  if (walked ?? asBuffer(raw).equals(replayedBytes!)) return { after: false, difference: null };
   const live = decode(raw);
   if (live.pos > cutoff) return { after: true, difference: null };
   // as MongoDB would hold it (an undefined field is stored as null)
-  const replayed = decode(toBson(replayedDoc));
+  const replayed = decode(replayedBytes ?? toBson(replayedDoc));
   const fields = differingFields(live, replayed);
   if (fields.length === 0) return { after: false, difference: null };
   return {
