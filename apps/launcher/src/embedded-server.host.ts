@@ -4,9 +4,8 @@
  * reported through `crashed`, and the launcher then stops everything.
  */
 import path from 'node:path';
-import type { ResourceLimits } from 'node:worker_threads';
 import { startSupervisedThread } from '@qa/common';
-import { LARGE_HEAP_THREAD_LIMITS } from '@qa/event-store';
+import { serverThreadLimits } from '@qa/event-store';
 import type { EmbeddedServerThreadOptions } from './embedded-server.thread';
 
 export interface EmbeddedServerThread {
@@ -21,11 +20,6 @@ export const EMBEDDED_SERVER_NAMES = {
   mongodb: 'embedded MongoDB',
 } as const;
 
-/** Heap limits other than the defaults: MongoDB keeps every document and index entry on its heap. */
-const HEAP_LIMITS: Partial<Record<EmbeddedServerThreadOptions['server'], ResourceLimits>> = {
-  mongodb: LARGE_HEAP_THREAD_LIMITS,
-};
-
 export async function startEmbeddedServerThread(
   options: EmbeddedServerThreadOptions,
 ): Promise<EmbeddedServerThread> {
@@ -33,7 +27,7 @@ export async function startEmbeddedServerThread(
     path.join(__dirname, 'embedded-server.thread'),
     EMBEDDED_SERVER_NAMES[options.server],
     options,
-    HEAP_LIMITS[options.server],
+    serverThreadLimits(options.server),
   );
   return { url: thread.ready, crashed: thread.crashed, stop: thread.stop };
 }

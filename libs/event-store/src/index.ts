@@ -7,4 +7,8 @@ export * from './event-type.registry';
 export * from './event-store-db.adapter';
 export * from './subscription.runner';
 export { moduleWorker } from './threads/module-worker';
-export { LARGE_HEAP_NODE_FLAGS, LARGE_HEAP_THREAD_LIMITS } from './threads/young-generation';
+export {
+  LARGE_HEAP_THREAD_LIMITS,
+  serverNodeFlags,
+  serverThreadLimits,
+} from './threads/young-generation';

@@ -24,3 +24,18 @@ export const LARGE_HEAP_NODE_FLAGS: readonly string[] = [
 export const LARGE_HEAP_THREAD_LIMITS = {
   maxYoungGenerationSizeMb: 3 * LARGE_HEAP_SEMI_SPACE_MB,
 } as const;
+
+/**
+ * The embedded servers that get it, on a thread of `npm start` or in a benchmark's process:
+ * MongoDB, which keeps every document and index entry on its heap (EventStoreDB keeps its
+ * events in SQLite). `npm run embedded` passes the flag whichever server it runs.
+ */
+const LARGE_HEAP_SERVERS: ReadonlySet<string> = new Set(['mongodb']);
+
+/** Node flags for an embedded server's own process. */
+export const serverNodeFlags = (server: string): readonly string[] =>
+  LARGE_HEAP_SERVERS.has(server) ? LARGE_HEAP_NODE_FLAGS : [];
+
+/** Resource limits for an embedded server's thread (undefined: the defaults). */
+export const serverThreadLimits = (server: string): typeof LARGE_HEAP_THREAD_LIMITS | undefined =>
+  LARGE_HEAP_SERVERS.has(server) ? LARGE_HEAP_THREAD_LIMITS : undefined;

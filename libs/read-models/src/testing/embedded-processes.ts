@@ -8,7 +8,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { LARGE_HEAP_NODE_FLAGS } from '@qa/event-store';
+import { serverNodeFlags } from '@qa/event-store';
 
 const root = path.resolve(__dirname, '../../../..');
 
@@ -54,8 +54,8 @@ export function buildOnce(): void {
 export async function startEmbedded(server: 'mongodb' | 'eventstoredb', args: string[] = []): Promise<ServerProcess> {
   return spawnServer(
     [
-      // as `npm run embedded` runs them
-      ...LARGE_HEAP_NODE_FLAGS,
+      // with the heap `npm start` gives the server's thread
+      ...serverNodeFlags(server),
       ...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
       path.join(root, 'dist/libs/embedded/cli.js'),
       server,
