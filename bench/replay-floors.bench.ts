@@ -23,6 +23,7 @@ import {
   INSERT_ONCE,
   MemoryDocSet,
   ReadModelProjection,
+  WRITE_CHUNK,
   activeVersion,
   toProjected,
   type CollectionName,
@@ -33,9 +34,14 @@ import { isSystemEvent, toStoredEvent } from '../libs/event-store/src/event-stor
 import { historyStream } from '../libs/read-models/src/testing/history.generator';
 import { buildOnce } from '../libs/read-models/src/testing/embedded-processes';
 import { replayReadModels } from '../apps/projector/src/read-model.replay';
-import { cpuMeter, startReadSideServers, type ReadSideServers } from './support/read-side';
+import {
+  cpuCounter,
+  cpuMeter,
+  startReadSideServers,
+  type ReadSideServers,
+} from './support/read-side';
 import { appendHistory } from './support/history';
-import { loadAverage, processCpu } from './support/server-process';
+import { loadAverage } from './support/server-process';
 
 const arg = (name: string, fallback: number) =>
   Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
@@ -43,8 +49,6 @@ const EVENTS = arg('events', 1_000_000);
 const TARGET = 20_000;
 /** Events read ahead of the fold, which is timed alone. */
 const FOLD_CHUNK = 100_000;
-/** Documents per insert, as the replay's writes (ReadModelStore's WRITE_CHUNK). */
-const CHUNK = 2_000;
 
 const us = (seconds: number, events: number) => (seconds * 1e6) / events;
 const fmt = (n: number) => n.toFixed(1);
@@ -58,8 +62,7 @@ async function readAll(
   onEvent: (event: StoredEvent) => void = () => undefined,
 ): Promise<{ events: number; seconds: number; client: number; server: number }> {
   const client = EventStoreDBClient.connectionString(servers.eventStoreUrl);
-  const cpu0 = process.cpuUsage();
-  const server0 = processCpu(servers.eventStorePid);
+  const cpu = cpuCounter(servers);
   const t0 = performance.now();
   let events = 0;
   for await (const resolved of client.readAll({
@@ -70,12 +73,12 @@ async function readAll(
     events += 1;
     onEvent(toStoredEvent(resolved.event));
   }
-  const cpu = process.cpuUsage(cpu0);
+  const used = cpu();
   const result = {
     events,
     seconds: (performance.now() - t0) / 1000,
-    client: (cpu.user + cpu.system) / 1e6,
-    server: processCpu(servers.eventStorePid) - server0,
+    client: used.own,
+    server: used.eventStore,
   };
   await client.dispose();
   return result;
@@ -129,10 +132,9 @@ async function main(): Promise<void> {
     let chunk: ProjectedEvent[] = [];
     let foldSeconds = 0;
     const foldChunk = () => {
-      const cpu0 = process.cpuUsage();
+      const cpu = cpuCounter(servers);
       for (const event of chunk) projection.apply(docs, event);
-      const spent = process.cpuUsage(cpu0);
-      foldSeconds += (spent.user + spent.system) / 1e6;
+      foldSeconds += cpu().own;
       chunk = [];
     };
     const folded = await readAll(servers, (stored) => {
@@ -169,18 +171,17 @@ async function main(): Promise<void> {
       let count = 0;
       let batch: Document[] = [];
       const insert = async () => {
-        const cpu0 = process.cpuUsage();
-        const server0 = processCpu(servers.mongoPid);
+        const cpu = cpuCounter(servers);
         await copy.insertMany(batch, { ordered: false });
-        const spent = process.cpuUsage(cpu0);
-        driver += (spent.user + spent.system) / 1e6;
-        mongo += processCpu(servers.mongoPid) - server0;
+        const used = cpu();
+        driver += used.own;
+        mongo += used.mongo;
         count += batch.length;
         batch = [];
       };
-      for await (const doc of db.collection(name).find({}, { batchSize: CHUNK })) {
+      for await (const doc of db.collection(name).find({}, { batchSize: WRITE_CHUNK })) {
         batch.push(doc);
-        if (batch.length === CHUNK) await insert();
+        if (batch.length === WRITE_CHUNK) await insert();
       }
       if (batch.length > 0) await insert();
       await copy.drop();

@@ -7,7 +7,7 @@ import type { EventMetadata, EventStoreDbAdapter } from '@qa/event-store';
 import type { GeneratedEvent } from '../../libs/read-models/src/testing/history.generator';
 
 /** The metadata every benchmark event is appended with. */
-export const BENCH_METADATA: EventMetadata = {
+const BENCH_METADATA: EventMetadata = {
   correlationId: 'bench',
   causationId: 'bench',
   actor: 'bench',

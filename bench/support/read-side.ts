@@ -53,27 +53,53 @@ export async function startReadSideServers(
   };
 }
 
+/** CPU seconds used, per process. */
+export interface CpuUse {
+  own: number;
+  eventStore: number;
+  mongo: number;
+}
+
 /**
  * Starts counting the CPU this process and the two servers use (from /proc, Linux only); the
- * function it returns tells what each used since, per unit of work (`units` of it done), in
- * ms or us: the figure that still means something on a busy machine.
+ * function it returns tells the seconds each used since.
+ */
+export function cpuCounter(
+  servers: Pick<ReadSideServers, 'eventStorePid' | 'mongoPid'>,
+): () => CpuUse {
+  const now = (): CpuUse => {
+    const own = process.cpuUsage();
+    return {
+      own: (own.user + own.system) / 1e6,
+      eventStore: processCpu(servers.eventStorePid),
+      mongo: processCpu(servers.mongoPid),
+    };
+  };
+  const before = now();
+  return () => {
+    const after = now();
+    return {
+      own: after.own - before.own,
+      eventStore: after.eventStore - before.eventStore,
+      mongo: after.mongo - before.mongo,
+    };
+  };
+}
+
+/**
+ * Starts counting the CPU this process and the two servers use; the function it returns tells
+ * what each used since, per unit of work (`units` of it done), in ms or us: the figure that
+ * still means something on a busy machine.
  */
 export function cpuMeter(
   servers: Pick<ReadSideServers, 'eventStorePid' | 'mongoPid'>,
 ): (units: number, unit: 'ms' | 'us') => string {
-  const seconds = () => {
-    const own = process.cpuUsage();
-    return [
-      (own.user + own.system) / 1e6,
-      processCpu(servers.eventStorePid),
-      processCpu(servers.mongoPid),
-    ];
-  };
-  const before = seconds();
+  const since = cpuCounter(servers);
   return (units, unit) => {
     const scale = unit === 'ms' ? 1e3 : 1e6;
-    const [own, eventStore, mongo] = seconds().map((s, i) =>
-      (((s - before[i]) * scale) / Math.max(1, units)).toFixed(1),
+    const used = since();
+    const [own, eventStore, mongo] = [used.own, used.eventStore, used.mongo].map((s) =>
+      ((s * scale) / Math.max(1, units)).toFixed(1),
     );
     return `this process ${own} ${unit}, EventStoreDB ${eventStore} ${unit}, MongoDB ${mongo} ${unit}`;
   };

@@ -44,7 +44,7 @@ const LOAD_CHUNK = 250;
  * the driver would (100,000 per command), each command held the embedded server, which runs
  * one command at a time, for seconds, and every read of the API with it.
  */
-const WRITE_CHUNK = 2_000;
+export const WRITE_CHUNK = 2_000;
 
 export class ReadModelStore {
   constructor(
