@@ -35,9 +35,8 @@ import { loadAverage } from './support/server-process';
 import { replayReadModels } from '../apps/projector/src/read-model.replay';
 import { startApi } from '../apps/api/src/api.app';
 import { loadConfig } from '@qa/config';
+import { arg } from './support/args';
 
-const arg = (name: string, fallback: number) =>
-  Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
 const EVENTS = arg('events', 1_000_000);
 const RUNS = arg('runs', 50);
 /** Requests in flight in the concurrent phase. */

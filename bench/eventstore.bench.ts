@@ -15,11 +15,10 @@ import {
   spawnServer,
   type ServerProcess,
 } from '../libs/read-models/src/testing/embedded-processes';
+import { arg } from './support/args';
 
 const root = path.resolve(__dirname, '..');
-const TOTAL_EVENTS = Number(
-  process.argv.find((a) => a.startsWith('--events='))?.slice(9) ?? 1_000_000,
-);
+const TOTAL_EVENTS = arg('events', 1_000_000);
 const SINGLE_APPENDS = 5_000;
 
 function startServer(data: string): Promise<ServerProcess> {

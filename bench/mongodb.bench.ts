@@ -20,13 +20,14 @@ import {
   startEmbedded,
   type ServerProcess,
 } from '../libs/read-models/src/testing/embedded-processes';
+import { arg } from './support/args';
 
-const DOCS = Number(process.argv.find((a) => a.startsWith('--docs='))?.slice(7) ?? 100_000);
+const DOCS = arg('docs', 100_000);
 const SEQUENTIAL_UPDATES = 10_000;
 const BULK_UPSERTS = 10_000;
 const LOOKUPS = 2_000;
 const PAGES = 500;
-const GROWTH_MAX = Number(process.argv.find((a) => a.startsWith('--growth='))?.slice(9) ?? 300_000);
+const GROWTH_MAX = arg('growth', 300_000);
 const GROWTH_ONLY = process.argv.includes('--growth-only');
 const SHAPES_ONLY = process.argv.includes('--shapes-only');
 const SHAPE_COMMANDS = 5000;

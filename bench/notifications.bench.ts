@@ -26,10 +26,8 @@ import { testRuntime } from '../test/support/test-runtime';
 import { QaFixture } from '../apps/worker/src/testing/qa.fixture';
 import { spawnWorker, track } from '../apps/worker/src/testing/processes';
 import { loadAverage, processCpu } from './support/server-process';
+import { arg, hasArg } from './support/args';
 
-const arg = (name: string, fallback: number) =>
-  Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
-const hasArg = (name: string) => process.argv.some((a) => a.startsWith(`--${name}=`));
 const RATE = arg('rate', 550);
 const SECONDS = arg('seconds', 20);
 const ASKERS = arg('askers', 300);

@@ -19,8 +19,8 @@ import { buildOnce, startEmbedded } from '../libs/read-models/src/testing/embedd
 import { startApi } from '../apps/api/src/api.app';
 import { loadInChild } from './support/http-load';
 import { loadAverage, processCpu } from './support/server-process';
+import { arg } from './support/args';
 
-const arg = (name: string, fallback: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
 const QUESTIONS = arg('questions', 100_000);
 const CLIENTS = arg('clients', 50);
 const SECONDS = arg('seconds', 20);

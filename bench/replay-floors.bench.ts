@@ -42,9 +42,8 @@ import {
 } from './support/read-side';
 import { appendHistory } from './support/history';
 import { loadAverage } from './support/server-process';
+import { arg } from './support/args';
 
-const arg = (name: string, fallback: number) =>
-  Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
 const EVENTS = arg('events', 1_000_000);
 const TARGET = 20_000;
 /** Events read ahead of the fold, which is timed alone. */

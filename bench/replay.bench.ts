@@ -21,13 +21,13 @@ import { cpuMeter, startReadSideServers } from './support/read-side';
 import { profiled } from './support/cpu-profile';
 import { appendHistory, appendOne } from './support/history';
 import { loadAverage } from './support/server-process';
+import { arg, hasArg } from './support/args';
 
-const arg = (name: string, fallback: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
 const EVENTS = arg('events', 1_000_000);
 const LAG_SECONDS = arg('lag-seconds', 20);
 const WRITE_RATE = arg('write-rate', 200);
 /** Events per replay batch; `undefined` keeps `npm run replay`'s own default. */
-const BATCH_SIZE = process.argv.some((a) => a.startsWith('--batch-size=')) ? arg('batch-size', 0) : undefined;
+const BATCH_SIZE = hasArg('batch-size') ? arg('batch-size', 0) : undefined;
 /** Pings MongoDB every 20 ms until told to stop, then answers the longest round trip. */
 const PINGER = `
 const { parentPort, workerData } = require('node:worker_threads');
